@@ -1,0 +1,808 @@
+//! Validation: every rule an assessment must satisfy before it is analysed,
+//! each reported with where it was broken and how to mend it.
+//!
+//! Loading (`model::load`) reports what cannot be read at all (syntax,
+//! types, unknown fields, missing files); `check` reports what reads but
+//! does not hold together (ids, references, ranges, order).
+
+mod diagnostic;
+mod suggest;
+
+use std::collections::{BTreeSet, HashMap};
+
+pub use diagnostic::{Diagnostic, Located, Severity, locate_all, render_text, summary};
+pub use suggest::{did_you_mean, suggest};
+
+use crate::model::*;
+
+/// Gap kinds an action may address by gap id (`kind/...`).
+pub const GAP_KINDS: &[&str] = &[
+    "no-provision",
+    "exclusion",
+    "unreachable",
+    "single-point-of-failure",
+    "dead-end",
+    "capacity",
+    "funding-cliff",
+    "locality",
+    "unmapped-pathway",
+];
+
+/// Every semantic problem in a loaded assessment.
+pub fn check(a: &Assessment) -> Vec<Diagnostic> {
+    let mut c = Checker::new(a);
+    c.check_header();
+    c.check_population();
+    c.check_levels();
+    c.check_cohorts();
+    c.check_nodes();
+    c.check_services();
+    c.check_pathways();
+    c.check_indicators();
+    c.check_findings();
+    c.check_actions();
+    c.check_journeys();
+    c.warn_unreferred_services();
+    c.out
+}
+
+/// Is `id` a lower-case slug (`refuge-north`, `a1`)?
+pub fn is_slug(id: &str) -> bool {
+    !id.is_empty()
+        && id.split('-').all(|part| {
+            !part.is_empty()
+                && part
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        })
+}
+
+fn slugify(id: &str) -> String {
+    let mut out = String::new();
+    for c in id.trim().chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_owned()
+}
+
+struct Checker<'a> {
+    a: &'a Assessment,
+    out: Vec<Diagnostic>,
+    levels: Vec<&'a str>,
+    cohorts: Vec<&'a str>,
+    /// Entry points and services: anything a referral can start at or reach.
+    nodes: Vec<&'a str>,
+    localities: Vec<&'a str>,
+    groups: Vec<&'a str>,
+    findings: Vec<&'a str>,
+}
+
+impl<'a> Checker<'a> {
+    fn new(a: &'a Assessment) -> Self {
+        Checker {
+            a,
+            out: Vec::new(),
+            levels: a.levels.iter().map(|l| l.id.as_str()).collect(),
+            cohorts: a.cohorts.iter().map(|c| c.id.as_str()).collect(),
+            nodes: a
+                .entry_points
+                .iter()
+                .map(|e| e.id.as_str())
+                .chain(a.services.iter().map(|s| s.id.as_str()))
+                .collect(),
+            localities: a.info.localities.iter().map(String::as_str).collect(),
+            groups: a
+                .population
+                .iter()
+                .flat_map(|p| p.groups.keys().map(String::as_str))
+                .collect(),
+            findings: a.findings.iter().map(|f| f.id.as_str()).collect(),
+        }
+    }
+
+    fn error(
+        &mut self,
+        code: &'static str,
+        origin: Origin,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
+        self.out.push(Diagnostic::error(code, origin, message));
+        self.out.last_mut().expect("just pushed")
+    }
+
+    fn warning(
+        &mut self,
+        code: &'static str,
+        origin: Origin,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
+        self.out.push(Diagnostic::warning(code, origin, message));
+        self.out.last_mut().expect("just pushed")
+    }
+
+    /// Ids must be slugs and unique within their kind.
+    fn ids<'i>(&mut self, kind: &str, items: impl IntoIterator<Item = (&'i str, Origin)>) {
+        let mut first: HashMap<&str, Origin> = HashMap::new();
+        for (id, origin) in items {
+            let at = origin.child("id");
+            if !is_slug(id) {
+                let fix = slugify(id);
+                self.error(
+                    "bad-id",
+                    at.clone(),
+                    format!("{kind} id `{id}` is not a lower-case slug"),
+                )
+                .expected = Some(
+                    "lower-case letters and digits joined by single hyphens, e.g. `refuge-north`"
+                        .into(),
+                );
+                if !fix.is_empty() {
+                    self.out.last_mut().expect("pushed").hint = Some(format!("write `{fix}`"));
+                }
+            }
+            match first.get(id) {
+                Some(earlier) => {
+                    let d = self.error("duplicate-id", at, format!("duplicate {kind} id `{id}`"));
+                    d.hint =
+                        Some("ids must be unique within their kind: rename one of them".into());
+                    d.related = Some(earlier.child("id"));
+                }
+                None => {
+                    first.insert(id, origin);
+                }
+            }
+        }
+    }
+
+    /// `id` must be one of `known`; otherwise say which kind and suggest.
+    fn reference(&mut self, origin: Origin, id: &str, kind: &str, known: &[&str]) {
+        if known.contains(&id) {
+            return;
+        }
+        let hint = did_you_mean(id, known.iter().copied());
+        let d = self.error(
+            "unknown-reference",
+            origin,
+            format!("unknown {kind} `{id}`"),
+        );
+        d.expected = Some(format!("{} id", article(kind)));
+        d.hint = hint.or_else(|| {
+            Some(format!(
+                "define `{id}` first, or use one of the {kind} ids already defined"
+            ))
+        });
+    }
+
+    fn references(
+        &mut self,
+        origin: &Origin,
+        field: &str,
+        ids: &[String],
+        kind: &str,
+        known: &[&'a str],
+    ) {
+        for (i, id) in ids.iter().enumerate() {
+            self.reference(origin.child(field).child(i), id, kind, known);
+        }
+    }
+
+    fn non_negative(&mut self, origin: Origin, what: &str, value: f64) {
+        if value < 0.0 || !value.is_finite() {
+            self.error(
+                "out-of-range",
+                origin,
+                format!("{what} is {value}, which is negative"),
+            )
+            .expected = Some("zero or more".into());
+        }
+    }
+
+    fn share(&mut self, origin: Origin, what: &str, value: f64) {
+        if !(0.0..=1.0).contains(&value) {
+            let d = self.error(
+                "out-of-range",
+                origin,
+                format!("{what} is {value}, outside 0..1"),
+            );
+            d.expected = Some("a fraction between 0 and 1".into());
+            if (1.0..=100.0).contains(&value) {
+                d.hint = Some(format!(
+                    "a percentage is written as a fraction: {value}% is {}",
+                    value / 100.0
+                ));
+            }
+        }
+    }
+
+    fn ages(&mut self, origin: Origin, ages: &Option<Ages>) {
+        let Some(ages) = ages else { return };
+        for (field, age) in [("min", ages.min), ("max", ages.max)] {
+            if let Some(age) = age
+                && !(0..=120).contains(&age)
+            {
+                self.error(
+                    "out-of-range",
+                    origin.child(field),
+                    format!("age {age} is outside 0..120"),
+                );
+            }
+        }
+        if let (Some(min), Some(max)) = (ages.min, ages.max)
+            && min > max
+        {
+            self.error(
+                "out-of-range",
+                origin.child("max"),
+                format!("ages run from {min} to {max}: the maximum is below the minimum"),
+            );
+        }
+    }
+
+    fn check_header(&mut self) {
+        let root = &self.a.origin;
+        if self.a.schema != SCHEMA_TAG {
+            let schema = self.a.schema.clone();
+            let d = self.error(
+                "unknown-schema",
+                root.child("schema"),
+                format!("unknown schema `{schema}`"),
+            );
+            d.expected = Some(format!("`{SCHEMA_TAG}`"));
+            d.hint = Some(format!("this version of needsmap reads `{SCHEMA_TAG}`"));
+        }
+        let period = self.a.info.period;
+        if period.start >= period.end {
+            self.error(
+                "bad-period",
+                root.child("assessment").child("period").child("end"),
+                format!(
+                    "the period ends ({}) before it starts ({})",
+                    period.end, period.start
+                ),
+            )
+            .expected = Some("an end date after the start date".into());
+        }
+        let localities: Vec<(&str, Origin)> = self
+            .a
+            .info
+            .localities
+            .iter()
+            .enumerate()
+            .map(|(i, l)| {
+                (
+                    l.as_str(),
+                    root.child("assessment").child("localities").child(i),
+                )
+            })
+            .collect();
+        for (id, origin) in &localities {
+            if !is_slug(id) {
+                self.error(
+                    "bad-id",
+                    origin.clone(),
+                    format!("locality `{id}` is not a lower-case slug"),
+                );
+            }
+        }
+        let mut seen = BTreeSet::new();
+        for (id, origin) in localities {
+            if !seen.insert(id) {
+                self.error(
+                    "duplicate-id",
+                    origin,
+                    format!("locality `{id}` is listed twice"),
+                );
+            }
+        }
+    }
+
+    fn check_population(&mut self) {
+        let Some(population) = &self.a.population else {
+            return;
+        };
+        for (name, count) in &population.groups {
+            let origin = population.origin.child("groups").child(name.as_str());
+            self.non_negative(origin, &format!("population group `{name}`"), *count as f64);
+        }
+    }
+
+    fn check_levels(&mut self) {
+        if self.a.levels.is_empty() {
+            self.error("missing-levels", self.a.origin.clone(), "the assessment defines no levels of need")
+                .hint = Some("add `levels:`, lowest need first, e.g. prevention, early-help, standard-risk, high-risk, crisis".into());
+        }
+        let ids = self
+            .a
+            .levels
+            .iter()
+            .map(|l| (l.id.as_str(), l.origin.clone()));
+        self.ids("level", ids);
+    }
+
+    fn check_cohorts(&mut self) {
+        let a = self.a;
+        self.ids(
+            "cohort",
+            a.cohorts.iter().map(|c| (c.id.as_str(), c.origin.clone())),
+        );
+        let groups = self.groups.clone();
+        for c in &a.cohorts {
+            let o = &c.origin;
+            if let Some(group) = &c.population {
+                if a.population.is_none() {
+                    self.error("unknown-reference", o.child("population"), format!("cohort `{}` names population group `{group}`, but there is no `population:` section", c.id))
+                        .hint = Some("add `population:` with `groups:` (e.g. ONS mid-year estimates)".into());
+                } else {
+                    self.reference(o.child("population"), group, "population group", &groups);
+                }
+            }
+            if let Some(p) = c.prevalence {
+                self.share(
+                    o.child("prevalence"),
+                    &format!("prevalence of `{}`", c.id),
+                    p,
+                );
+                if c.population.is_none() {
+                    self.error(
+                        "missing-field",
+                        o.child("prevalence"),
+                        format!(
+                            "cohort `{}` has a prevalence but no population group to apply it to",
+                            c.id
+                        ),
+                    )
+                    .hint =
+                        Some("add `population:` naming a group from `population.groups`".into());
+                }
+                if c.prevalence_source
+                    .as_deref()
+                    .is_none_or(|s| s.trim().is_empty())
+                {
+                    self.error("missing-source", o.child("prevalence"), format!("the prevalence of `{}` has no source", c.id))
+                        .hint = Some("add `prevalence_source:` (e.g. \"ONS, Crime Survey for England and Wales, year ending March 2024\")".into());
+                }
+            }
+            if let Some(d) = &c.demand {
+                self.non_negative(o.child("demand").child("per_year"), "demand", d.per_year);
+            }
+            if c.prevalence.is_none() && c.demand.is_none() {
+                self.warning("no-estimate", o.child("id"), format!("cohort `{}` has no prevalence or demand estimate, so its need cannot be sized", c.id))
+                    .hint = Some("add `prevalence:` with `population:`, or `demand: {per_year, source}`".into());
+            }
+            self.ages(o.child("ages"), &c.ages);
+        }
+    }
+
+    /// Entry points and services share one id space: a journey step or a
+    /// referral names either.
+    fn check_nodes(&mut self) {
+        let a = self.a;
+        let nodes = a
+            .entry_points
+            .iter()
+            .map(|e| (e.id.as_str(), e.origin.clone()))
+            .chain(a.services.iter().map(|s| (s.id.as_str(), s.origin.clone())));
+        self.ids("entry point or service", nodes);
+    }
+
+    fn check_services(&mut self) {
+        let a = self.a;
+        let (levels, cohorts, nodes, localities) = (
+            self.levels.clone(),
+            self.cohorts.clone(),
+            self.nodes.clone(),
+            self.localities.clone(),
+        );
+        for s in &a.services {
+            let o = &s.origin;
+            if s.levels.is_empty() {
+                self.error(
+                    "missing-levels",
+                    o.child("levels"),
+                    format!("service `{}` works at no level of need", s.id),
+                )
+                .expected = Some("at least one level id".into());
+            }
+            if s.cohorts.is_empty() {
+                self.error(
+                    "missing-cohorts",
+                    o.child("cohorts"),
+                    format!("service `{}` serves no cohort", s.id),
+                )
+                .expected = Some("at least one cohort id".into());
+            }
+            self.references(o, "levels", &s.levels, "level", &levels);
+            self.references(o, "cohorts", &s.cohorts, "cohort", &cohorts);
+            self.references(o, "excludes", &s.excludes, "cohort", &cohorts);
+            for (i, ex) in s.excludes.iter().enumerate() {
+                if s.cohorts.contains(ex) {
+                    self.error(
+                        "contradiction",
+                        o.child("excludes").child(i),
+                        format!("service `{}` both serves and excludes `{ex}`", s.id),
+                    )
+                    .hint = Some("remove it from `cohorts` or from `excludes`".into());
+                }
+            }
+            self.references(o, "localities", &s.localities, "locality", &localities);
+            self.references(
+                o,
+                "accepts_from",
+                &s.accepts_from,
+                "entry point or service",
+                &nodes,
+            );
+            self.references(
+                o,
+                "refers_to",
+                &s.refers_to,
+                "entry point or service",
+                &nodes,
+            );
+            if s.refers_to.contains(&s.id) {
+                let i = s.refers_to.iter().position(|r| r == &s.id).unwrap_or(0);
+                self.warning(
+                    "self-referral-loop",
+                    o.child("refers_to").child(i),
+                    format!("service `{}` refers to itself", s.id),
+                );
+            }
+            self.ages(o.child("ages"), &s.ages);
+            if let Some(cap) = &s.capacity {
+                let co = o.child("capacity");
+                for (field, v) in [("per_year", cap.per_year), ("caseload", cap.caseload)] {
+                    if let Some(v) = v {
+                        self.non_negative(co.child(field), &format!("capacity.{field}"), v);
+                    }
+                }
+            }
+            self.check_accommodation(s);
+            for (i, f) in s.funding.iter().enumerate() {
+                let fo = o.child("funding").child(i);
+                self.non_negative(fo.child("amount"), "funding amount", f.amount);
+                if let (Some(start), Some(end)) = (f.starts, f.ends)
+                    && start >= end
+                {
+                    self.error(
+                        "bad-period",
+                        fo.child("ends"),
+                        format!("funding ends ({end}) before it starts ({start})"),
+                    );
+                }
+            }
+        }
+    }
+
+    fn check_accommodation(&mut self, s: &Service) {
+        let o = &s.origin;
+        match (&s.accommodation, s.kind) {
+            (Some(acc), _) => {
+                let ao = o.child("accommodation");
+                for (field, v) in [("units", acc.units), ("bedspaces", acc.bedspaces)] {
+                    if let Some(v) = v {
+                        self.non_negative(
+                            ao.child(field),
+                            &format!("accommodation.{field}"),
+                            v as f64,
+                        );
+                    }
+                }
+                if s.kind != ServiceKind::Accommodation {
+                    self.warning(
+                        "kind-mismatch",
+                        ao,
+                        format!(
+                            "service `{}` has accommodation but its kind is not `accommodation`",
+                            s.id
+                        ),
+                    )
+                    .hint = Some(
+                        "set `kind: accommodation`, so it counts as safe accommodation".into(),
+                    );
+                }
+            }
+            (None, ServiceKind::Accommodation) => {
+                self.warning(
+                    "kind-mismatch",
+                    o.child("kind"),
+                    format!(
+                        "accommodation service `{}` gives no accommodation type",
+                        s.id
+                    ),
+                )
+                .hint =
+                    Some("add `accommodation: { type: refuge, units: .., bedspaces: .. }`".into());
+            }
+            (None, _) => {}
+        }
+    }
+
+    fn check_pathways(&mut self) {
+        let (levels, cohorts, nodes) = (
+            self.levels.clone(),
+            self.cohorts.clone(),
+            self.nodes.clone(),
+        );
+        for p in &self.a.pathways {
+            let o = &p.origin;
+            self.reference(o.child("from"), &p.from, "entry point or service", &nodes);
+            self.reference(o.child("to"), &p.to, "entry point or service", &nodes);
+            if p.from == p.to {
+                self.error(
+                    "self-referral-loop",
+                    o.child("to"),
+                    format!("pathway from `{}` leads back to itself", p.from),
+                );
+            }
+            self.references(o, "cohorts", &p.cohorts, "cohort", &cohorts);
+            self.references(o, "levels", &p.levels, "level", &levels);
+        }
+    }
+
+    fn check_indicators(&mut self) {
+        let a = self.a;
+        self.ids(
+            "indicator",
+            a.indicators
+                .iter()
+                .map(|i| (i.id.as_str(), i.origin.clone())),
+        );
+        let cohorts = self.cohorts.clone();
+        for ind in &a.indicators {
+            let o = &ind.origin;
+            if ind.values.is_empty() {
+                self.error(
+                    "missing-values",
+                    o.child("values"),
+                    format!("indicator `{}` has no values", ind.id),
+                )
+                .hint = Some("add `values: { 2024: 123, 2025: 130 }`".into());
+            }
+            for (year, value) in &ind.values {
+                let vo = o.child("values").child(year.to_string().as_str());
+                if !(1900..=2100).contains(year) {
+                    self.error(
+                        "out-of-range",
+                        vo.clone(),
+                        format!("year {year} is not a plausible year"),
+                    );
+                }
+                match ind.unit {
+                    Unit::Percent if !(0.0..=100.0).contains(value) => {
+                        self.error(
+                            "out-of-range",
+                            vo,
+                            format!("{value} is not a percentage (0..100)"),
+                        );
+                    }
+                    _ => {
+                        self.non_negative(vo, &format!("the {year} value of `{}`", ind.id), *value)
+                    }
+                }
+            }
+            for (cohort, share) in &ind.cohort_shares {
+                let so = o.child("cohort_shares").child(cohort.as_str());
+                self.reference(so.clone(), cohort, "cohort", &cohorts);
+                self.share(so, &format!("share for `{cohort}`"), *share);
+            }
+            if ind.source.trim().is_empty() {
+                self.error(
+                    "missing-source",
+                    o.child("source"),
+                    format!("indicator `{}` has no source", ind.id),
+                );
+            }
+        }
+    }
+
+    fn check_findings(&mut self) {
+        let a = self.a;
+        self.ids(
+            "finding",
+            a.findings.iter().map(|f| (f.id.as_str(), f.origin.clone())),
+        );
+        let (cohorts, nodes) = (self.cohorts.clone(), self.nodes.clone());
+        for f in &a.findings {
+            self.references(&f.origin, "cohorts", &f.cohorts, "cohort", &cohorts);
+            self.references(
+                &f.origin,
+                "services",
+                &f.services,
+                "entry point or service",
+                &nodes,
+            );
+        }
+    }
+
+    fn check_actions(&mut self) {
+        let a = self.a;
+        self.ids(
+            "action",
+            a.actions.iter().map(|x| (x.id.as_str(), x.origin.clone())),
+        );
+        let known: Vec<&str> = self
+            .cohorts
+            .iter()
+            .chain(&self.findings)
+            .chain(&self.nodes)
+            .copied()
+            .collect();
+        let period = a.info.period;
+        for act in &a.actions {
+            let o = &act.origin;
+            for (i, target) in act.addresses.iter().enumerate() {
+                let ao = o.child("addresses").child(i);
+                if let Some((kind, _)) = target.split_once('/') {
+                    if !GAP_KINDS.contains(&kind) {
+                        let hint = did_you_mean(kind, GAP_KINDS.iter().copied());
+                        let d = self.error(
+                            "unknown-reference",
+                            ao,
+                            format!("`{target}` is not a gap id: unknown gap kind `{kind}`"),
+                        );
+                        d.expected = Some(format!(
+                            "a gap id starting with one of {}",
+                            GAP_KINDS.join(", ")
+                        ));
+                        d.hint = hint;
+                    }
+                } else {
+                    self.reference(ao, target, "cohort, finding or service", &known);
+                }
+            }
+            let due = act.due.last_day();
+            if due < period.start || due > period.end {
+                self.warning(
+                    "outside-period",
+                    o.child("due"),
+                    format!(
+                        "action `{}` is due {}, outside the assessment period {} to {}",
+                        act.id, act.due, period.start, period.end
+                    ),
+                );
+            }
+        }
+    }
+
+    fn check_journeys(&mut self) {
+        let a = self.a;
+        self.ids(
+            "journey",
+            a.journeys.iter().map(|j| (j.id.as_str(), j.origin.clone())),
+        );
+        let (cohorts, nodes, localities) = (
+            self.cohorts.clone(),
+            self.nodes.clone(),
+            self.localities.clone(),
+        );
+        for j in &a.journeys {
+            let o = &j.origin;
+            if j.cohorts.is_empty() {
+                self.error(
+                    "missing-cohorts",
+                    o.child("cohorts"),
+                    format!("journey `{}` names no cohort", j.id),
+                );
+            }
+            self.references(o, "cohorts", &j.cohorts, "cohort", &cohorts);
+            self.references(o, "localities", &j.localities, "locality", &localities);
+            if j.steps.is_empty() {
+                self.error(
+                    "missing-steps",
+                    o.child("steps"),
+                    format!("journey `{}` has no steps", j.id),
+                );
+            }
+            let mut last_day: Option<i64> = None;
+            for (i, step) in j.steps.iter().enumerate() {
+                let so = o.child("steps").child(i);
+                self.reference(so.child("at"), &step.at, "entry point or service", &nodes);
+                if let Some(to) = &step.to {
+                    self.reference(so.child("to"), to, "entry point or service", &nodes);
+                }
+                if step.day < 0 {
+                    self.error(
+                        "out-of-range",
+                        so.child("day"),
+                        format!("day {} is before the first contact", step.day),
+                    )
+                    .expected = Some("days since first contact: 0 or more".into());
+                }
+                if let Some(prev) = last_day
+                    && step.day < prev
+                {
+                    self.error("step-order", so.child("day"), format!("step on day {} comes after a step on day {prev}", step.day))
+                        .hint = Some("list steps in the order they happened, with days counted from first contact".into());
+                }
+                last_day = Some(step.day);
+                if !(-3..=3).contains(&step.feeling) {
+                    self.error(
+                        "out-of-range",
+                        so.child("feeling"),
+                        format!("feeling {} is outside -3..3", step.feeling),
+                    )
+                    .expected = Some("a whole number from -3 (very bad) to 3 (very good)".into());
+                }
+                if matches!(
+                    step.outcome,
+                    StepOutcome::Referred | StepOutcome::Signposted
+                ) && step.to.is_none()
+                {
+                    self.warning(
+                        "missing-field",
+                        so.child("outcome"),
+                        format!(
+                            "step {} of journey `{}` was {} but does not say where to",
+                            i + 1,
+                            j.id,
+                            outcome_word(step.outcome)
+                        ),
+                    )
+                    .hint = Some("add `to:` with the service or entry point".into());
+                }
+            }
+        }
+    }
+
+    /// A service nobody can be referred to is either missing its routes or
+    /// unused: worth a look, not an error.
+    fn warn_unreferred_services(&mut self) {
+        let a = self.a;
+        let mut reached: BTreeSet<&str> = BTreeSet::new();
+        for s in &a.services {
+            reached.extend(s.refers_to.iter().map(String::as_str));
+        }
+        reached.extend(a.pathways.iter().map(|p| p.to.as_str()));
+        for s in &a.services {
+            if s.accepts_from.is_empty() && !reached.contains(s.id.as_str()) {
+                self.warning("unreferred-service", s.origin.child("id"), format!("no entry point or service refers to `{}`", s.id))
+                    .hint = Some("add `accepts_from:` (e.g. self-referral), or name it in another service's `refers_to`".into());
+            }
+        }
+    }
+}
+
+fn outcome_word(o: StepOutcome) -> &'static str {
+    match o {
+        StepOutcome::Referred => "referred",
+        StepOutcome::Signposted => "signposted",
+        StepOutcome::Supported => "supported",
+        StepOutcome::Refused => "refused",
+        StepOutcome::Waited => "kept waiting",
+        StepOutcome::DroppedOut => "dropped out",
+    }
+}
+
+fn article(kind: &str) -> String {
+    let vowel = kind.starts_with(['a', 'e', 'i', 'o', 'u']);
+    format!("{} {kind}", if vowel { "an" } else { "a" })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs() {
+        assert!(is_slug("refuge-north"));
+        assert!(is_slug("a1"));
+        assert!(!is_slug("Refuge"));
+        assert!(!is_slug("a--b"));
+        assert!(!is_slug("-a"));
+        assert!(!is_slug("a_b"));
+        assert_eq!(slugify("Refuge North "), "refuge-north");
+    }
+
+    #[test]
+    fn articles() {
+        assert_eq!(
+            article("entry point or service"),
+            "an entry point or service"
+        );
+        assert_eq!(article("cohort"), "a cohort");
+    }
+}

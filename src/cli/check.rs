@@ -1,0 +1,144 @@
+//! `needsmap check`: load, validate, print every diagnostic.
+
+use std::io::Write;
+
+use serde::Serialize;
+
+use super::{AssessmentArg, CliError, CliResult, EXIT_OK, EXIT_PROBLEMS, Format};
+use crate::check::{Located, Severity, check, locate_all, render_text, summary};
+use crate::model::{Assessment, load};
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    #[command(flatten)]
+    pub file: AssessmentArg,
+    /// Treat warnings as errors (exit 1 on any warning).
+    #[arg(long)]
+    pub deny_warnings: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+/// How much an assessment holds, for the summary line.
+#[derive(Debug, Default, Serialize)]
+pub struct Counts {
+    pub files: usize,
+    pub levels: usize,
+    pub cohorts: usize,
+    pub entry_points: usize,
+    pub services: usize,
+    pub pathways: usize,
+    pub indicators: usize,
+    pub findings: usize,
+    pub actions: usize,
+    pub journeys: usize,
+}
+
+impl Counts {
+    fn of(a: &Assessment, files: usize) -> Counts {
+        Counts {
+            files,
+            levels: a.levels.len(),
+            cohorts: a.cohorts.len(),
+            entry_points: a.entry_points.len(),
+            services: a.services.len(),
+            pathways: a.pathways.len(),
+            indicators: a.indicators.len(),
+            findings: a.findings.len(),
+            actions: a.actions.len(),
+            journeys: a.journeys.len(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    file: String,
+    ok: bool,
+    errors: usize,
+    warnings: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    counts: Option<Counts>,
+    diagnostics: &'a [Located],
+}
+
+pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
+    let loaded = load(&args.file.assessment);
+    let mut diagnostics = loaded.diagnostics.clone();
+    // Reference checks on a half-loaded assessment would only echo the
+    // load errors (a service that failed to parse is "unknown" everywhere).
+    if !loaded.has_errors()
+        && let Some(a) = &loaded.assessment
+    {
+        diagnostics.extend(check(a));
+    }
+    if args.deny_warnings {
+        for d in &mut diagnostics {
+            d.severity = Severity::Error;
+        }
+    }
+    let located = locate_all(&diagnostics, &loaded.sources);
+    let (errors, warnings) = summary(&located);
+    let counts = loaded
+        .assessment
+        .as_ref()
+        .map(|a| Counts::of(a, loaded.sources.files().count()));
+    let shown = args.file.assessment.display().to_string();
+    match args.format {
+        Format::Json => {
+            let report = JsonReport {
+                file: shown,
+                ok: errors == 0,
+                errors,
+                warnings,
+                counts,
+                diagnostics: &located,
+            };
+            let json =
+                serde_json::to_string_pretty(&report).map_err(|e| CliError(e.to_string()))?;
+            writeln!(out, "{json}")?;
+        }
+        Format::Text => {
+            for d in &located {
+                writeln!(err, "{}", render_text(d))?;
+            }
+            if errors == 0
+                && let Some(c) = &counts
+            {
+                writeln!(
+                    out,
+                    "{shown}: {} levels, {} cohorts, {} entry points, {} services, {} pathways, {} indicators, {} findings, {} actions, {} journeys ({} files)",
+                    c.levels,
+                    c.cohorts,
+                    c.entry_points,
+                    c.services,
+                    c.pathways,
+                    c.indicators,
+                    c.findings,
+                    c.actions,
+                    c.journeys,
+                    c.files
+                )?;
+            }
+            writeln!(err, "{}", verdict(errors, warnings))?;
+        }
+    }
+    Ok(if errors == 0 { EXIT_OK } else { EXIT_PROBLEMS })
+}
+
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+fn verdict(errors: usize, warnings: usize) -> String {
+    if errors == 0 {
+        format!("ok: no errors, {}", plural(warnings, "warning"))
+    } else {
+        format!(
+            "failed: {}, {}",
+            plural(errors, "error"),
+            plural(warnings, "warning")
+        )
+    }
+}

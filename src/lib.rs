@@ -1,0 +1,11 @@
+//! needsmap: domestic abuse needs assessment, gap analysis and strategy
+//! documents for local authorities in England and Wales.
+//!
+//! The pipeline, one module a stage:
+//! - [`model`]: the input types and their loading from YAML, with origins;
+//! - [`check`]: validation and diagnostics (file:line:col, hints);
+//! - [`cli`]: the `needsmap` command.
+
+pub mod check;
+pub mod cli;
+pub mod model;

@@ -1,0 +1,583 @@
+//! Loading an assessment: the main file, the files it includes, its
+//! journeys and its CSV indicators, merged into one [`Assessment`] with the
+//! origin of every item recorded for diagnostics.
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use super::source::{FileKind, Pos, clean_path};
+use super::yaml::{DeError, from_str_all_errors};
+use super::*;
+use crate::check::{Diagnostic, Severity};
+
+/// Files larger than this are refused before parsing.
+pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
+
+/// The result of a load: the assessment when the files could be read and
+/// merged, every file read, and what went wrong on the way.
+pub struct Loaded {
+    pub assessment: Option<Assessment>,
+    pub sources: SourceMap,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Loaded {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
+    }
+}
+
+/// Load the assessment at `path` with everything it names.
+pub fn load(path: &Path) -> Loaded {
+    let mut loader = Loader::default();
+    let assessment = loader.load_main(path);
+    Loaded {
+        assessment,
+        sources: loader.sources,
+        diagnostics: loader.diagnostics,
+    }
+}
+
+#[derive(Default)]
+struct Loader {
+    sources: SourceMap,
+    diagnostics: Vec<Diagnostic>,
+    /// Canonical paths already loaded, so an include cycle or a file named
+    /// twice is read once.
+    seen: HashSet<PathBuf>,
+    merged: Merged,
+}
+
+#[derive(Default)]
+struct Merged {
+    population: Option<(Population, Origin)>,
+    levels: Vec<Level>,
+    cohorts: Vec<Cohort>,
+    entry_points: Vec<EntryPoint>,
+    services: Vec<Service>,
+    pathways: Vec<Pathway>,
+    indicators: Vec<Indicator>,
+    findings: Vec<Finding>,
+    actions: Vec<Action>,
+    journeys: Vec<Journey>,
+}
+
+/// Set each item's origin to `file`, `list[i]`.
+fn stamp<T>(items: &mut [T], file: FileId, list: &str, origin: impl Fn(&mut T) -> &mut Origin) {
+    for (i, item) in items.iter_mut().enumerate() {
+        *origin(item) = Origin::at(file, vec![list.into(), i.into()]);
+    }
+}
+
+impl Loader {
+    fn error(
+        &mut self,
+        code: &'static str,
+        origin: Origin,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
+        self.diagnostics
+            .push(Diagnostic::error(code, origin, message));
+        self.diagnostics.last_mut().expect("just pushed")
+    }
+
+    fn load_main(&mut self, path: &Path) -> Option<Assessment> {
+        let (file, doc) = self.read_yaml::<AssessmentFile>(path, None)?;
+        let root = Origin::at(file, Vec::new());
+        if doc.schema.is_none() {
+            self.error("missing-field", root.clone(), "missing field `schema`")
+                .hint = Some(format!("start the file with `schema: {SCHEMA_TAG}`"));
+        }
+        if doc.assessment.is_none() {
+            self.error("missing-field", root.clone(), "missing field `assessment`")
+                .hint = Some("add `assessment:` with title, area, authority and period".into());
+        }
+        let schema = doc.schema.clone().unwrap_or_default();
+        let info = doc.assessment.clone();
+        self.merge(file, path, doc);
+        let info = info?;
+        let m = std::mem::take(&mut self.merged);
+        Some(Assessment {
+            schema,
+            info,
+            population: m.population.map(|(p, _)| p),
+            levels: m.levels,
+            cohorts: m.cohorts,
+            entry_points: m.entry_points,
+            services: m.services,
+            pathways: m.pathways,
+            indicators: m.indicators,
+            findings: m.findings,
+            actions: m.actions,
+            journeys: m.journeys,
+            origin: root,
+        })
+    }
+
+    /// Add one file's lists to the merged assessment, then follow its
+    /// `include:`, `journeys:` and `csv:` paths.
+    fn merge(&mut self, file: FileId, path: &Path, mut doc: AssessmentFile) {
+        let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        stamp(&mut doc.levels, file, "levels", |x| &mut x.origin);
+        stamp(&mut doc.cohorts, file, "cohorts", |x| &mut x.origin);
+        stamp(&mut doc.entry_points, file, "entry_points", |x| {
+            &mut x.origin
+        });
+        stamp(&mut doc.services, file, "services", |x| &mut x.origin);
+        stamp(&mut doc.pathways, file, "pathways", |x| &mut x.origin);
+        stamp(&mut doc.findings, file, "findings", |x| &mut x.origin);
+        stamp(&mut doc.actions, file, "actions", |x| &mut x.origin);
+        if let Some(mut population) = doc.population {
+            let origin = Origin::at(file, vec!["population".into()]);
+            population.origin = origin.clone();
+            if let Some((_, first)) = &self.merged.population {
+                let first = first.clone();
+                self.error(
+                    "duplicate-population",
+                    origin,
+                    "`population` is given in more than one file",
+                )
+                .hint = Some(format!(
+                    "keep one `population:` section (the other is in {})",
+                    self.describe(&first)
+                ));
+            } else {
+                self.merged.population = Some((population, origin));
+            }
+        }
+        let m = &mut self.merged;
+        m.levels.append(&mut doc.levels);
+        m.cohorts.append(&mut doc.cohorts);
+        m.entry_points.append(&mut doc.entry_points);
+        m.services.append(&mut doc.services);
+        m.pathways.append(&mut doc.pathways);
+        m.findings.append(&mut doc.findings);
+        m.actions.append(&mut doc.actions);
+        for (i, entry) in doc.indicators.into_iter().enumerate() {
+            let origin = Origin::at(file, vec!["indicators".into(), i.into()]);
+            match entry {
+                IndicatorEntry::Inline(mut indicator) => {
+                    indicator.origin = origin;
+                    self.merged.indicators.push(*indicator);
+                }
+                IndicatorEntry::Csv(csv) => self.load_csv(&dir, &csv.csv, origin.child("csv")),
+            }
+        }
+        for (i, pattern) in doc.include.iter().enumerate() {
+            let origin = Origin::at(file, vec!["include".into(), i.into()]);
+            for included in self.expand(&dir, pattern, &origin, "include") {
+                if let Some((id, sub)) = self.read_yaml::<AssessmentFile>(&included, Some(&origin))
+                {
+                    self.check_included(id, &sub);
+                    self.merge(id, &included, sub);
+                }
+            }
+        }
+        if let Some(journeys) = &doc.journeys {
+            for (i, pattern) in journeys.as_slice().iter().enumerate() {
+                let mut path = vec![Seg::from("journeys")];
+                if matches!(journeys, OneOrMany::Many(_)) {
+                    path.push(i.into());
+                }
+                let origin = Origin::at(file, path);
+                for journey_path in self.expand(&dir, pattern, &origin, "journeys") {
+                    self.load_journeys(&journey_path, &origin);
+                }
+            }
+        }
+    }
+
+    /// An included file may not carry the main file's own sections.
+    fn check_included(&mut self, file: FileId, doc: &AssessmentFile) {
+        if doc.assessment.is_some() {
+            self.error(
+                "misplaced-field",
+                Origin::at(file, vec!["assessment".into()]),
+                "`assessment` belongs in the main assessment file, not an included one",
+            )
+            .hint = Some("move it to the file you run needsmap on".into());
+        }
+        if let Some(schema) = &doc.schema
+            && schema != SCHEMA_TAG
+        {
+            self.error(
+                "unknown-schema",
+                Origin::at(file, vec!["schema".into()]),
+                format!("unknown schema `{schema}`"),
+            )
+            .expected = Some(format!("`{SCHEMA_TAG}`"));
+        }
+    }
+
+    fn load_journeys(&mut self, path: &Path, named_by: &Origin) {
+        let Some((file, doc)) = self.read_yaml::<JourneyFile>(path, Some(named_by)) else {
+            return;
+        };
+        match doc {
+            JourneyFile::One(mut journey) => {
+                journey.origin = Origin::at(file, Vec::new());
+                self.merged.journeys.push(*journey);
+            }
+            JourneyFile::Many(journeys) => {
+                for (i, mut journey) in journeys.into_iter().enumerate() {
+                    journey.origin = Origin::at(file, vec![i.into()]);
+                    self.merged.journeys.push(journey);
+                }
+            }
+        }
+    }
+
+    /// Resolve a path pattern relative to `dir`: every matching file, sorted
+    /// so a load is the same on every machine.
+    fn expand(&mut self, dir: &Path, pattern: &str, origin: &Origin, what: &str) -> Vec<PathBuf> {
+        let joined = dir.join(pattern);
+        let Some(text) = joined.to_str() else {
+            self.error(
+                "bad-path",
+                origin.clone(),
+                format!("the {what} path `{pattern}` is not valid UTF-8"),
+            );
+            return Vec::new();
+        };
+        let paths = match glob::glob(text) {
+            Ok(paths) => paths,
+            Err(err) => {
+                self.error(
+                    "bad-path",
+                    origin.clone(),
+                    format!("`{pattern}` is not a valid path pattern: {}", err.msg),
+                )
+                .hint = Some("patterns use `*` for any name and `**` for any folders".into());
+                return Vec::new();
+            }
+        };
+        let mut found: Vec<PathBuf> = paths
+            .filter_map(Result::ok)
+            .filter(|p| p.is_file())
+            .collect();
+        found.sort();
+        if found.is_empty() {
+            let d = self.error(
+                "missing-file",
+                origin.clone(),
+                format!("{what} `{pattern}` matched no files"),
+            );
+            d.expected = Some(format!("a file at {}", clean_path(&joined).display()));
+            d.hint = Some(format!(
+                "paths in `{what}:` are relative to the file that names them"
+            ));
+        }
+        found
+    }
+
+    /// Read a file's text, refusing what cannot be an assessment file.
+    fn read_text(
+        &mut self,
+        path: &Path,
+        named_by: Option<&Origin>,
+        kind: FileKind,
+    ) -> Option<(FileId, String)> {
+        let shown = clean_path(path);
+        let where_named = named_by.cloned();
+        let fail = |this: &mut Loader, code, message: String, hint: &str| {
+            let origin = where_named.clone().unwrap_or_default();
+            let d = this.error(code, origin, message);
+            d.hint = Some(hint.to_string());
+            None
+        };
+        let meta = match std::fs::metadata(path) {
+            Ok(meta) => meta,
+            Err(err) => {
+                return fail(
+                    self,
+                    "missing-file",
+                    format!("cannot read `{}`: {}", shown.display(), io_reason(&err)),
+                    "check the path; relative paths start from the file that names them",
+                );
+            }
+        };
+        if meta.len() > MAX_FILE_BYTES {
+            return fail(
+                self,
+                "file-too-large",
+                format!(
+                    "`{}` is {} bytes, over the {MAX_FILE_BYTES}-byte limit",
+                    shown.display(),
+                    meta.len()
+                ),
+                "split it with `include:`",
+            );
+        }
+        let bytes = match std::fs::read(path) {
+            Ok(bytes) => bytes,
+            Err(err) => {
+                return fail(
+                    self,
+                    "missing-file",
+                    format!("cannot read `{}`: {}", shown.display(), io_reason(&err)),
+                    "check the file's permissions",
+                );
+            }
+        };
+        match String::from_utf8(bytes) {
+            Ok(text) => {
+                let id = self.sources.add(shown, kind, Some(text.clone()));
+                Some((id, text))
+            }
+            Err(err) => {
+                let good = &err.as_bytes()[..err.utf8_error().valid_up_to()];
+                let pos = position_after(std::str::from_utf8(good).unwrap_or_default());
+                let id = self.sources.add(shown, kind, None);
+                self.error(
+                    "not-utf8",
+                    Origin::at_pos(id, pos),
+                    "the file is not UTF-8 text",
+                )
+                .hint = Some(
+                    "save the file as UTF-8 (most editors offer this under \"Save with encoding\")"
+                        .into(),
+                );
+                None
+            }
+        }
+    }
+
+    /// Read and deserialize one YAML file, reporting its errors.
+    fn read_yaml<T: serde::de::DeserializeOwned>(
+        &mut self,
+        path: &Path,
+        named_by: Option<&Origin>,
+    ) -> Option<(FileId, T)> {
+        if let Ok(canonical) = path.canonicalize()
+            && !self.seen.insert(canonical)
+        {
+            return None;
+        }
+        let (file, text) = self.read_text(path, named_by, FileKind::Yaml)?;
+        if text.trim().is_empty()
+            || text
+                .lines()
+                .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+        {
+            self.error(
+                "empty-file",
+                Origin::at_pos(file, Pos { line: 1, column: 1 }),
+                "the file is empty",
+            )
+            .hint = Some(match named_by {
+                None => format!(
+                    "start with `schema: {SCHEMA_TAG}`, or run `needsmap init` for a commented example"
+                ),
+                Some(_) => "remove the file, or add the lists it should hold".into(),
+            });
+            return None;
+        }
+        match from_str_all_errors::<T>(&text) {
+            Ok(doc) => Some((file, doc)),
+            Err(errors) => {
+                for err in errors {
+                    self.diagnostics.push(structural(file, err));
+                }
+                None
+            }
+        }
+    }
+
+    fn load_csv(&mut self, dir: &Path, relative: &str, named_by: Origin) {
+        let path = dir.join(relative);
+        let Some((file, text)) = self.read_text(&path, Some(&named_by), FileKind::Csv) else {
+            return;
+        };
+        match indicators_from_csv(file, &text) {
+            Ok(indicators) => self.merged.indicators.extend(indicators),
+            Err(diagnostics) => self.diagnostics.extend(diagnostics),
+        }
+    }
+
+    fn describe(&self, origin: &Origin) -> String {
+        origin
+            .file
+            .map(|f| self.sources.get(f).path.display().to_string())
+            .unwrap_or_default()
+    }
+}
+
+fn io_reason(err: &std::io::Error) -> String {
+    match err.kind() {
+        std::io::ErrorKind::NotFound => "no such file".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => err.to_string(),
+    }
+}
+
+/// The line and column just after `text`.
+fn position_after(text: &str) -> Pos {
+    let line = text.matches('\n').count() as u32 + 1;
+    let column = text.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u32 + 1;
+    Pos { line, column }
+}
+
+/// A structural (serde) error as a diagnostic.
+fn structural(file: FileId, err: DeError) -> Diagnostic {
+    let origin = match err.pos {
+        Some(pos) => Origin::at_pos(file, pos),
+        None => Origin::at(file, err.path.clone()),
+    };
+    let mut d = Diagnostic::error(err.kind.code(), origin, err.message);
+    d.expected = err.expected;
+    d.hint = err.hint;
+    d
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CsvRow {
+    id: String,
+    name: String,
+    unit: Unit,
+    year: i32,
+    value: f64,
+    source: String,
+}
+
+/// Read `id,name,unit,year,value,source` rows; rows sharing an id are one
+/// indicator, and must agree on its name, unit and source.
+fn indicators_from_csv(file: FileId, text: &str) -> Result<Vec<Indicator>, Vec<Diagnostic>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let mut by_id: BTreeMap<String, Indicator> = BTreeMap::new();
+    let mut order: Vec<String> = Vec::new();
+    let mut errors = Vec::new();
+    let headers = reader.headers().map(|h| h.clone()).unwrap_or_default();
+    const COLUMNS: [&str; 6] = ["id", "name", "unit", "year", "value", "source"];
+    if headers.iter().ne(COLUMNS.iter().copied()) {
+        let d = Diagnostic::error(
+            "csv-header",
+            Origin::at_pos(file, Pos { line: 1, column: 1 }),
+            format!(
+                "unexpected CSV header `{}`",
+                headers.iter().collect::<Vec<_>>().join(",")
+            ),
+        )
+        .with_expected(COLUMNS.join(","));
+        return Err(vec![d]);
+    }
+    for record in reader.records() {
+        let parsed = record.and_then(|r| {
+            let line = r.position().map_or(1, |p| p.line() as u32);
+            r.deserialize::<CsvRow>(Some(&headers))
+                .map(|row| (row, line))
+        });
+        let (row, line) = match parsed {
+            Ok(ok) => ok,
+            Err(err) => {
+                let line = err.position().map_or(1, |p| p.line() as u32);
+                let message = match err.kind() {
+                    csv::ErrorKind::Deserialize { err, .. } => match err.field() {
+                        Some(f) => format!(
+                            "column `{}`: {}",
+                            COLUMNS.get(f as usize).unwrap_or(&"?"),
+                            err.kind()
+                        ),
+                        None => err.kind().to_string(),
+                    },
+                    csv::ErrorKind::UnequalLengths { len, .. } => {
+                        format!("the row has {len} fields, the header has {}", COLUMNS.len())
+                    }
+                    other => format!("{other:?}"),
+                };
+                errors.push(
+                    Diagnostic::error("csv-row", Origin::at_pos(file, Pos { line, column: 1 }), format!("bad indicator row: {message}"))
+                        .with_hint("each row is id,name,unit,year,value,source; unit is count, percent, rate-per-1000 or currency"),
+                );
+                continue;
+            }
+        };
+        let origin = Origin::at_pos(file, Pos { line, column: 1 });
+        match by_id.get_mut(&row.id) {
+            Some(existing) => {
+                if existing.name != row.name
+                    || existing.unit != row.unit
+                    || existing.source != row.source
+                {
+                    errors.push(
+                        Diagnostic::error(
+                            "csv-row",
+                            origin,
+                            format!(
+                                "rows for indicator `{}` disagree on its name, unit or source",
+                                row.id
+                            ),
+                        )
+                        .with_hint(
+                            "every row of one indicator repeats the same name, unit and source",
+                        ),
+                    );
+                } else if existing.values.insert(row.year, row.value).is_some() {
+                    errors.push(Diagnostic::error(
+                        "duplicate-id",
+                        origin,
+                        format!("indicator `{}` has two rows for {}", row.id, row.year),
+                    ));
+                }
+            }
+            None => {
+                order.push(row.id.clone());
+                by_id.insert(
+                    row.id.clone(),
+                    Indicator {
+                        id: row.id,
+                        name: row.name,
+                        unit: row.unit,
+                        values: BTreeMap::from([(row.year, row.value)]),
+                        cohort_shares: BTreeMap::new(),
+                        source: row.source,
+                        description: None,
+                        target: None,
+                        better: None,
+                        origin,
+                    },
+                );
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(order
+        .into_iter()
+        .filter_map(|id| by_id.remove(&id))
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn position_after_counts_lines_and_chars() {
+        assert_eq!(position_after(""), Pos { line: 1, column: 1 });
+        assert_eq!(position_after("ab\ncé"), Pos { line: 2, column: 3 });
+    }
+
+    #[test]
+    fn csv_rows_with_one_id_make_one_indicator() {
+        let text = "id,name,unit,year,value,source\nx,X,count,2023,1,S\nx,X,count,2024,2,S\ny,Y,percent,2024,5,T\n";
+        let got = indicators_from_csv(FileId(0), text).unwrap();
+        assert_eq!(got.len(), 2);
+        assert_eq!(got[0].values.len(), 2);
+        assert_eq!(got[1].unit, Unit::Percent);
+    }
+
+    #[test]
+    fn csv_bad_rows_name_their_line() {
+        let text = "id,name,unit,year,value,source\nx,X,count,2023,1,S\nx,X,count,20x4,2,S\n";
+        let errs = indicators_from_csv(FileId(0), text).unwrap_err();
+        assert_eq!(errs.len(), 1);
+        assert_eq!(errs[0].origin.pos.map(|p| p.line), Some(3));
+        assert!(errs[0].message.contains("year"), "{}", errs[0].message);
+    }
+}

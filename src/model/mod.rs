@@ -1,0 +1,682 @@
+//! The input model (`needsmap/v1`): the types an analyst writes in YAML, and
+//! their loading from files (`load`), with the YAML tree that lets every
+//! diagnostic point at a line and column (`yaml`, `source`).
+//!
+//! Field names are the public contract of `shared/design/model.md`; every
+//! struct denies unknown fields so a typo is an error, never a silently
+//! dropped value. Each list item carries an [`Origin`] (skipped by serde)
+//! saying which file and YAML path it came from.
+
+mod date;
+pub mod load;
+pub mod source;
+pub mod yaml;
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+pub use date::{Date, Due};
+pub use load::{Loaded, load};
+pub use source::{FileId, Origin, Seg, SourceMap};
+
+/// The schema tag every assessment must carry.
+pub const SCHEMA_TAG: &str = "needsmap/v1";
+
+/// One assessment file as written: the main file, or a file it includes.
+///
+/// The main file must carry `schema` and `assessment`; an included file may
+/// hold any of the lists (and its own `include:`/`journeys:`, relative to it).
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "needsmap assessment file (needsmap/v1)")]
+pub struct AssessmentFile {
+    /// Always `needsmap/v1`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schema: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assessment: Option<AssessmentInfo>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub population: Option<Population>,
+    /// Files holding more of the lists below, relative to this file (globs allowed).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub include: Vec<String>,
+    /// Journey files, relative to this file: one glob or a list of globs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub journeys: Option<OneOrMany>,
+    /// Levels of need, lowest need first: the order judges step-up and step-down.
+    #[serde(default)]
+    pub levels: Vec<Level>,
+    #[serde(default)]
+    pub cohorts: Vec<Cohort>,
+    #[serde(default)]
+    pub entry_points: Vec<EntryPoint>,
+    #[serde(default)]
+    pub services: Vec<Service>,
+    #[serde(default)]
+    pub pathways: Vec<Pathway>,
+    #[serde(default)]
+    pub indicators: Vec<IndicatorEntry>,
+    #[serde(default)]
+    pub findings: Vec<Finding>,
+    #[serde(default)]
+    pub actions: Vec<Action>,
+}
+
+/// A string or a list of strings (`journeys:` takes either).
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl OneOrMany {
+    pub fn as_slice(&self) -> &[String] {
+        match self {
+            OneOrMany::One(one) => std::slice::from_ref(one),
+            OneOrMany::Many(many) => many,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for OneOrMany {
+    fn deserialize<D: serde::Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = OneOrMany;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a path pattern or a list of path patterns")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<OneOrMany, E> {
+                Ok(OneOrMany::One(v.to_owned()))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<OneOrMany, A::Error> {
+                let mut all = Vec::new();
+                while let Some(s) = seq.next_element::<String>()? {
+                    all.push(s);
+                }
+                Ok(OneOrMany::Many(all))
+            }
+        }
+        de.deserialize_any(V)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Authority {
+    /// County, unitary or metropolitan council; in London, the GLA. Holds the Part 4 duty.
+    Tier1,
+    /// District council or London borough.
+    Tier2,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AssessmentInfo {
+    pub title: String,
+    pub area: String,
+    pub authority: Authority,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partnership: Option<String>,
+    pub period: Period,
+    /// Wards or neighbourhoods, as slugs; services and journeys may name them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub localities: Vec<String>,
+    /// Publication date; documents carry no date unless this is set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published: Option<Date>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Period {
+    pub start: Date,
+    pub end: Date,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Population {
+    pub year: i32,
+    pub source: String,
+    /// Named population counts, e.g. `women_16_plus: 121000`.
+    pub groups: BTreeMap<String, i64>,
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Level {
+    pub id: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    Victim,
+    Perpetrator,
+    Child,
+    Family,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum CohortKind {
+    /// A person belongs to the group (women, men, older people...).
+    #[default]
+    Group,
+    /// A co-occurring need that intersects groups (substance misuse...).
+    Need,
+}
+
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Ages {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<i64>,
+}
+
+/// Demand estimated by the analyst where no prevalence rate applies.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Demand {
+    pub per_year: f64,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Cohort {
+    pub id: String,
+    pub name: String,
+    pub role: Role,
+    #[serde(default)]
+    pub kind: CohortKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// A population group, for demand estimates.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub population: Option<String>,
+    /// Annual rate (0..1) applied to the population group.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prevalence: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prevalence_source: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ages: Option<Ages>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub demand: Option<Demand>,
+    /// Always reported, even when covered.
+    #[serde(default)]
+    pub priority: bool,
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Sector {
+    Health,
+    LocalAuthority,
+    PoliceJustice,
+    Housing,
+    Voluntary,
+    Education,
+    /// Community settings and self-referral.
+    Community,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EntryPoint {
+    pub id: String,
+    pub name: String,
+    pub sector: Sector,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum ServiceKind {
+    Support,
+    Accommodation,
+    PerpetratorProgramme,
+    MultiAgency,
+    Helpline,
+    Therapeutic,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Capacity {
+    /// Cases, households or places a year.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_year: Option<f64>,
+    /// Open cases at any one time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub caseload: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+/// The Part 4 relevant safe accommodation types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum AccommodationType {
+    Refuge,
+    SpecialistRefuge,
+    Dispersed,
+    Sanctuary,
+    SecondStage,
+    MoveOn,
+    Other,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Accommodation {
+    #[serde(rename = "type")]
+    pub kind: AccommodationType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub units: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bedspaces: Option<i64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum FundingPer {
+    Year,
+    Total,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Funding {
+    pub source: String,
+    /// Pounds sterling.
+    pub amount: f64,
+    pub per: FundingPer,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub starts: Option<Date>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ends: Option<Date>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Service {
+    pub id: String,
+    pub name: String,
+    pub provider: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    pub sector: Sector,
+    pub kind: ServiceKind,
+    /// Part 4 support types (advocacy, prevention-advice,
+    /// specialist-protected-characteristics, childrens-support,
+    /// housing-related-support, counselling-therapy) or other slugs.
+    #[serde(default)]
+    pub support: Vec<String>,
+    pub levels: Vec<String>,
+    pub cohorts: Vec<String>,
+    /// Cohorts (usually needs) the service cannot take.
+    #[serde(default)]
+    pub excludes: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ages: Option<Ages>,
+    /// Localities served; omitted means the whole area.
+    #[serde(default)]
+    pub localities: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capacity: Option<Capacity>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accommodation: Option<Accommodation>,
+    #[serde(default)]
+    pub funding: Vec<Funding>,
+    #[serde(default)]
+    pub accredited: Vec<String>,
+    /// Community a "by and for" service is run by and for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by_and_for: Option<String>,
+    #[serde(default)]
+    pub accepts_from: Vec<String>,
+    #[serde(default)]
+    pub refers_to: Vec<String>,
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Pathway {
+    pub from: String,
+    pub to: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<String>,
+    #[serde(default)]
+    pub cohorts: Vec<String>,
+    #[serde(default)]
+    pub levels: Vec<String>,
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Unit {
+    Count,
+    Percent,
+    RatePer1000,
+    Currency,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Better {
+    Higher,
+    Lower,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Target {
+    pub value: f64,
+    pub year: i32,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Indicator {
+    pub id: String,
+    pub name: String,
+    pub unit: Unit,
+    /// Year → value.
+    pub values: BTreeMap<i32, f64>,
+    /// Share (0..1) of the values that concerns a cohort.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub cohort_shares: BTreeMap<String, f64>,
+    pub source: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<Target>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub better: Option<Better>,
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub origin: Origin,
+}
+
+/// Indicator rows kept in a CSV file (`id,name,unit,year,value,source`).
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CsvIndicators {
+    pub csv: String,
+}
+
+/// An entry of `indicators:`: an indicator, or a CSV file of them.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum IndicatorEntry {
+    Inline(Box<Indicator>),
+    Csv(CsvIndicators),
+}
+
+impl<'de> Deserialize<'de> for IndicatorEntry {
+    /// Untagged enums lose serde's error messages, so tell the two shapes
+    /// apart by a leading `csv` key and let each report its own errors.
+    fn deserialize<D: serde::Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = IndicatorEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an indicator, or `csv: path` to a CSV file of indicators")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<IndicatorEntry, A::Error> {
+                let Some(first) = map.next_key::<String>()? else {
+                    return Indicator::deserialize(serde::de::value::MapAccessDeserializer::new(
+                        map,
+                    ))
+                    .map(|i| IndicatorEntry::Inline(Box::new(i)));
+                };
+                if first == "csv" {
+                    let csv = map.next_value::<String>()?;
+                    if let Some(extra) = map.next_key::<String>()? {
+                        return Err(serde::de::Error::custom(format!(
+                            "a `csv:` entry holds only the path, found `{extra}` beside it"
+                        )));
+                    }
+                    return Ok(IndicatorEntry::Csv(CsvIndicators { csv }));
+                }
+                let rest = yaml::PrependKey::new(first, map);
+                Indicator::deserialize(serde::de::value::MapAccessDeserializer::new(rest))
+                    .map(|i| IndicatorEntry::Inline(Box::new(i)))
+            }
+        }
+        de.deserialize_map(V)
+    }
+}
+
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize, JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum FindingTheme {
+    Identification,
+    Referral,
+    Retention,
+    Partnership,
+    Accommodation,
+    Workforce,
+    Data,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Finding {
+    pub id: String,
+    pub theme: FindingTheme,
+    pub text: String,
+    pub source: String,
+    #[serde(default)]
+    pub cohorts: Vec<String>,
+    #[serde(default)]
+    pub services: Vec<String>,
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub origin: Origin,
+}
+
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize, JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum ActionTheme {
+    Governance,
+    EarlyHelp,
+    Workforce,
+    Commissioning,
+    Data,
+    Awareness,
+    SafeAccommodation,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    NotStarted,
+    OnTrack,
+    AtRisk,
+    OffTrack,
+    Done,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Action {
+    pub id: String,
+    pub theme: ActionTheme,
+    pub objective: String,
+    pub outcome: String,
+    pub action: String,
+    pub lead: String,
+    pub due: Due,
+    pub status: Status,
+    /// Gap, cohort, finding or service ids this action answers.
+    #[serde(default)]
+    pub addresses: Vec<String>,
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Consent {
+    /// May appear in public documents.
+    Publish,
+    /// Never reaches a public build.
+    Internal,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum StepOutcome {
+    Referred,
+    Signposted,
+    Supported,
+    Refused,
+    Waited,
+    DroppedOut,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Step {
+    /// An entry point or service id.
+    pub at: String,
+    /// Days since first contact.
+    pub day: i64,
+    /// -3 (very bad) .. +3 (very good).
+    pub feeling: i64,
+    /// Had to tell the story again.
+    #[serde(default)]
+    pub retold: bool,
+    pub outcome: StepOutcome,
+    /// Where the person was referred or signposted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub barrier: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "needsmap survivor journey (needsmap/v1)")]
+pub struct Journey {
+    pub id: String,
+    /// Pseudonymised.
+    pub persona: String,
+    pub cohorts: Vec<String>,
+    pub consent: Consent,
+    pub source: String,
+    #[serde(default)]
+    pub localities: Vec<String>,
+    pub steps: Vec<Step>,
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub origin: Origin,
+}
+
+/// A journey file holds one journey or a list of them.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(untagged)]
+#[schemars(title = "needsmap journey file (needsmap/v1)")]
+pub enum JourneyFile {
+    One(Box<Journey>),
+    Many(Vec<Journey>),
+}
+
+impl JourneyFile {
+    pub fn into_vec(self) -> Vec<Journey> {
+        match self {
+            JourneyFile::One(one) => vec![*one],
+            JourneyFile::Many(many) => many,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for JourneyFile {
+    fn deserialize<D: serde::Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = JourneyFile;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a journey (a mapping with `id`, `steps`...) or a list of journeys")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<JourneyFile, A::Error> {
+                Journey::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(|j| JourneyFile::One(Box::new(j)))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                seq: A,
+            ) -> Result<JourneyFile, A::Error> {
+                Vec::<Journey>::deserialize(serde::de::value::SeqAccessDeserializer::new(seq))
+                    .map(JourneyFile::Many)
+            }
+        }
+        de.deserialize_any(V)
+    }
+}
+
+/// The whole assessment once every file is loaded and merged.
+#[derive(Debug, Clone)]
+pub struct Assessment {
+    pub schema: String,
+    pub info: AssessmentInfo,
+    pub population: Option<Population>,
+    pub levels: Vec<Level>,
+    pub cohorts: Vec<Cohort>,
+    pub entry_points: Vec<EntryPoint>,
+    pub services: Vec<Service>,
+    pub pathways: Vec<Pathway>,
+    pub indicators: Vec<Indicator>,
+    pub findings: Vec<Finding>,
+    pub actions: Vec<Action>,
+    pub journeys: Vec<Journey>,
+    /// Where `schema:` and `assessment:` were written.
+    pub origin: Origin,
+}
