@@ -61,6 +61,7 @@ impl JsonSchema for Date {
         json_schema!({
             "type": "string",
             "format": "date",
+            "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$",
             "description": "A calendar day, YYYY-MM-DD."
         })
     }
@@ -144,7 +145,7 @@ impl JsonSchema for Due {
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
         json_schema!({
             "type": "string",
-            "pattern": "^[0-9]{4}-[0-9]{2}(-[0-9]{2})?$",
+            "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?$",
             "description": "A month YYYY-MM or a day YYYY-MM-DD."
         })
     }

@@ -132,6 +132,7 @@ impl Loader {
         if let Some(mut population) = doc.population {
             let origin = Origin::at(file, vec!["population".into()]);
             population.origin = origin.clone();
+            let origin = origin.key();
             if let Some((_, first)) = &self.merged.population {
                 let first = first.clone();
                 self.error(
@@ -194,7 +195,7 @@ impl Loader {
         if doc.assessment.is_some() {
             self.error(
                 "misplaced-field",
-                Origin::at(file, vec!["assessment".into()]),
+                Origin::at(file, vec!["assessment".into()]).key(),
                 "`assessment` belongs in the main assessment file, not an included one",
             )
             .hint = Some("move it to the file you run needsmap on".into());
@@ -451,7 +452,7 @@ fn indicators_from_csv(file: FileId, text: &str) -> Result<Vec<Indicator>, Vec<D
     let mut by_id: BTreeMap<String, Indicator> = BTreeMap::new();
     let mut order: Vec<String> = Vec::new();
     let mut errors = Vec::new();
-    let headers = reader.headers().map(|h| h.clone()).unwrap_or_default();
+    let headers = reader.headers().cloned().unwrap_or_default();
     const COLUMNS: [&str; 6] = ["id", "name", "unit", "year", "value", "source"];
     if headers.iter().ne(COLUMNS.iter().copied()) {
         let d = Diagnostic::error(
@@ -466,33 +467,51 @@ fn indicators_from_csv(file: FileId, text: &str) -> Result<Vec<Indicator>, Vec<D
         return Err(vec![d]);
     }
     for record in reader.records() {
-        let parsed = record.and_then(|r| {
-            let line = r.position().map_or(1, |p| p.line() as u32);
-            r.deserialize::<CsvRow>(Some(&headers))
-                .map(|row| (row, line))
-        });
-        let (row, line) = match parsed {
-            Ok(ok) => ok,
+        let record = match record {
+            Ok(record) => record,
             Err(err) => {
                 let line = err.position().map_or(1, |p| p.line() as u32);
                 let message = match err.kind() {
-                    csv::ErrorKind::Deserialize { err, .. } => match err.field() {
-                        Some(f) => format!(
-                            "column `{}`: {}",
-                            COLUMNS.get(f as usize).unwrap_or(&"?"),
-                            err.kind()
-                        ),
-                        None => err.kind().to_string(),
-                    },
                     csv::ErrorKind::UnequalLengths { len, .. } => {
                         format!("the row has {len} fields, the header has {}", COLUMNS.len())
                     }
+                    csv::ErrorKind::Utf8 { .. } => "the row is not UTF-8 text".into(),
                     other => format!("{other:?}"),
                 };
-                errors.push(
-                    Diagnostic::error("csv-row", Origin::at_pos(file, Pos { line, column: 1 }), format!("bad indicator row: {message}"))
-                        .with_hint("each row is id,name,unit,year,value,source; unit is count, percent, rate-per-1000 or currency"),
-                );
+                errors.push(csv_row_error(file, Pos { line, column: 1 }, message));
+                continue;
+            }
+        };
+        let line = record.position().map_or(1, |p| p.line() as u32);
+        let row = match record.deserialize::<CsvRow>(Some(&headers)) {
+            Ok(row) => row,
+            Err(err) => {
+                let field = match err.kind() {
+                    csv::ErrorKind::Deserialize { err, .. } => err.field().map(|f| f as usize),
+                    _ => None,
+                };
+                let (message, column) = match field {
+                    Some(f) => {
+                        let found = record.get(f).unwrap_or_default();
+                        let what = if COLUMNS[f] == "unit" {
+                            "count, percent, rate-per-1000 or currency"
+                        } else {
+                            "a number"
+                        };
+                        let column = record
+                            .iter()
+                            .take(f)
+                            .map(|v| v.chars().count() as u32 + 1)
+                            .sum::<u32>()
+                            + 1;
+                        (
+                            format!("column `{}`: expected {what}, found `{found}`", COLUMNS[f]),
+                            column,
+                        )
+                    }
+                    None => (err.to_string(), 1),
+                };
+                errors.push(csv_row_error(file, Pos { line, column }, message));
                 continue;
             }
         };
@@ -551,6 +570,11 @@ fn indicators_from_csv(file: FileId, text: &str) -> Result<Vec<Indicator>, Vec<D
         .into_iter()
         .filter_map(|id| by_id.remove(&id))
         .collect())
+}
+
+fn csv_row_error(file: FileId, pos: Pos, message: String) -> Diagnostic {
+    Diagnostic::error("csv-row", Origin::at_pos(file, pos), format!("bad indicator row: {message}"))
+        .with_hint("each row is id,name,unit,year,value,source; unit is count, percent, rate-per-1000 or currency")
 }
 
 #[cfg(test)]

@@ -44,6 +44,9 @@ pub struct Origin {
     pub file: Option<FileId>,
     pub path: Vec<Seg>,
     pub pos: Option<Pos>,
+    /// Point at the key of the last path step rather than its value (for
+    /// problems with the field itself, such as one in the wrong file).
+    pub at_key: bool,
 }
 
 impl Origin {
@@ -58,15 +61,15 @@ impl Origin {
         Origin {
             file: Some(file),
             path,
-            pos: None,
+            ..Origin::default()
         }
     }
 
     pub fn at_pos(file: FileId, pos: Pos) -> Origin {
         Origin {
             file: Some(file),
-            path: Vec::new(),
             pos: Some(pos),
+            ..Origin::default()
         }
     }
 
@@ -77,6 +80,12 @@ impl Origin {
             child.path.push(seg.into());
         }
         child
+    }
+
+    /// The same place, pointing at the key rather than the value.
+    pub fn key(mut self) -> Origin {
+        self.at_key = true;
+        self
     }
 
     /// `services[3].refers_to[2]`, for messages and JSON output.
@@ -151,7 +160,8 @@ impl SourceMap {
         let tree = file
             .tree
             .get_or_init(|| file.text.as_deref().and_then(|t| parse_tree(t).ok()));
-        tree.as_ref().map(|t| t.find(&origin.path).pos)
+        tree.as_ref()
+            .map(|t| t.find(&origin.path, origin.at_key).pos)
     }
 
     /// The text of one line (1-based), for snippets.

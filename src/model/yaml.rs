@@ -63,16 +63,18 @@ impl Node {
         }
     }
 
-    /// The node at `path` below this one, or the deepest node on the way
-    /// there when the path runs out (so a diagnostic still lands nearby).
-    pub fn find(&self, path: &[Seg]) -> &Node {
+    /// The node at `path` below this one (its key node, with `at_key`), or
+    /// the deepest node on the way there when the path runs out (so a
+    /// diagnostic still lands nearby).
+    pub fn find(&self, path: &[Seg], at_key: bool) -> &Node {
         let mut node = self;
-        for seg in path {
+        for (i, seg) in path.iter().enumerate() {
+            let last = i + 1 == path.len();
             let next = match (&node.value, seg) {
                 (Value::Map(entries), Seg::Key(key)) => entries
                     .iter()
                     .find(|(k, _)| key_text(k).as_deref() == Some(key.as_str()))
-                    .map(|(_, v)| v),
+                    .map(|(k, v)| if last && at_key { k } else { v }),
                 (Value::Seq(items), Seg::Index(i)) => items.get(*i),
                 _ => None,
             };
@@ -247,9 +249,10 @@ impl DeError {
         if let Some(cut) = message.find(" at line ") {
             message.truncate(cut);
         }
+        let hint = syntax_hint(&message);
         DeError {
             pos,
-            hint: Some("check the indentation and the `key: value` layout around this line".into()),
+            hint: Some(hint.into()),
             ..DeError::new(DeErrorKind::Syntax, message)
         }
     }
@@ -275,6 +278,21 @@ impl fmt::Display for DeError {
 }
 
 impl std::error::Error for DeError {}
+
+/// A mending hint for the YAML syntax errors analysts meet most.
+fn syntax_hint(message: &str) -> &'static str {
+    if message.contains("mapping values are not allowed") {
+        "text containing `: ` must be quoted, e.g. `title: \"Strategy: 2026-2029\"`"
+    } else if message.contains("tab") {
+        "YAML indents with spaces, not tabs"
+    } else if message.contains("duplicate") {
+        "each key may appear once in a mapping"
+    } else if message.contains("flow") || message.contains("']'") || message.contains("'}'") {
+        "check that every `[` and `{` is closed on the same item"
+    } else {
+        "check the indentation and the `key: value` layout around this line"
+    }
+}
 
 /// Words an analyst knows, for serde's Rust type names.
 fn plain_expected(exp: &dyn de::Expected) -> String {
@@ -672,7 +690,10 @@ mod tests {
     #[test]
     fn tree_records_one_based_lines_and_columns() {
         let tree = parse_tree("a:\n  b: [1, two]\n").unwrap();
-        let two = tree.find(&[Seg::Key("a".into()), Seg::Key("b".into()), Seg::Index(1)]);
+        let two = tree.find(
+            &[Seg::Key("a".into()), Seg::Key("b".into()), Seg::Index(1)],
+            false,
+        );
         assert_eq!(two.as_str(), Some("two"));
         assert_eq!(
             two.pos,

@@ -1,0 +1,192 @@
+//! `needsmap check` against fixtures: every invalid fixture must report
+//! exactly the diagnostics its files mark, at the marked lines, and its text
+//! output is pinned by a snapshot.
+//!
+//! A fixture marks a line that must carry a diagnostic with a trailing
+//! `#! code` comment; files that cannot hold comments (CSV, non-UTF-8, empty)
+//! list `file:line code` in the fixture's `expected.txt`.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+mod common;
+use common::run;
+
+type Expectation = BTreeSet<(String, u32, String)>;
+
+fn fixture_dirs(group: &str) -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(Path::new("tests/fixtures").join(group))
+        .expect("fixture folder")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    dirs
+}
+
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("readable") {
+        let path = entry.expect("entry").path();
+        if path.is_dir() {
+            out.extend(files_under(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+/// The diagnostics a fixture says it must produce.
+fn expected(dir: &Path) -> Expectation {
+    let mut want = Expectation::new();
+    for file in files_under(dir) {
+        let shown = file.display().to_string();
+        let Ok(text) = std::fs::read_to_string(&file) else {
+            continue;
+        };
+        if file.file_name().is_some_and(|n| n == "expected.txt") {
+            for line in text.lines().filter(|l| !l.trim().is_empty()) {
+                let (place, code) = line.split_once(' ').expect("`file:line code`");
+                let (name, number) = place.rsplit_once(':').expect("file:line");
+                let path = dir.join(name).display().to_string();
+                want.insert((
+                    path,
+                    number.parse().expect("line number"),
+                    code.trim().to_owned(),
+                ));
+            }
+            continue;
+        }
+        for (i, line) in text.lines().enumerate() {
+            if let Some((_, code)) = line.split_once("#! ") {
+                want.insert((shown.clone(), i as u32 + 1, code.trim().to_owned()));
+            }
+        }
+    }
+    want
+}
+
+/// The diagnostics `check --format json` reports, as (file, line, code).
+fn reported(json: &Value) -> Expectation {
+    json["diagnostics"]
+        .as_array()
+        .expect("diagnostics array")
+        .iter()
+        .map(|d| {
+            (
+                d["file"].as_str().unwrap_or("<no file>").to_owned(),
+                d["line"].as_u64().unwrap_or(0) as u32,
+                d["code"].as_str().expect("code").to_owned(),
+            )
+        })
+        .collect()
+}
+
+fn check_json(assessment: &Path, extra: &[&str]) -> (u8, Value) {
+    let path = assessment.display().to_string();
+    let mut args = vec!["check", "--format", "json"];
+    args.extend_from_slice(extra);
+    args.push(&path);
+    let (code, out, _) = run(&args);
+    (
+        code,
+        serde_json::from_str(&out).expect("check --format json prints JSON"),
+    )
+}
+
+#[test]
+fn invalid_fixtures_report_exactly_the_marked_lines() {
+    let dirs = fixture_dirs("invalid");
+    assert!(
+        dirs.len() >= 20,
+        "the issue asks for at least 20 broken inputs"
+    );
+    for dir in dirs {
+        let want = expected(&dir);
+        assert!(
+            !want.is_empty(),
+            "{} marks no expected diagnostic",
+            dir.display()
+        );
+        let (code, json) = check_json(&dir.join("assessment.yaml"), &[]);
+        assert_eq!(code, 1, "{} must fail", dir.display());
+        assert_eq!(reported(&json), want, "diagnostics of {}", dir.display());
+    }
+}
+
+#[test]
+fn invalid_fixture_messages_match_their_snapshots() {
+    for dir in fixture_dirs("invalid") {
+        let name = dir
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .into_owned();
+        let path = dir.join("assessment.yaml").display().to_string();
+        let (_, _, err) = run(&["check", &path]);
+        insta::assert_snapshot!(name, err);
+    }
+}
+
+#[test]
+fn valid_fixtures_pass_cleanly() {
+    for dir in fixture_dirs("valid") {
+        let (code, json) = check_json(&dir.join("assessment.yaml"), &["--deny-warnings"]);
+        assert_eq!(code, 0, "{}: {json:#}", dir.display());
+        assert_eq!(json["diagnostics"].as_array().map(Vec::len), Some(0));
+    }
+}
+
+#[test]
+fn warnings_pass_unless_denied() {
+    for dir in fixture_dirs("warnings") {
+        let assessment = dir.join("assessment.yaml");
+        let (code, json) = check_json(&assessment, &[]);
+        assert_eq!(code, 0, "warnings alone do not fail: {json:#}");
+        assert_eq!(
+            json["warnings"],
+            json["diagnostics"].as_array().map(Vec::len).unwrap_or(0)
+        );
+        assert_eq!(reported(&json), expected(&dir));
+
+        let (code, json) = check_json(&assessment, &["--deny-warnings"]);
+        assert_eq!(code, 1, "--deny-warnings turns warnings into errors");
+        assert_eq!(json["warnings"], 0);
+        assert!(json["errors"].as_u64().unwrap_or(0) >= 1);
+    }
+}
+
+#[test]
+fn the_example_assessment_checks_clean() {
+    let (code, json) = check_json(Path::new("assessments/northmoor.yaml"), &[]);
+    assert_eq!(code, 0, "{json:#}");
+    assert_eq!(json["errors"], 0);
+    let counts = &json["counts"];
+    assert!(counts["services"].as_u64().unwrap_or(0) >= 35);
+    assert!(counts["levels"].as_u64().unwrap_or(0) >= 6);
+    assert!(counts["cohorts"].as_u64().unwrap_or(0) >= 14);
+    assert!(counts["entry_points"].as_u64().unwrap_or(0) >= 8);
+    assert!(counts["journeys"].as_u64().unwrap_or(0) >= 12);
+    assert!(counts["findings"].as_u64().unwrap_or(0) >= 10);
+    assert!(counts["actions"].as_u64().unwrap_or(0) >= 10);
+}
+
+#[test]
+fn a_missing_assessment_file_is_a_clear_error() {
+    let (code, _, err) = run(&["check", "tests/fixtures/no-such-file.yaml"]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("cannot read `tests/fixtures/no-such-file.yaml`: no such file"),
+        "{err}"
+    );
+}
+
+#[test]
+fn bad_usage_exits_2() {
+    let (code, _, err) = run(&["check", "--format", "xml", "a.yaml"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("invalid value 'xml'"), "{err}");
+}
