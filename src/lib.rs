@@ -4,8 +4,12 @@
 //! The pipeline, one module a stage:
 //! - [`model`]: the input types and their loading from YAML, with origins;
 //! - [`check`]: validation and diagnostics (file:line:col, hints);
+//! - [`graph`]: the referral pathway graph (petgraph) and its exports;
+//! - [`gaps`]: gap analysis over the graph;
 //! - [`cli`]: the `needsmap` command.
 
 pub mod check;
 pub mod cli;
+pub mod gaps;
+pub mod graph;
 pub mod model;

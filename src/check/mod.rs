@@ -374,6 +374,8 @@ impl<'a> Checker<'a> {
                     .hint = Some("add `prevalence:` with `population:`, or `demand: {per_year, source}`".into());
             }
             self.ages(o.child("ages"), &c.ages);
+            let levels = self.levels.clone();
+            self.references(o, "levels", &c.levels, "level", &levels);
         }
     }
 

@@ -1,6 +1,8 @@
 //! The `needsmap` command: one module a subcommand.
 
 mod check;
+mod gaps;
+mod graph;
 mod init;
 pub mod schema;
 
@@ -34,6 +36,10 @@ pub struct Cli {
 pub enum Command {
     /// Check an assessment: every error with file, line and column.
     Check(check::Args),
+    /// Find the gaps: cohorts that cannot get the help their level of need calls for.
+    Gaps(gaps::Args),
+    /// Export the referral pathway graph (DOT, GraphML, JSON, Kumu).
+    Graph(graph::Args),
     /// Create a small, commented assessment to start from.
     Init(init::Args),
     /// Print the JSON Schema of the input files, for editors.
@@ -70,6 +76,8 @@ where
     };
     let result = match cli.command {
         Command::Check(args) => check::run(&args, out, err),
+        Command::Gaps(args) => gaps::run(&args, out, err),
+        Command::Graph(args) => graph::run(&args, out, err),
         Command::Init(args) => init::run(&args, out),
         Command::Schema(args) => schema::run(&args, out),
     };
@@ -101,6 +109,60 @@ impl From<std::io::Error> for CliError {
 }
 
 pub type CliResult = Result<u8, CliError>;
+
+/// Load and check an assessment for a command that analyses it. On errors,
+/// print every diagnostic and return `None`: analysis of a broken
+/// assessment would be wrong, not just incomplete.
+pub fn load_checked(
+    path: &std::path::Path,
+    err: &mut dyn Write,
+) -> Result<Option<(crate::model::Loaded, crate::model::Assessment)>, CliError> {
+    let mut loaded = crate::model::load(path);
+    let mut diagnostics = loaded.diagnostics.clone();
+    if !loaded.has_errors()
+        && let Some(a) = &loaded.assessment
+    {
+        diagnostics.extend(crate::check::check(a));
+    }
+    if diagnostics.iter().any(|d| d.is_error()) {
+        let located = crate::check::locate_all(&diagnostics, &loaded.sources);
+        for d in located
+            .iter()
+            .filter(|d| d.severity == crate::check::Severity::Error)
+        {
+            writeln!(err, "{}", crate::check::render_text(d))?;
+        }
+        let (errors, _) = crate::check::summary(&located);
+        writeln!(
+            err,
+            "failed: {errors} errors in {}; nothing was analysed",
+            path.display()
+        )?;
+        return Ok(None);
+    }
+    let Some(a) = loaded.assessment.take() else {
+        return Ok(None);
+    };
+    Ok(Some((loaded, a)))
+}
+
+/// The index of cohort `id`, or an error with a hint.
+pub fn known_cohort(a: &crate::model::Assessment, id: &str) -> Result<usize, CliError> {
+    a.cohorts.iter().position(|c| c.id == id).ok_or_else(|| {
+        let hint = crate::check::did_you_mean(id, a.cohorts.iter().map(|c| c.id.as_str()))
+            .unwrap_or_else(|| {
+                format!(
+                    "cohorts are: {}",
+                    a.cohorts
+                        .iter()
+                        .map(|c| c.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            });
+        CliError(format!("unknown cohort `{id}`; {hint}"))
+    })
+}
 
 /// The assessment file argument most commands take.
 #[derive(clap::Args, Debug)]

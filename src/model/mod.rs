@@ -145,6 +145,10 @@ pub struct Period {
 pub struct Population {
     pub year: i32,
     pub source: String,
+    /// Everyone in the area: the base of the Council of Europe benchmark
+    /// (one refuge family place per 10,000 people).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
     /// Named population counts, e.g. `women_16_plus: 121000`.
     pub groups: BTreeMap<String, i64>,
     #[serde(skip)]
@@ -159,6 +163,14 @@ pub struct Level {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// A high-need level (high risk, MARAC, crisis): gaps here are severe.
+    /// When no level says so, the highest need level is taken.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub high_need: bool,
+    /// A step-down stage (recovery, move-on) listed after the crisis level:
+    /// not a higher need, and a service there may end a pathway.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub step_down: bool,
     #[serde(skip)]
     #[schemars(skip)]
     pub origin: Origin,
@@ -225,6 +237,10 @@ pub struct Cohort {
     /// Always reported, even when covered.
     #[serde(default)]
     pub priority: bool,
+    /// Levels at which this cohort needs provision (default: every level);
+    /// gap analysis looks for provision only there.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub levels: Vec<String>,
     #[serde(skip)]
     #[schemars(skip)]
     pub origin: Origin,

@@ -1,0 +1,166 @@
+//! `needsmap gaps`: the gap analysis as a table, JSON or CSV.
+
+use std::io::Write;
+
+use comfy_table::{ContentArrangement, Table};
+use serde::Serialize;
+
+use super::{AssessmentArg, CliError, CliResult, EXIT_OK, load_checked};
+use crate::gaps::{Gap, GapKind, GapSeverity, analyse, filter};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum GapsFormat {
+    /// A table for the terminal.
+    Table,
+    Json,
+    Csv,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    #[command(flatten)]
+    pub file: AssessmentArg,
+    #[arg(long, value_enum, default_value_t = GapsFormat::Table)]
+    pub format: GapsFormat,
+    /// Only gaps about this cohort (id).
+    #[arg(long)]
+    pub cohort: Option<String>,
+    /// Only gaps of these kinds (repeat, or separate with commas).
+    #[arg(long, value_enum, value_delimiter = ',')]
+    pub kind: Vec<GapKind>,
+    /// Only gaps at least this severe.
+    #[arg(long, value_enum)]
+    pub min_severity: Option<GapSeverity>,
+}
+
+#[derive(Serialize)]
+struct JsonOut<'a> {
+    gaps: &'a [Gap],
+    coverage: &'a crate::gaps::Coverage,
+    perpetrator_balance: &'a crate::gaps::Balance,
+    safe_accommodation: &'a crate::gaps::AccommodationSummary,
+}
+
+pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
+    let Some((_, a)) = load_checked(&args.file.assessment, err)? else {
+        return Ok(super::EXIT_PROBLEMS);
+    };
+    if let Some(cohort) = &args.cohort {
+        super::known_cohort(&a, cohort)?;
+    }
+    let analysis = analyse(&a);
+    let gaps = filter(
+        &analysis.gaps,
+        args.cohort.as_deref(),
+        &args.kind,
+        args.min_severity,
+    );
+    match args.format {
+        GapsFormat::Json => {
+            let json = serde_json::to_string_pretty(&JsonOut {
+                gaps: &gaps,
+                coverage: &analysis.coverage,
+                perpetrator_balance: &analysis.perpetrator_balance,
+                safe_accommodation: &analysis.safe_accommodation,
+            })
+            .map_err(|e| CliError(e.to_string()))?;
+            writeln!(out, "{json}")?;
+        }
+        GapsFormat::Csv => out.write_all(&csv(&gaps)?)?,
+        GapsFormat::Table => {
+            writeln!(out, "{}", table(&gaps))?;
+            let high = gaps
+                .iter()
+                .filter(|g| g.severity == GapSeverity::High)
+                .count();
+            let medium = gaps
+                .iter()
+                .filter(|g| g.severity == GapSeverity::Medium)
+                .count();
+            writeln!(
+                out,
+                "{} gaps: {high} high, {medium} medium, {} low",
+                gaps.len(),
+                gaps.len() - high - medium
+            )?;
+        }
+    }
+    Ok(EXIT_OK)
+}
+
+fn table(gaps: &[Gap]) -> Table {
+    let width = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(140u16);
+    let mut t = Table::new();
+    t.force_no_tty()
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_width(width)
+        .set_header([
+            "severity",
+            "kind",
+            "cohort",
+            "level",
+            "evidence → recommendation",
+        ]);
+    for g in gaps {
+        let cohort = g.cohort.clone().unwrap_or_else(|| g.cohorts.join(", "));
+        t.add_row([
+            g.severity.as_str().to_owned(),
+            g.kind.as_str().to_owned(),
+            cohort,
+            g.level.clone().unwrap_or_else(|| "–".into()),
+            format!("{}\n→ {} [{}]", g.evidence, g.recommendation.text, theme(g)),
+        ]);
+    }
+    t
+}
+
+fn theme(g: &Gap) -> String {
+    serde_json::to_value(g.recommendation.theme)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+/// One row per gap; list fields joined with `;`.
+pub fn csv(gaps: &[Gap]) -> Result<Vec<u8>, CliError> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let header = [
+        "id",
+        "kind",
+        "severity",
+        "cohort",
+        "cohorts",
+        "need",
+        "level",
+        "services",
+        "entry_points",
+        "localities",
+        "evidence",
+        "theme",
+        "recommendation",
+    ];
+    w.write_record(header)
+        .map_err(|e| CliError(e.to_string()))?;
+    for g in gaps {
+        w.write_record([
+            g.id.as_str(),
+            g.kind.as_str(),
+            g.severity.as_str(),
+            g.cohort.as_deref().unwrap_or(""),
+            &g.cohorts.join(";"),
+            g.need.as_deref().unwrap_or(""),
+            g.level.as_deref().unwrap_or(""),
+            &g.services.join(";"),
+            &g.entry_points.join(";"),
+            &g.localities.join(";"),
+            &g.evidence,
+            &theme(g),
+            &g.recommendation.text,
+        ])
+        .map_err(|e| CliError(e.to_string()))?;
+    }
+    w.into_inner().map_err(|e| CliError(e.to_string()))
+}

@@ -1,0 +1,247 @@
+//! Gap rules against fixtures: for every kind, a fixture that triggers it
+//! and a near-identical one (one change) that does not.
+
+use std::path::Path;
+
+use needsmap::gaps::{Analysis, Gap, GapKind, analyse};
+use needsmap::model::load;
+
+mod common;
+use common::run;
+
+fn analysis(path: &str) -> Analysis {
+    let loaded = load(Path::new(path));
+    assert!(
+        !loaded.has_errors(),
+        "{path} must load: {:?}",
+        loaded.diagnostics
+    );
+    let a = loaded.assessment.expect("assessment");
+    let problems: Vec<_> = needsmap::check::check(&a)
+        .into_iter()
+        .filter(|d| d.is_error())
+        .collect();
+    assert!(problems.is_empty(), "{path} must check: {problems:?}");
+    analyse(&a)
+}
+
+fn of_kind(a: &Analysis, kind: GapKind) -> Vec<&Gap> {
+    a.gaps.iter().filter(|g| g.kind == kind).collect()
+}
+
+/// The trigger fixture has the gap (with this id); the clear one has no gap
+/// of the kind.
+fn pair(dir: &str, kind: GapKind, id: &str) -> Gap {
+    let trigger = analysis(&format!(
+        "tests/fixtures/gaps/{dir}/trigger/assessment.yaml"
+    ));
+    let clear = analysis(&format!("tests/fixtures/gaps/{dir}/clear/assessment.yaml"));
+    let found = trigger.gaps.iter().find(|g| g.id == id).unwrap_or_else(|| {
+        panic!(
+            "{dir}: no gap {id}; found {:?}",
+            trigger.gaps.iter().map(|g| &g.id).collect::<Vec<_>>()
+        )
+    });
+    assert_eq!(found.kind, kind);
+    let left: Vec<&str> = of_kind(&clear, kind)
+        .iter()
+        .map(|g| g.id.as_str())
+        .filter(|i| *i == id || kind != GapKind::Capacity)
+        .collect();
+    assert!(left.is_empty(), "{dir}/clear still has {left:?}");
+    found.clone()
+}
+
+#[test]
+fn no_provision() {
+    let g = pair(
+        "no-provision",
+        GapKind::NoProvision,
+        "no-provision/men/high-risk",
+    );
+    assert_eq!(g.cohort.as_deref(), Some("men"));
+    assert_eq!(g.level.as_deref(), Some("high-risk"));
+    assert!(
+        g.evidence
+            .contains("None of the 1 service at high risk is open to men"),
+        "{}",
+        g.evidence
+    );
+}
+
+#[test]
+fn exclusion() {
+    let g = pair(
+        "exclusion",
+        GapKind::Exclusion,
+        "exclusion/women/substance-misuse/accommodation",
+    );
+    assert_eq!(g.need.as_deref(), Some("substance-misuse"));
+    assert_eq!(g.services, ["refuge"]);
+    assert_eq!(g.severity, needsmap::gaps::GapSeverity::High);
+}
+
+#[test]
+fn unreachable() {
+    let g = pair(
+        "unreachable",
+        GapKind::Unreachable,
+        "unreachable/women/high-risk",
+    );
+    assert!(g.evidence.contains("accept no referrals"), "{}", g.evidence);
+}
+
+#[test]
+fn single_point_of_failure() {
+    let g = pair(
+        "single-point-of-failure",
+        GapKind::SinglePointOfFailure,
+        "single-point-of-failure/hub/high-risk",
+    );
+    assert_eq!(g.services, ["hub"]);
+    assert!(
+        g.evidence.contains("passes through Referral hub"),
+        "{}",
+        g.evidence
+    );
+}
+
+#[test]
+fn dead_end() {
+    let g = pair("dead-end", GapKind::DeadEnd, "dead-end/outreach");
+    assert!(
+        g.evidence.contains("records no onward referral"),
+        "{}",
+        g.evidence
+    );
+}
+
+#[test]
+fn capacity() {
+    let g = pair("capacity", GapKind::Capacity, "capacity/women");
+    // 1,000 women × 10% = 100 in need; outreach takes 40 a year.
+    assert!(
+        g.evidence
+            .contains("about 40 a year against an estimated 100"),
+        "{}",
+        g.evidence
+    );
+    assert!(g.evidence.contains("40% coverage"), "{}", g.evidence);
+}
+
+#[test]
+fn refuge_benchmark() {
+    let g = pair(
+        "refuge-benchmark",
+        GapKind::Capacity,
+        "capacity/refuge-places",
+    );
+    // 100,000 people → 10 family places recommended; 5 units exist.
+    assert!(
+        g.evidence.starts_with(
+            "5 refuge family places (12 bedspaces) against the Council of Europe benchmark of 10"
+        ),
+        "{}",
+        g.evidence
+    );
+}
+
+#[test]
+fn funding_cliff() {
+    let g = pair("funding-cliff", GapKind::FundingCliff, "funding-cliff/idva");
+    assert!(
+        g.evidence.contains("£90,000 a year (Test grant)"),
+        "{}",
+        g.evidence
+    );
+    assert!(
+        g.evidence
+            .contains("ends 2027-03-31, 24 months before the period ends"),
+        "{}",
+        g.evidence
+    );
+    assert!(
+        g.evidence.contains(
+            "women at high risk; survivors who use substances at high risk lose all provision"
+        ),
+        "{}",
+        g.evidence
+    );
+}
+
+#[test]
+fn locality() {
+    let g = pair("locality", GapKind::Locality, "locality/women/early-help");
+    assert_eq!(g.localities, ["south"]);
+}
+
+#[test]
+fn gap_ids_are_stable_and_unique() {
+    let path = "assessments/northmoor.yaml";
+    let first = serde_json::to_string(&analysis(path).gaps).expect("json");
+    let second = serde_json::to_string(&analysis(path).gaps).expect("json");
+    assert_eq!(first, second, "same input, same gaps in the same order");
+    let gaps = analysis(path).gaps;
+    let mut ids: Vec<&str> = gaps.iter().map(|g| g.id.as_str()).collect();
+    ids.sort_unstable();
+    let before = ids.len();
+    ids.dedup();
+    assert_eq!(before, ids.len(), "gap ids are unique");
+}
+
+#[test]
+fn gaps_command_filters_and_formats() {
+    let path = "tests/fixtures/gaps/unreachable/trigger/assessment.yaml";
+    let (code, out, _) = run(&[
+        "gaps",
+        "--format",
+        "json",
+        "--kind",
+        "unreachable",
+        "--min-severity",
+        "high",
+        path,
+    ]);
+    assert_eq!(code, 0);
+    let json: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let gaps = json["gaps"].as_array().expect("gaps");
+    assert_eq!(gaps.len(), 1, "{json:#}");
+    assert_eq!(gaps[0]["id"], "unreachable/women/high-risk");
+    assert_eq!(gaps[0]["recommendation"]["theme"], "governance");
+    assert!(
+        json["coverage"]["cells"]["women"]["high-risk"]
+            .as_array()
+            .is_some()
+    );
+
+    let (_, csv, _) = run(&[
+        "gaps",
+        "--format",
+        "csv",
+        "--cohort",
+        "substance-misuse",
+        path,
+    ]);
+    let mut lines = csv.lines();
+    assert!(
+        lines
+            .next()
+            .is_some_and(|h| h.starts_with("id,kind,severity,cohort"))
+    );
+    assert!(lines.all(|l| l.contains("substance-misuse")), "{csv}");
+
+    let (code, _, err) = run(&["gaps", "--cohort", "wmen", path]);
+    assert_eq!(code, 1);
+    assert!(err.contains("did you mean `women`?"), "{err}");
+}
+
+#[test]
+fn gaps_refuses_a_broken_assessment() {
+    let (code, out, err) = run(&[
+        "gaps",
+        "tests/fixtures/invalid/unknown-level/assessment.yaml",
+    ]);
+    assert_eq!(code, 1);
+    assert!(out.is_empty());
+    assert!(err.contains("nothing was analysed"), "{err}");
+}
