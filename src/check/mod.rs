@@ -8,7 +8,7 @@
 mod diagnostic;
 mod suggest;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 pub use diagnostic::{Diagnostic, Located, Severity, locate_all, render_text, summary};
 pub use suggest::{did_you_mean, suggest};
@@ -69,16 +69,38 @@ fn slugify(id: &str) -> String {
     out.trim_end_matches('-').to_owned()
 }
 
+/// Ids of one kind: a set to look them up, a list (in input order) to
+/// suggest near misses from.
+#[derive(Clone, Default)]
+struct Known<'a> {
+    list: Vec<&'a str>,
+    set: HashSet<&'a str>,
+}
+
+impl<'a> FromIterator<&'a str> for Known<'a> {
+    fn from_iter<I: IntoIterator<Item = &'a str>>(ids: I) -> Self {
+        let list: Vec<&'a str> = ids.into_iter().collect();
+        let set = list.iter().copied().collect();
+        Known { list, set }
+    }
+}
+
+impl Known<'_> {
+    fn contains(&self, id: &str) -> bool {
+        self.set.contains(id)
+    }
+}
+
 struct Checker<'a> {
     a: &'a Assessment,
     out: Vec<Diagnostic>,
-    levels: Vec<&'a str>,
-    cohorts: Vec<&'a str>,
+    levels: Known<'a>,
+    cohorts: Known<'a>,
     /// Entry points and services: anything a referral can start at or reach.
-    nodes: Vec<&'a str>,
-    localities: Vec<&'a str>,
-    groups: Vec<&'a str>,
-    findings: Vec<&'a str>,
+    nodes: Known<'a>,
+    localities: Known<'a>,
+    groups: Known<'a>,
+    findings: Known<'a>,
 }
 
 impl<'a> Checker<'a> {
@@ -159,11 +181,11 @@ impl<'a> Checker<'a> {
     }
 
     /// `id` must be one of `known`; otherwise say which kind and suggest.
-    fn reference(&mut self, origin: Origin, id: &str, kind: &str, known: &[&str]) {
-        if known.contains(&id) {
+    fn reference(&mut self, origin: Origin, id: &str, kind: &str, known: &Known) {
+        if known.contains(id) {
             return;
         }
-        let hint = did_you_mean(id, known.iter().copied());
+        let hint = did_you_mean(id, known.list.iter().copied());
         let d = self.error(
             "unknown-reference",
             origin,
@@ -183,7 +205,7 @@ impl<'a> Checker<'a> {
         field: &str,
         ids: &[String],
         kind: &str,
-        known: &[&'a str],
+        known: &Known<'a>,
     ) {
         for (i, id) in ids.iter().enumerate() {
             self.reference(origin.child(field).child(i), id, kind, known);
@@ -626,11 +648,12 @@ impl<'a> Checker<'a> {
             "action",
             a.actions.iter().map(|x| (x.id.as_str(), x.origin.clone())),
         );
-        let known: Vec<&str> = self
+        let known: Known = self
             .cohorts
+            .list
             .iter()
-            .chain(&self.findings)
-            .chain(&self.nodes)
+            .chain(&self.findings.list)
+            .chain(&self.nodes.list)
             .copied()
             .collect();
         let period = a.info.period;

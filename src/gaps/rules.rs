@@ -10,7 +10,9 @@ use petgraph::graph::NodeIndex;
 use super::figures::{AccommodationSummary, annual_amount, money, number, percent, rate};
 use super::{Coverage, Gap, GapKind, GapSeverity, Recommendation};
 use crate::graph::{NodeRef, PathwayGraph};
-use crate::model::{ActionTheme, Assessment, Cohort, CohortKind, Role, ServiceKind};
+use crate::model::{
+    AccommodationType, ActionTheme, Assessment, Cohort, CohortKind, Role, ServiceKind,
+};
 
 /// What every rule needs: the graph, level bands, and per cohort the levels
 /// it needs, its eligible services per level, and what it can reach.
@@ -26,6 +28,10 @@ pub struct Context<'g, 'a> {
     /// `cells[c][l]`: services eligible for cohort `c` at level `l`.
     pub cells: Vec<Vec<Vec<usize>>>,
     pub reachable: Vec<FixedBitSet>,
+    /// Per cohort: eligible services working at a level the cohort needs.
+    pub serves: Vec<FixedBitSet>,
+    /// Per cohort: eligible safe accommodation services.
+    pub accommodation: Vec<Vec<usize>>,
 }
 
 impl<'g, 'a> Context<'g, 'a> {
@@ -46,7 +52,7 @@ impl<'g, 'a> Context<'g, 'a> {
             .enumerate()
             .map(|(i, l)| (l.id.as_str(), i))
             .collect();
-        let needed = a
+        let needed: Vec<Vec<usize>> = a
             .cohorts
             .iter()
             .map(|c| {
@@ -73,6 +79,25 @@ impl<'g, 'a> Context<'g, 'a> {
             }
         }
         let reachable = (0..a.cohorts.len()).map(|c| g.reachable(c)).collect();
+        let serves = (0..a.cohorts.len())
+            .map(|c| {
+                let mut set = FixedBitSet::with_capacity(a.services.len());
+                for s in g.eligible[c].ones() {
+                    if g.service_levels[s].iter().any(|l| needed[c].contains(l)) {
+                        set.insert(s);
+                    }
+                }
+                set
+            })
+            .collect();
+        let accommodation = (0..a.cohorts.len())
+            .map(|c| {
+                g.eligible[c]
+                    .ones()
+                    .filter(|&s| a.services[s].kind == ServiceKind::Accommodation)
+                    .collect()
+            })
+            .collect();
         Context {
             g,
             a,
@@ -82,6 +107,8 @@ impl<'g, 'a> Context<'g, 'a> {
             needed,
             cells,
             reachable,
+            serves,
+            accommodation,
         }
     }
 
@@ -188,6 +215,15 @@ pub fn in_sentence(name: &str) -> String {
     out
 }
 
+/// First letter upper-case, for the start of a sentence.
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
 /// `a, b and c`.
 fn list<'x>(items: impl IntoIterator<Item = &'x str>) -> String {
     let items: Vec<&str> = items.into_iter().collect();
@@ -250,13 +286,13 @@ pub fn no_provision(ctx: &Context, gaps: &mut Vec<Gap>) {
                 .collect();
             let mut evidence = if at_level == 0 {
                 format!(
-                    "No service works at {} at all, so none is open to {}",
+                    "No service works at {} at all, so none serves {}",
                     ctx.level_name(l),
                     in_sentence(&cohort.name)
                 )
             } else {
                 format!(
-                    "None of the {} at {} is open to {}",
+                    "None of the {} at {} lists {} among those it serves",
                     plural(at_level, "service", "services"),
                     ctx.level_name(l),
                     in_sentence(&cohort.name)
@@ -288,7 +324,7 @@ pub fn no_provision(ctx: &Context, gaps: &mut Vec<Gap>) {
                 (
                     ActionTheme::Commissioning,
                     format!(
-                        "Commission {} provision for {}",
+                        "Commission, or adapt existing, {} provision so it serves {}",
                         ctx.level_name(l),
                         in_sentence(&cohort.name)
                     ),
@@ -311,10 +347,67 @@ pub fn no_provision(ctx: &Context, gaps: &mut Vec<Gap>) {
     }
 }
 
+/// Safe accommodation as a whole (no types listed), then by type.
+/// (id part, words for one service, types).
+const ACCOMMODATION_SCOPES: &[(&str, &str, &[AccommodationType])] = &[
+    ("accommodation", "safe accommodation service", &[]),
+    (
+        "refuge",
+        "refuge",
+        &[
+            AccommodationType::Refuge,
+            AccommodationType::SpecialistRefuge,
+        ],
+    ),
+    (
+        "dispersed",
+        "dispersed accommodation service",
+        &[AccommodationType::Dispersed],
+    ),
+    (
+        "sanctuary",
+        "sanctuary scheme",
+        &[AccommodationType::Sanctuary],
+    ),
+    (
+        "move-on",
+        "move-on or second-stage service",
+        &[AccommodationType::SecondStage, AccommodationType::MoveOn],
+    ),
+];
+
+/// One exclusion found: groups whose provision in one scope (a kind of
+/// safe accommodation, or a level) all excludes one need.
+struct Excluded {
+    groups: Vec<usize>,
+    need: usize,
+    /// `refuge`, `dispersed`... or a level id.
+    scope: String,
+    /// "refuge", or "service at high risk".
+    words: String,
+    level: Option<usize>,
+    services: Vec<usize>,
+    /// Accommodation still open to people with the need.
+    remaining: Vec<usize>,
+}
+
 /// A group has provision, but every service of it excludes a co-occurring
-/// need of the same role: at a level, or across its safe accommodation.
+/// need of the same role: across a kind of safe accommodation ("every refuge
+/// serving women excludes women who use substances"), or at a level. Groups
+/// barred from the very same services are reported together.
 pub fn exclusion(ctx: &Context, gaps: &mut Vec<Gap>) {
     let a = ctx.a;
+    let mut found: Vec<Excluded> = Vec::new();
+    let mut record = |e: Excluded| match found
+        .iter_mut()
+        .find(|f| f.need == e.need && f.scope == e.scope && f.services == e.services)
+    {
+        Some(same) => {
+            same.groups.extend(e.groups);
+            same.remaining.retain(|s| e.remaining.contains(s));
+        }
+        None => found.push(e),
+    };
     let needs: Vec<usize> = (0..a.cohorts.len())
         .filter(|&n| a.cohorts[n].kind == CohortKind::Need)
         .collect();
@@ -327,89 +420,139 @@ pub fn exclusion(ctx: &Context, gaps: &mut Vec<Gap>) {
         for &n in needs.iter().filter(|&&n| a.cohorts[n].role == group.role) {
             let need = &a.cohorts[n];
             let excludes = |s: usize| a.services[s].excludes.contains(&need.id);
-            // Safe accommodation first: "refuges exclude women who use substances".
-            let accommodation: Vec<usize> = ctx.g.eligible[g]
-                .ones()
-                .filter(|&s| a.services[s].kind == ServiceKind::Accommodation)
-                .collect();
-            let accommodation_gap =
-                !accommodation.is_empty() && accommodation.iter().all(|&s| excludes(s));
-            if accommodation_gap {
-                let evidence = format!(
-                    "Every safe accommodation service open to {} ({}: {}) excludes {}.",
-                    in_sentence(&group.name),
-                    plural(accommodation.len(), "service", "services"),
-                    ctx.names(&accommodation),
-                    in_sentence(&need.name)
-                );
-                let text = format!(
-                    "Commission safe accommodation for {} that does not exclude {}: specialist places, or in-reach support so existing services can lift the exclusion",
-                    in_sentence(&group.name),
-                    in_sentence(&need.name)
-                );
-                let mut gp = gap(
-                    format!("exclusion/{}/{}/accommodation", group.id, need.id),
-                    GapKind::Exclusion,
-                    GapSeverity::High,
-                    evidence,
-                    ActionTheme::SafeAccommodation,
-                    text,
-                );
-                gp = for_cohort(gp, group, None);
-                gp.cohorts.push(need.id.clone());
-                gp.need = Some(need.id.clone());
-                gp.services = ctx.service_ids(&accommodation);
-                gaps.push(gp);
-            }
-            let levels: BTreeSet<usize> = ctx.needed[g]
-                .iter()
-                .copied()
-                .filter(|l| ctx.needed[n].contains(l))
-                .collect();
-            for l in levels {
-                let cell = &ctx.cells[g][l];
-                if cell.is_empty() || !cell.iter().all(|&s| excludes(s)) {
+            let accommodation = &ctx.accommodation[g];
+            let mut covered: BTreeSet<usize> = BTreeSet::new();
+            for (scope, words, types) in ACCOMMODATION_SCOPES {
+                let of_type: Vec<usize> = accommodation
+                    .iter()
+                    .copied()
+                    .filter(|&s| {
+                        types.is_empty()
+                            || a.services[s]
+                                .accommodation
+                                .as_ref()
+                                .is_some_and(|x| types.contains(&x.kind))
+                    })
+                    .collect();
+                if of_type.is_empty()
+                    || !of_type.iter().all(|&s| excludes(s))
+                    || of_type.iter().all(|s| covered.contains(s))
+                {
                     continue;
                 }
-                if accommodation_gap && cell.iter().all(|s| accommodation.contains(s)) {
-                    continue; // the accommodation gap already says it
+                covered.extend(&of_type);
+                let remaining = accommodation
+                    .iter()
+                    .copied()
+                    .filter(|&s| !excludes(s))
+                    .collect();
+                record(Excluded {
+                    groups: vec![g],
+                    need: n,
+                    scope: (*scope).to_owned(),
+                    words: (*words).to_owned(),
+                    level: None,
+                    services: of_type,
+                    remaining,
+                });
+            }
+            for &l in ctx.needed[g].iter().filter(|l| ctx.needed[n].contains(l)) {
+                let cell = &ctx.cells[g][l];
+                if cell.is_empty()
+                    || !cell.iter().all(|&s| excludes(s))
+                    || cell.iter().all(|s| covered.contains(s))
+                {
+                    continue; // no exclusion, or the accommodation gap already says it
                 }
-                let level = &a.levels[l];
-                let evidence = format!(
-                    "All {} open to {} at {} ({}) exclude {}.",
-                    plural(cell.len(), "service", "services"),
-                    in_sentence(&group.name),
-                    ctx.level_name(l),
-                    ctx.names(cell),
-                    in_sentence(&need.name)
-                );
-                let severity = if ctx.high_need[l] {
-                    GapSeverity::High
-                } else {
-                    GapSeverity::Medium
-                };
-                let text = format!(
-                    "Make {} provision for {} open to {}",
-                    ctx.level_name(l),
-                    in_sentence(&group.name),
-                    in_sentence(&need.name)
-                );
-                let mut gp = gap(
-                    format!("exclusion/{}/{}/{}", group.id, need.id, level.id),
-                    GapKind::Exclusion,
-                    severity,
-                    evidence,
-                    ActionTheme::Commissioning,
-                    text,
-                );
-                gp = for_cohort(gp, group, Some(&level.id));
-                gp.cohorts.push(need.id.clone());
-                gp.need = Some(need.id.clone());
-                gp.services = ctx.service_ids(cell);
-                gaps.push(gp);
+                record(Excluded {
+                    groups: vec![g],
+                    need: n,
+                    scope: a.levels[l].id.clone(),
+                    words: format!("service at {}", ctx.level_name(l)),
+                    level: Some(l),
+                    services: cell.clone(),
+                    remaining: Vec::new(),
+                });
             }
         }
     }
+    for e in found {
+        gaps.push(exclusion_gap(ctx, &e));
+    }
+}
+
+fn exclusion_gap(ctx: &Context, e: &Excluded) -> Gap {
+    let a = ctx.a;
+    let need = &a.cohorts[e.need];
+    let names: Vec<String> = e
+        .groups
+        .iter()
+        .map(|&g| in_sentence(&a.cohorts[g].name))
+        .collect();
+    let groups = list(names.iter().map(String::as_str));
+    let mut evidence = format!(
+        "Every {} serving {groups} ({}: {}) excludes {}",
+        e.words,
+        plural(e.services.len(), "service", "services"),
+        ctx.names(&e.services),
+        in_sentence(&need.name)
+    );
+    match (e.level, e.remaining.is_empty()) {
+        (Some(_), _) => evidence.push('.'),
+        (None, true) => evidence.push_str("; no safe accommodation is left open to them."),
+        (None, false) => evidence.push_str(&format!(
+            "; what remains open to them is {}.",
+            ctx.names(&e.remaining)
+        )),
+    }
+    let (theme, text, severity) = match e.level {
+        None => (
+            ActionTheme::SafeAccommodation,
+            format!(
+                "Commission {} places for {groups} that do not exclude {}: specialist places, or in-reach support so existing services can lift the exclusion",
+                e.words,
+                in_sentence(&need.name)
+            ),
+            if e.scope == "accommodation" || e.scope == "refuge" {
+                GapSeverity::High
+            } else {
+                GapSeverity::Medium
+            },
+        ),
+        Some(l) => (
+            ActionTheme::Commissioning,
+            format!(
+                "Make {} provision for {groups} open to {}",
+                ctx.level_name(l),
+                in_sentence(&need.name)
+            ),
+            if ctx.high_need[l] {
+                GapSeverity::High
+            } else {
+                GapSeverity::Medium
+            },
+        ),
+    };
+    let first = &a.cohorts[e.groups[0]];
+    let mut gp = gap(
+        format!("exclusion/{}/{}/{}", first.id, need.id, e.scope),
+        GapKind::Exclusion,
+        severity,
+        evidence,
+        theme,
+        text,
+    );
+    gp.cohort = (e.groups.len() == 1).then(|| first.id.clone());
+    gp.cohorts = e
+        .groups
+        .iter()
+        .map(|&g| a.cohorts[g].id.clone())
+        .chain([need.id.clone()])
+        .collect();
+    gp.need = Some(need.id.clone());
+    gp.level = e.level.map(|l| a.levels[l].id.clone());
+    gp.services = ctx.service_ids(&e.services);
+    gp
 }
 
 /// Eligible provision exists at a level, but no referral route from any
@@ -515,7 +658,11 @@ pub fn single_point_of_failure(ctx: &Context, gaps: &mut Vec<Gap>) {
     for ((s, l), (through, cohorts)) in found {
         let service = &a.services[s];
         let level = &a.levels[l];
-        let names = in_sentence(&list(cohorts.iter().map(|&c| a.cohorts[c].name.as_str())));
+        let each: Vec<String> = cohorts
+            .iter()
+            .map(|&c| in_sentence(&a.cohorts[c].name))
+            .collect();
+        let names = list(each.iter().map(String::as_str));
         let evidence = if through {
             format!(
                 "Every referral route to {} provision for {} passes through {}: if it stops, they are cut off from that level.",
@@ -653,9 +800,16 @@ fn estimated_need(a: &Assessment, cohort: &Cohort) -> Option<(f64, String)> {
 pub fn capacity(ctx: &Context, gaps: &mut Vec<Gap>) {
     let a = ctx.a;
     let need: Vec<Option<(f64, String)>> = a.cohorts.iter().map(|c| estimated_need(a, c)).collect();
-    let serves = |c: usize, s: usize| {
-        ctx.needed[c].iter().any(|&l| ctx.g.at_level(s, l)) && ctx.g.eligible[c].contains(s)
-    };
+    // Summed need of the group cohorts each service serves: its capacity is
+    // shared between them in proportion to their need.
+    let mut sharing = vec![0.0; a.services.len()];
+    for (c, cohort) in a.cohorts.iter().enumerate() {
+        if let (CohortKind::Group, Some((n, _))) = (cohort.kind, &need[c]) {
+            for s in ctx.serves[c].ones() {
+                sharing[s] += n;
+            }
+        }
+    }
     for (c, cohort) in a.cohorts.iter().enumerate() {
         let Some((estimate, basis)) = &need[c] else {
             continue;
@@ -666,29 +820,18 @@ pub fn capacity(ctx: &Context, gaps: &mut Vec<Gap>) {
         let mut supply = 0.0;
         let mut counted = Vec::new();
         let mut unknown = Vec::new();
-        for s in 0..a.services.len() {
+        for s in ctx.serves[c].ones() {
             let service = &a.services[s];
-            if !serves(c, s)
-                || (cohort.kind == CohortKind::Need && !service.cohorts.contains(&cohort.id))
-            {
+            if cohort.kind == CohortKind::Need && !service.cohorts.contains(&cohort.id) {
                 continue;
             }
             let Some(per_year) = service.capacity.as_ref().and_then(|x| x.per_year) else {
                 unknown.push(s);
                 continue;
             };
-            let share = if cohort.kind == CohortKind::Group {
-                let sharing: f64 = (0..a.cohorts.len())
-                    .filter(|&o| a.cohorts[o].kind == CohortKind::Group && serves(o, s))
-                    .filter_map(|o| need[o].as_ref().map(|(n, _)| *n))
-                    .sum();
-                if sharing > 0.0 {
-                    estimate / sharing
-                } else {
-                    1.0
-                }
-            } else {
-                1.0
+            let share = match cohort.kind {
+                CohortKind::Group if sharing[s] > 0.0 => estimate / sharing[s],
+                _ => 1.0,
             };
             supply += per_year * share.min(1.0);
             counted.push(s);
@@ -791,19 +934,16 @@ pub fn refuge_benchmark(ctx: &Context, summary: &AccommodationSummary, gaps: &mu
         .flat_map(|line| line.services.iter().cloned())
         .collect();
     gp.services = refuge_services;
+    let refuges: BTreeSet<&str> = gp.services.iter().map(String::as_str).collect();
     gp.cohorts = ctx
         .a
         .cohorts
         .iter()
         .enumerate()
         .filter(|(c, _)| {
-            gp.services.iter().any(|id| {
-                ctx.a
-                    .services
-                    .iter()
-                    .position(|s| &s.id == id)
-                    .is_some_and(|s| ctx.g.eligible[*c].contains(s))
-            })
+            ctx.accommodation[*c]
+                .iter()
+                .any(|&s| refuges.contains(ctx.a.services[s].id.as_str()))
         })
         .map(|(_, x)| x.id.clone())
         .collect();
@@ -844,18 +984,9 @@ pub fn funding_cliff(ctx: &Context, gaps: &mut Vec<Gap>) {
             }
         }
         // Cohorts for whom this is the only safe accommodation.
-        let only_accommodation: Vec<usize> = if service.kind == ServiceKind::Accommodation {
-            (0..a.cohorts.len())
-                .filter(|&c| {
-                    let mut acc = ctx.g.eligible[c]
-                        .ones()
-                        .filter(|&x| a.services[x].kind == ServiceKind::Accommodation);
-                    acc.next() == Some(s) && acc.next().is_none()
-                })
-                .collect()
-        } else {
-            Vec::new()
-        };
+        let only_accommodation: Vec<usize> = (0..a.cohorts.len())
+            .filter(|&c| ctx.accommodation[c] == [s])
+            .collect();
         let streams = list(
             at_risk
                 .iter()
@@ -981,9 +1112,9 @@ pub fn locality(ctx: &Context, gaps: &mut Vec<Gap>) {
             }
             let level = &a.levels[l];
             let evidence = format!(
-                "{} at {} is provided only in {} ({}); none in {}.",
-                cohort.name,
-                ctx.level_name(l),
+                "{} provision for {} is only in {} ({}); there is none in {}.",
+                capitalised(&ctx.level_name(l)),
+                in_sentence(&cohort.name),
                 list(covered.iter().copied()),
                 ctx.names(cell),
                 list(missing.iter().copied())

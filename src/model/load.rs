@@ -11,7 +11,7 @@ use super::*;
 use crate::check::{Diagnostic, Severity};
 
 /// Files larger than this are refused before parsing.
-pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// The result of a load: the assessment when the files could be read and
 /// merged, every file read, and what went wrong on the way.

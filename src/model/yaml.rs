@@ -24,9 +24,17 @@ use super::source::{Pos, Seg};
 use crate::check::suggest;
 
 /// Limits that keep hostile YAML (alias bombs, deep nesting) from
-/// exhausting memory: serde-saphyr enforces them while parsing.
+/// exhausting memory: serde-saphyr enforces them while parsing. Its default
+/// node budget (250,000) is for configuration files; a national assessment
+/// of 30,000 services has about a million nodes, so allow 10 million, which
+/// with the 64 MiB file limit still bounds memory.
 pub fn options() -> serde_saphyr::Options {
-    serde_saphyr::Options::default()
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_nodes = 10_000_000;
+    budget.max_events = 20_000_000;
+    let mut options = serde_saphyr::Options::default();
+    options.budget = Some(budget);
+    options
 }
 
 /// A parsed YAML value with the position it was written at.
@@ -195,6 +203,7 @@ pub fn parse_tree(text: &str) -> Result<Node, DeError> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DeErrorKind {
     Syntax,
+    TooLarge,
     UnknownField,
     UnknownValue,
     MissingField,
@@ -206,6 +215,7 @@ impl DeErrorKind {
     pub fn code(self) -> &'static str {
         match self {
             DeErrorKind::Syntax => "yaml-syntax",
+            DeErrorKind::TooLarge => "too-large",
             DeErrorKind::UnknownField => "unknown-field",
             DeErrorKind::UnknownValue => "unknown-value",
             DeErrorKind::MissingField => "missing-field",
@@ -248,6 +258,13 @@ impl DeError {
         // serde-saphyr appends "at line X column Y"; we print the position ourselves.
         if let Some(cut) = message.find(" at line ") {
             message.truncate(cut);
+        }
+        if message.starts_with("budget breached") {
+            return DeError {
+                pos,
+                hint: Some("split the assessment into smaller files with `include:`; YAML anchors and aliases that expand without bound are refused".into()),
+                ..DeError::new(DeErrorKind::TooLarge, format!("the document is too large or too deeply nested to read safely ({message})"))
+            };
         }
         let hint = syntax_hint(&message);
         DeError {
