@@ -190,3 +190,25 @@ fn bad_usage_exits_2() {
     assert_eq!(code, 2);
     assert!(err.contains("invalid value 'xml'"), "{err}");
 }
+
+#[test]
+fn init_scaffolds_an_assessment_that_checks_clean() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let target = dir.path().join("area");
+    let target_text = target.display().to_string();
+    let (code, out, err) = run(&["init", &target_text]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("next: needsmap check"), "{out}");
+    let assessment = target.join("assessment.yaml");
+    let (code, json) = check_json(&assessment, &["--deny-warnings"]);
+    assert_eq!(code, 0, "the scaffold must pass check: {json:#}");
+    assert_eq!(json["counts"]["journeys"], 1);
+
+    // A second init refuses to overwrite the analyst's work.
+    std::fs::write(&assessment, "schema: needsmap/v1\n# my edits\n").expect("write");
+    let (code, _, err) = run(&["init", &target_text]);
+    assert_eq!(code, 1);
+    assert!(err.contains("already exists; nothing was written"), "{err}");
+    let kept = std::fs::read_to_string(&assessment).expect("read");
+    assert!(kept.contains("# my edits"));
+}

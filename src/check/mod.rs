@@ -46,6 +46,39 @@ pub fn check(a: &Assessment) -> Vec<Diagnostic> {
     c.out
 }
 
+/// Actions may address gaps by id (`no-provision/men/crisis`). Gap ids come
+/// from the analysis, so they are checked once the assessment is otherwise
+/// valid: an id the analysis does not produce is a warning (the gap may have
+/// been closed, or the id mistyped).
+pub fn check_gap_addresses(a: &Assessment, gap_ids: &[String]) -> Vec<Diagnostic> {
+    let known: HashSet<&str> = gap_ids.iter().map(String::as_str).collect();
+    let mut out = Vec::new();
+    for act in &a.actions {
+        for (i, target) in act.addresses.iter().enumerate() {
+            let Some((kind, _)) = target.split_once('/') else {
+                continue;
+            };
+            if !GAP_KINDS.contains(&kind) || known.contains(target.as_str()) {
+                continue;
+            }
+            let hint = did_you_mean(target, gap_ids.iter().map(String::as_str))
+                .unwrap_or_else(|| "run `needsmap gaps` to list the gap ids; a closed gap can be removed from `addresses`".into());
+            out.push(
+                Diagnostic::warning(
+                    "unknown-gap",
+                    act.origin.child("addresses").child(i),
+                    format!(
+                        "action `{}` addresses gap `{target}`, which the analysis does not find",
+                        act.id
+                    ),
+                )
+                .with_hint(hint),
+            );
+        }
+    }
+    out
+}
+
 /// Is `id` a lower-case slug (`refuge-north`, `a1`)?
 pub fn is_slug(id: &str) -> bool {
     !id.is_empty()

@@ -5,7 +5,9 @@ use std::io::Write;
 use serde::Serialize;
 
 use super::{AssessmentArg, CliError, CliResult, EXIT_OK, EXIT_PROBLEMS, Format};
-use crate::check::{Located, Severity, check, locate_all, render_text, summary};
+use crate::check::{
+    Located, Severity, check, check_gap_addresses, locate_all, render_text, summary,
+};
 use crate::model::{Assessment, load};
 
 #[derive(clap::Args, Debug)]
@@ -72,6 +74,13 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
         && let Some(a) = &loaded.assessment
     {
         diagnostics.extend(check(a));
+        let addresses_gaps = a
+            .actions
+            .iter()
+            .any(|x| x.addresses.iter().any(|t| t.contains('/')));
+        if addresses_gaps && !diagnostics.iter().any(|d| d.is_error()) {
+            diagnostics.extend(check_gap_addresses(a, &crate::gaps::ids(a)));
+        }
     }
     if args.deny_warnings {
         for d in &mut diagnostics {

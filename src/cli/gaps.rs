@@ -31,6 +31,9 @@ pub struct Args {
     /// Only gaps at least this severe.
     #[arg(long, value_enum)]
     pub min_severity: Option<GapSeverity>,
+    /// Print the rules that decide each kind's severity, and stop.
+    #[arg(long)]
+    pub rules: bool,
 }
 
 #[derive(Serialize)]
@@ -42,6 +45,12 @@ struct JsonOut<'a> {
 }
 
 pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
+    if args.rules {
+        for (kind, rule) in crate::gaps::RULES {
+            writeln!(out, "{kind}: {rule}")?;
+        }
+        return Ok(EXIT_OK);
+    }
     let Some((_, a)) = load_checked(&args.file.assessment, err)? else {
         return Ok(super::EXIT_PROBLEMS);
     };
@@ -83,9 +92,51 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
                 gaps.len(),
                 gaps.len() - high - medium
             )?;
+            write_figures(out, &analysis)?;
         }
     }
     Ok(EXIT_OK)
+}
+
+/// The two headline figures that are not gaps: refuge places against the
+/// benchmark, and perpetrator against victim provision.
+fn write_figures(out: &mut dyn Write, analysis: &crate::gaps::Analysis) -> std::io::Result<()> {
+    use crate::gaps::{money, number, percent};
+    let acc = &analysis.safe_accommodation;
+    if let Some(benchmark) = acc.benchmark_places {
+        writeln!(
+            out,
+            "refuge family places: {} ({} bedspaces) against a Council of Europe benchmark of {} (one per 10,000 people)",
+            number(acc.refuge_family_places as f64),
+            number(acc.refuge_bedspaces as f64),
+            number(benchmark)
+        )?;
+    }
+    let b = &analysis.perpetrator_balance;
+    let line = |name: &str, l: &crate::gaps::BalanceLine| {
+        format!(
+            "{name}: {} services, {} places a year, {} a year",
+            l.services.len(),
+            number(l.capacity_per_year),
+            money(l.spend_per_year)
+        )
+    };
+    writeln!(
+        out,
+        "perpetrator interventions: {}; {}; {}",
+        line("general", &b.general),
+        line("under-18 and APV", &b.under_18),
+        line("stalking", &b.stalking)
+    )?;
+    writeln!(out, "victim services: {}", line("all", &b.victim_services))?;
+    if let Some(ratio) = b.spend_ratio {
+        writeln!(
+            out,
+            "perpetrator spend is {} of victim-service spend",
+            percent(ratio)
+        )?;
+    }
+    Ok(())
 }
 
 fn table(gaps: &[Gap]) -> Table {

@@ -118,8 +118,7 @@ pub struct Analysis {
     pub safe_accommodation: AccommodationSummary,
 }
 
-/// How severity is decided, per kind: printed in the method appendix and
-/// by `needsmap gaps --rules`.
+/// How severity is decided, per kind: printed by `needsmap gaps --rules`.
 pub const RULES: &[(&str, &str)] = &[
     (
         "no-provision",
