@@ -6,10 +6,12 @@
 //! - [`check`]: validation and diagnostics (file:line:col, hints);
 //! - [`graph`]: the referral pathway graph (petgraph) and its exports;
 //! - [`gaps`]: gap analysis over the graph;
+//! - [`journeys`]: survivor journeys and case event logs as evidence;
 //! - [`cli`]: the `needsmap` command.
 
 pub mod check;
 pub mod cli;
 pub mod gaps;
 pub mod graph;
+pub mod journeys;
 pub mod model;

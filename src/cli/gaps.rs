@@ -169,10 +169,7 @@ fn table(gaps: &[Gap]) -> Table {
 }
 
 fn theme(g: &Gap) -> String {
-    serde_json::to_value(g.recommendation.theme)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
+    crate::model::kebab(&g.recommendation.theme)
 }
 
 /// One row per gap; list fields joined with `;`.

@@ -1,9 +1,11 @@
 //! The `needsmap` command: one module a subcommand.
 
 mod check;
+mod events;
 mod gaps;
 mod graph;
 mod init;
+mod journeys;
 pub mod schema;
 
 use std::ffi::OsString;
@@ -40,6 +42,10 @@ pub enum Command {
     Gaps(gaps::Args),
     /// Export the referral pathway graph (DOT, GraphML, JSON, Kumu).
     Graph(graph::Args),
+    /// Survivor journeys: metrics, informal routes, and SVG journey maps.
+    Journeys(journeys::Args),
+    /// Observed pathways from a case event log (CSV).
+    Events(events::Args),
     /// Create a small, commented assessment to start from.
     Init(init::Args),
     /// Print the JSON Schema of the input files, for editors.
@@ -78,11 +84,14 @@ where
         Command::Check(args) => check::run(&args, out, err),
         Command::Gaps(args) => gaps::run(&args, out, err),
         Command::Graph(args) => graph::run(&args, out, err),
+        Command::Journeys(args) => journeys::run(&args, out, err),
+        Command::Events(args) => events::run(&args, out, err),
         Command::Init(args) => init::run(&args, out),
         Command::Schema(args) => schema::run(&args, out),
     };
     match result {
         Ok(code) => code,
+        Err(e) if e.0 == BROKEN_PIPE => EXIT_OK,
         Err(e) => {
             let _ = writeln!(err, "error: {e:#}");
             EXIT_PROBLEMS
@@ -102,8 +111,15 @@ impl std::fmt::Display for CliError {
 
 impl std::error::Error for CliError {}
 
+/// The reader of our output went away (`needsmap events log.csv | head`):
+/// not an error worth a message.
+const BROKEN_PIPE: &str = "broken pipe";
+
 impl From<std::io::Error> for CliError {
     fn from(e: std::io::Error) -> Self {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            return CliError(BROKEN_PIPE.into());
+        }
         CliError(e.to_string())
     }
 }

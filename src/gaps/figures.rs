@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::model::{
-    AccommodationType, Assessment, Funding, FundingPer, Role, Service, ServiceKind,
+    AccommodationType, Assessment, Funding, FundingPer, Role, Service, ServiceKind, kebab,
 };
 
 /// `12,345` (rounded to a whole number).
@@ -86,13 +86,6 @@ pub struct TypeLine {
     pub bedspaces: i64,
 }
 
-fn type_name(t: AccommodationType) -> String {
-    serde_json::to_value(t)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
-}
-
 pub fn safe_accommodation(a: &Assessment) -> AccommodationSummary {
     let mut summary = AccommodationSummary {
         total_population: a.population.as_ref().and_then(|p| p.total),
@@ -102,7 +95,7 @@ pub fn safe_accommodation(a: &Assessment) -> AccommodationSummary {
         let Some(acc) = &s.accommodation else {
             continue;
         };
-        let line = summary.by_type.entry(type_name(acc.kind)).or_default();
+        let line = summary.by_type.entry(kebab(&acc.kind)).or_default();
         line.services.push(s.id.clone());
         line.units += acc.units.unwrap_or(0);
         line.bedspaces += acc.bedspaces.unwrap_or(0);

@@ -95,6 +95,9 @@ pub struct Gap {
     /// For `locality` gaps: the localities without provision.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub localities: Vec<String>,
+    /// Survivor journeys that show the gap.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub journeys: Vec<String>,
     /// One sentence, with the numbers.
     pub evidence: String,
     pub recommendation: Recommendation,
@@ -174,6 +177,9 @@ pub fn analyse_graph(g: &PathwayGraph) -> Analysis {
     rules::refuge_benchmark(&ctx, &safe_accommodation, &mut gaps);
     rules::funding_cliff(&ctx, &mut gaps);
     rules::locality(&ctx, &mut gaps);
+    let journeys: Vec<&crate::model::Journey> = g.a.journeys.iter().collect();
+    gaps.extend(crate::journeys::unmapped_pathways(g, &journeys));
+    crate::journeys::link_refusals(g.a, &mut gaps, |_| true);
     sort(&mut gaps);
     Analysis {
         gaps,

@@ -257,6 +257,7 @@ fn gap(
         services: Vec::new(),
         entry_points: Vec::new(),
         localities: Vec::new(),
+        journeys: Vec::new(),
         evidence,
         recommendation: Recommendation { theme, text },
     }

@@ -8,6 +8,7 @@ use petgraph::visit::EdgeRef;
 use serde_json::{Value, json};
 
 use super::{EdgeSource, NodeRef, PathwayGraph};
+use crate::model::kebab;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum GraphFormat {
@@ -73,15 +74,7 @@ fn sector(g: &PathwayGraph, n: NodeIndex) -> String {
         NodeRef::Entry(i) => g.a.entry_points[i].sector,
         NodeRef::Service(i) => g.a.services[i].sector,
     };
-    enum_text(&sector)
-}
-
-/// The kebab-case YAML spelling of a model enum.
-fn enum_text<T: serde::Serialize>(value: &T) -> String {
-    serde_json::to_value(value)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
+    kebab(&sector)
 }
 
 fn edge_kinds(sources: &[EdgeSource]) -> Vec<&'static str> {
@@ -224,7 +217,7 @@ fn node_json(g: &PathwayGraph, n: NodeIndex) -> Value {
             let s = &g.a.services[i];
             json!({
                 "id": s.id, "name": s.name, "type": "service", "provider": s.provider,
-                "sector": enum_text(&s.sector), "kind": enum_text(&s.kind),
+                "sector": kebab(&s.sector), "kind": kebab(&s.kind),
                 "levels": s.levels, "cohorts": s.cohorts, "excludes": s.excludes,
             })
         }

@@ -21,6 +21,14 @@ pub use date::{Date, Due};
 pub use load::{Loaded, load};
 pub use source::{FileId, Origin, Seg, SourceMap};
 
+/// The YAML spelling (kebab-case) of a model enum value: `local-authority`.
+pub fn kebab<T: Serialize>(value: &T) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
 /// The schema tag every assessment must carry.
 pub const SCHEMA_TAG: &str = "needsmap/v1";
 

@@ -1,0 +1,273 @@
+//! `needsmap events`: observed pathways from a case event log.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use comfy_table::{ContentArrangement, Table};
+use serde::Serialize;
+
+use super::{CliError, CliResult, EXIT_OK, EXIT_PROBLEMS, load_checked};
+use crate::graph::{NodeRef, PathwayGraph};
+use crate::journeys::events::{Columns, Summary, summarise};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum EventsFormat {
+    Table,
+    Json,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// The event log: CSV, one row per event.
+    pub log: PathBuf,
+    /// Column holding the case id.
+    #[arg(long, default_value = "case:concept:name")]
+    pub case: String,
+    /// Column holding the activity.
+    #[arg(long, default_value = "concept:name")]
+    pub activity: String,
+    /// Column holding the timestamp (with or without a UTC offset).
+    #[arg(long, default_value = "time:timestamp")]
+    pub time: String,
+    /// Count and leave out rows that cannot be read, instead of stopping.
+    #[arg(long)]
+    pub skip_bad_rows: bool,
+    #[arg(long, value_enum, default_value_t = EventsFormat::Table)]
+    pub format: EventsFormat,
+    /// Compare the observed routes with this assessment's pathways.
+    #[arg(long, requires = "map")]
+    pub assessment: Option<PathBuf>,
+    /// `activity=FILE.csv`: a CSV of activity,service rows mapping activities
+    /// to the assessment's services and entry points.
+    #[arg(long, requires = "assessment")]
+    pub map: Option<String>,
+}
+
+/// An observed route between two mapped services, or a mapped one unused.
+#[derive(Debug, Serialize)]
+pub struct Route {
+    pub from: String,
+    pub to: String,
+    pub count: u64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Comparison {
+    /// Routes the cases took that the assessment does not record.
+    pub used_not_mapped: Vec<Route>,
+    /// Recorded routes between mapped services that no case took.
+    pub mapped_not_used: Vec<Route>,
+}
+
+#[derive(Serialize)]
+struct JsonOut<'a> {
+    #[serde(flatten)]
+    summary: &'a Summary,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pathways: Option<&'a Comparison>,
+}
+
+pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
+    let file = std::fs::File::open(&args.log)
+        .map_err(|e| CliError(format!("cannot read {}: {e}", args.log.display())))?;
+    let columns = Columns {
+        case: args.case.clone(),
+        activity: args.activity.clone(),
+        time: args.time.clone(),
+    };
+    let summary = match summarise(
+        std::io::BufReader::with_capacity(1 << 20, file),
+        &columns,
+        args.skip_bad_rows,
+    ) {
+        Ok(s) => s,
+        Err(e) => {
+            writeln!(err, "error: {}: {e}", args.log.display())?;
+            return Ok(EXIT_PROBLEMS);
+        }
+    };
+    let comparison = match (&args.assessment, &args.map) {
+        (Some(path), Some(map)) => match compare(path, map, &summary, err)? {
+            Some(c) => Some(c),
+            None => return Ok(EXIT_PROBLEMS),
+        },
+        _ => None,
+    };
+    match args.format {
+        EventsFormat::Json => {
+            let json = serde_json::to_string_pretty(&JsonOut {
+                summary: &summary,
+                pathways: comparison.as_ref(),
+            })
+            .map_err(|e| CliError(e.to_string()))?;
+            writeln!(out, "{json}")?;
+        }
+        EventsFormat::Table => table(out, &summary, comparison.as_ref())?,
+    }
+    Ok(EXIT_OK)
+}
+
+fn table(out: &mut dyn Write, s: &Summary, c: Option<&Comparison>) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "{} cases, {} events, {} variants; throughput median {:.1} days, 90th percentile {:.1} days",
+        s.cases,
+        s.events,
+        s.variants.len(),
+        s.throughput_days.median,
+        s.throughput_days.p90
+    )?;
+    if s.skipped_rows > 0 {
+        writeln!(out, "{} bad rows skipped", s.skipped_rows)?;
+    }
+    let new_table = |header: &[&str]| {
+        let mut t = Table::new();
+        t.force_no_tty()
+            .set_content_arrangement(ContentArrangement::Dynamic)
+            .set_width(140);
+        t.set_header(header.to_vec());
+        t
+    };
+    let mut t = new_table(&["from", "to", "count"]);
+    for e in s.dfg.iter().take(30) {
+        t.add_row([e.from.clone(), e.to.clone(), e.count.to_string()]);
+    }
+    writeln!(
+        out,
+        "directly-follows (top {} of {}):\n{t}",
+        s.dfg.len().min(30),
+        s.dfg.len()
+    )?;
+    let mut t = new_table(&["activity", "starts", "ends"]);
+    let names: BTreeSet<&String> = s.start.keys().chain(s.end.keys()).collect();
+    for n in names {
+        t.add_row([
+            n.clone(),
+            s.start.get(n).copied().unwrap_or(0).to_string(),
+            s.end.get(n).copied().unwrap_or(0).to_string(),
+        ]);
+    }
+    writeln!(out, "{t}")?;
+    let mut t = new_table(&["cases", "variant"]);
+    for v in s.variants.iter().take(10) {
+        t.add_row([v.count.to_string(), v.activities.join(" → ")]);
+    }
+    writeln!(
+        out,
+        "variants (top {} of {}):\n{t}",
+        s.variants.len().min(10),
+        s.variants.len()
+    )?;
+    if let Some(c) = c {
+        writeln!(out, "routes used but not recorded in the assessment:")?;
+        for r in &c.used_not_mapped {
+            writeln!(out, "  {} → {} ({} times)", r.from, r.to, r.count)?;
+        }
+        writeln!(out, "recorded routes no case used:")?;
+        for r in &c.mapped_not_used {
+            writeln!(out, "  {} → {}", r.from, r.to)?;
+        }
+    }
+    Ok(())
+}
+
+/// Read `activity,service` rows.
+fn read_map(path: &Path) -> Result<BTreeMap<String, String>, CliError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_path(path)
+        .map_err(|e| CliError(format!("cannot read {}: {e}", path.display())))?;
+    let mut map = BTreeMap::new();
+    for row in reader.records() {
+        let row = row.map_err(|e| CliError(format!("{}: {e}", path.display())))?;
+        let line = row.position().map_or(0, |p| p.line());
+        match (row.get(0), row.get(1)) {
+            (Some(a), Some(s)) if !a.is_empty() && !s.is_empty() => {
+                map.insert(a.to_owned(), s.to_owned());
+            }
+            _ => {
+                return Err(CliError(format!(
+                    "{}:{line}: expected `activity,service`",
+                    path.display()
+                )));
+            }
+        }
+    }
+    Ok(map)
+}
+
+fn compare(
+    assessment: &Path,
+    map: &str,
+    s: &Summary,
+    err: &mut dyn Write,
+) -> Result<Option<Comparison>, CliError> {
+    let Some(map_path) = map.strip_prefix("activity=") else {
+        return Err(CliError(format!(
+            "--map takes `activity=FILE.csv`, found `{map}`"
+        )));
+    };
+    let Some((_, a)) = load_checked(assessment, err)? else {
+        return Ok(None);
+    };
+    let mapping = read_map(Path::new(map_path))?;
+    let g = PathwayGraph::build(&a);
+    let ids: BTreeMap<&str, petgraph::graph::NodeIndex> = g
+        .graph
+        .node_indices()
+        .filter(|&n| g.graph[n] != NodeRef::Root)
+        .map(|n| (g.node_id(n), n))
+        .collect();
+    for service in mapping.values() {
+        if !ids.contains_key(service.as_str()) {
+            let hint = crate::check::did_you_mean(service, ids.keys().copied()).unwrap_or_default();
+            return Err(CliError(format!(
+                "{map_path}: `{service}` is not a service or entry point of the assessment {hint}"
+            )));
+        }
+    }
+    let node_of = |activity: &str| {
+        mapping
+            .get(activity)
+            .and_then(|s| ids.get(s.as_str()))
+            .copied()
+    };
+    let mut used: BTreeMap<(petgraph::graph::NodeIndex, petgraph::graph::NodeIndex), u64> =
+        BTreeMap::new();
+    for e in &s.dfg {
+        if let (Some(f), Some(t)) = (node_of(&e.from), node_of(&e.to))
+            && f != t
+        {
+            *used.entry((f, t)).or_default() += e.count;
+        }
+    }
+    let used_not_mapped = used
+        .iter()
+        .filter(|((f, t), _)| g.graph.find_edge(*f, *t).is_none())
+        .map(|((f, t), c)| Route {
+            from: g.node_id(*f).to_owned(),
+            to: g.node_id(*t).to_owned(),
+            count: *c,
+        })
+        .collect();
+    let mapped: BTreeSet<petgraph::graph::NodeIndex> = mapping
+        .values()
+        .filter_map(|s| ids.get(s.as_str()).copied())
+        .collect();
+    let mapped_not_used = g
+        .graph
+        .edge_indices()
+        .filter_map(|e| g.graph.edge_endpoints(e))
+        .filter(|(f, t)| mapped.contains(f) && mapped.contains(t) && !used.contains_key(&(*f, *t)))
+        .map(|(f, t)| Route {
+            from: g.node_id(f).to_owned(),
+            to: g.node_id(t).to_owned(),
+            count: 0,
+        })
+        .collect();
+    Ok(Some(Comparison {
+        used_not_mapped,
+        mapped_not_used,
+    }))
+}

@@ -1,0 +1,129 @@
+//! `needsmap journeys`: metrics per journey and per touchpoint, informal
+//! routes, and SVG journey maps.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use comfy_table::{ContentArrangement, Table};
+
+use super::{AssessmentArg, CliError, CliResult, EXIT_OK, EXIT_PROBLEMS, load_checked};
+use crate::graph::PathwayGraph;
+use crate::journeys::{report, svg};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum JourneysFormat {
+    Table,
+    Json,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    #[command(flatten)]
+    pub file: AssessmentArg,
+    #[arg(long, value_enum, default_value_t = JourneysFormat::Table)]
+    pub format: JourneysFormat,
+    /// Write a journey map per journey (JOURNEY.svg) and the averaged map
+    /// (touchpoints.svg) to this folder.
+    #[arg(long)]
+    pub svg: Option<PathBuf>,
+}
+
+pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
+    let Some((_, a)) = load_checked(&args.file.assessment, err)? else {
+        return Ok(EXIT_PROBLEMS);
+    };
+    let g = PathwayGraph::build(&a);
+    let r = report(&g, |_| true);
+    if let Some(dir) = &args.svg {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| CliError(format!("cannot create {}: {e}", dir.display())))?;
+        for j in &a.journeys {
+            let path = dir.join(format!("{}.svg", j.id));
+            std::fs::write(&path, svg::journey_map(&a, j))
+                .map_err(|e| CliError(format!("cannot write {}: {e}", path.display())))?;
+        }
+        let path = dir.join("touchpoints.svg");
+        std::fs::write(&path, svg::touchpoint_map(&r.by_touchpoint))
+            .map_err(|e| CliError(format!("cannot write {}: {e}", path.display())))?;
+        writeln!(
+            err,
+            "wrote {} journey maps and touchpoints.svg to {}",
+            a.journeys.len(),
+            dir.display()
+        )?;
+    }
+    match args.format {
+        JourneysFormat::Json => {
+            let json = serde_json::to_string_pretty(&r).map_err(|e| CliError(e.to_string()))?;
+            writeln!(out, "{json}")?;
+        }
+        JourneysFormat::Table => {
+            let mut t = Table::new();
+            t.force_no_tty()
+                .set_content_arrangement(ContentArrangement::Dynamic)
+                .set_width(140);
+            t.set_header([
+                "journey",
+                "cohorts",
+                "steps",
+                "services",
+                "handoffs",
+                "retold",
+                "refused",
+                "days to support",
+                "ended",
+                "mean feeling",
+            ]);
+            for m in &r.journeys {
+                t.add_row([
+                    m.id.clone(),
+                    m.cohorts.join(", "),
+                    m.steps.to_string(),
+                    m.services_touched.to_string(),
+                    m.handoffs.to_string(),
+                    m.retold.to_string(),
+                    m.refusals.to_string(),
+                    m.days_to_support.map_or("never".into(), |d| d.to_string()),
+                    crate::model::kebab(&m.ended),
+                    format!("{:+.1}", m.mean_feeling),
+                ]);
+            }
+            writeln!(out, "{t}")?;
+            let mut t = Table::new();
+            t.force_no_tty()
+                .set_content_arrangement(ContentArrangement::Dynamic)
+                .set_width(140);
+            t.set_header([
+                "touchpoint",
+                "visits",
+                "journeys",
+                "mean feeling",
+                "refused",
+                "retold",
+                "dropped out",
+            ]);
+            let mut touch = r.by_touchpoint.clone();
+            touch.sort_by(|x, y| {
+                x.mean_feeling
+                    .total_cmp(&y.mean_feeling)
+                    .then_with(|| x.name.cmp(&y.name))
+            });
+            for tp in &touch {
+                t.add_row([
+                    tp.name.clone(),
+                    tp.visits.to_string(),
+                    tp.journeys.to_string(),
+                    format!("{:+.1}", tp.mean_feeling),
+                    tp.refusals.to_string(),
+                    tp.retold.to_string(),
+                    tp.dropped_out.to_string(),
+                ]);
+            }
+            writeln!(out, "{t}")?;
+            for f in &r.findings {
+                writeln!(out, "{}: {}", f.id, f.evidence)?;
+            }
+        }
+    }
+    Ok(EXIT_OK)
+}

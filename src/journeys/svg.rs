@@ -1,0 +1,525 @@
+//! Journey maps as SVG, in the manner of journey-mapping studies: stages
+//! left to right in time, a lane per touchpoint, the feeling curve above,
+//! retold-story markers, and numbered notes and barriers below.
+//!
+//! Accessible and printable: every chart has `<title>` and `<desc>`, meaning
+//! is carried by shape and text as well as colour, and the palette keeps
+//! its contrast in grey.
+
+use std::fmt::Write;
+
+use super::{TouchpointSummary, touchpoint};
+use crate::model::{Assessment, Journey, StepOutcome};
+
+/// Escape text for SVG/XML content and attributes.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c if (c as u32) < 0x20 && c != '\n' && c != '\t' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Outcome → (label, fill). Fills are dark or light enough to tell apart
+/// in grey; the label is always drawn beside the marker.
+fn outcome_style(o: StepOutcome) -> (&'static str, &'static str) {
+    match o {
+        StepOutcome::Supported => ("supported", "#1b7837"),
+        StepOutcome::Referred => ("referred", "#2166ac"),
+        StepOutcome::Signposted => ("signposted", "#92c5de"),
+        StepOutcome::Refused => ("refused", "#b2182b"),
+        StepOutcome::Waited => ("waited", "#f4a582"),
+        StepOutcome::DroppedOut => ("dropped out", "#404040"),
+    }
+}
+
+/// A marker whose shape also says the outcome.
+fn marker(out: &mut String, o: StepOutcome, x: f64, y: f64) {
+    let (label, fill) = outcome_style(o);
+    let stroke = "stroke=\"#000\" stroke-width=\"1.2\"";
+    let shape = match o {
+        StepOutcome::Supported => {
+            format!("<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"9\" fill=\"{fill}\" {stroke}/>")
+        }
+        StepOutcome::Referred => format!(
+            "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"16\" height=\"16\" fill=\"{fill}\" {stroke}/>",
+            x - 8.0,
+            y - 8.0
+        ),
+        StepOutcome::Signposted => format!(
+            "<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"8\" fill=\"{fill}\" {stroke} stroke-dasharray=\"3 2\"/>"
+        ),
+        StepOutcome::Refused => format!(
+            "<polygon points=\"{:.1},{:.1} {:.1},{:.1} {:.1},{:.1}\" fill=\"{fill}\" {stroke}/>",
+            x,
+            y - 10.0,
+            x + 10.0,
+            y + 8.0,
+            x - 10.0,
+            y + 8.0
+        ),
+        StepOutcome::Waited => format!(
+            "<polygon points=\"{:.1},{:.1} {:.1},{:.1} {:.1},{:.1} {:.1},{:.1}\" fill=\"{fill}\" {stroke}/>",
+            x,
+            y - 10.0,
+            x + 10.0,
+            y,
+            x,
+            y + 10.0,
+            x - 10.0,
+            y
+        ),
+        StepOutcome::DroppedOut => format!(
+            "<path d=\"M{:.1},{:.1} L{:.1},{:.1} M{:.1},{:.1} L{:.1},{:.1}\" stroke=\"{fill}\" stroke-width=\"4\"/>",
+            x - 8.0,
+            y - 8.0,
+            x + 8.0,
+            y + 8.0,
+            x - 8.0,
+            y + 8.0,
+            x + 8.0,
+            y - 8.0
+        ),
+    };
+    let _ = write!(out, "<g><title>{label}</title>{shape}</g>");
+}
+
+/// A feeling with its sign: `+1`, `-2`, and `0` (not `+0`).
+fn signed(value: f64, decimals: usize) -> String {
+    if value.abs() < 0.05 {
+        if decimals == 0 {
+            "0".into()
+        } else {
+            format!("{:.*}", decimals, 0.0)
+        }
+    } else {
+        format!("{:+.*}", decimals, value)
+    }
+}
+
+/// At most `max` wrapped lines, the last ending in "…" if text was cut.
+fn wrap_lines(text: &str, width: usize, max: usize) -> Vec<String> {
+    let mut lines = wrap(text, width);
+    if lines.len() > max {
+        lines.truncate(max);
+        if let Some(last) = lines.last_mut() {
+            last.push('…');
+        }
+    }
+    lines
+}
+
+/// Wrap text to lines of at most `width` characters.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+const FONT: &str = "font-family=\"Helvetica, Arial, sans-serif\"";
+
+/// One journey's map.
+pub fn journey_map(a: &Assessment, j: &Journey) -> String {
+    let lanes: Vec<&str> = {
+        let mut seen = Vec::new();
+        for s in &j.steps {
+            if !seen.contains(&s.at.as_str()) {
+                seen.push(s.at.as_str());
+            }
+        }
+        seen
+    };
+    let (left, col) = (230.0, 110.0);
+    let width = (left + col * j.steps.len().max(1) as f64 + 40.0).max(720.0);
+    let feel_top = 70.0;
+    let feel_h = 120.0;
+    let lane_top = feel_top + feel_h + 50.0;
+    let lane_h = 46.0;
+    let notes: Vec<(usize, String)> = j
+        .steps
+        .iter()
+        .enumerate()
+        .flat_map(|(i, s)| {
+            let (name, _) = touchpoint(a, &s.at);
+            let mut v = Vec::new();
+            if let Some(b) = &s.barrier {
+                v.push((i, format!("Day {}, {name}: barrier: {b}", s.day)));
+            }
+            if let Some(n) = &s.note {
+                v.push((i, format!("Day {}, {name}: {n}", s.day)));
+            }
+            v
+        })
+        .collect();
+    let note_lines: Vec<Vec<String>> = notes
+        .iter()
+        .map(|(_, t)| wrap(t, ((width - 40.0) / 6.0) as usize))
+        .collect();
+    let notes_top = lane_top + lane_h * lanes.len() as f64 + 60.0;
+    let height = notes_top
+        + 24.0
+        + note_lines
+            .iter()
+            .map(|l| l.len() as f64 * 16.0 + 4.0)
+            .sum::<f64>()
+        + 20.0;
+    let x_of = |i: usize| left + col * (i as f64 + 0.5);
+    let y_feel = |f: i64| feel_top + feel_h / 2.0 - (f as f64) * (feel_h / 6.0);
+    let lane_y = |at: &str| {
+        lane_top + lane_h * (lanes.iter().position(|l| *l == at).unwrap_or(0) as f64 + 0.5)
+    };
+
+    let m = super::metrics(j);
+    let title = format!("Journey {}: {}", j.id, j.persona);
+    let desc = format!(
+        "{} steps over {} days through {} services; story retold {} times; {} refusals; ended {}. Feeling by step: {}.",
+        m.steps,
+        m.days_recorded,
+        m.services_touched,
+        m.retold,
+        m.refusals,
+        outcome_style(m.ended).0,
+        j.steps
+            .iter()
+            .map(|s| format!(
+                "day {} at {} {}",
+                s.day,
+                touchpoint(a, &s.at).0,
+                signed(s.feeling as f64, 0)
+            ))
+            .collect::<Vec<_>>()
+            .join("; ")
+    );
+    let mut out = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width:.0} {height:.0}\" width=\"{width:.0}\" height=\"{height:.0}\" role=\"img\" aria-labelledby=\"t-{id} d-{id}\" {FONT}>\n<title id=\"t-{id}\">{}</title>\n<desc id=\"d-{id}\">{}</desc>\n<rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>\n",
+        escape(&title),
+        escape(&desc),
+        id = escape(&j.id)
+    );
+    let _ = writeln!(
+        out,
+        "<text x=\"20\" y=\"30\" font-size=\"18\" font-weight=\"bold\">{}</text>",
+        escape(&title)
+    );
+    let _ = writeln!(
+        out,
+        "<text x=\"20\" y=\"50\" font-size=\"12\">{} · cohorts: {} · source: {}</text>",
+        escape(&format!(
+            "{} steps, {} days, retold {}×, {} refused",
+            m.steps, m.days_recorded, m.retold, m.refusals
+        )),
+        escape(&j.cohorts.join(", ")),
+        escape(&j.source)
+    );
+    // Feeling band with a labelled scale.
+    let _ = writeln!(
+        out,
+        "<text x=\"20\" y=\"{:.1}\" font-size=\"12\" font-weight=\"bold\">How it felt</text>",
+        feel_top + 4.0
+    );
+    for f in [-3i64, 0, 3] {
+        let y = y_feel(f);
+        let label = match f {
+            3 => "+3 very good",
+            0 => "0",
+            _ => "-3 very bad",
+        };
+        let _ = writeln!(
+            out,
+            "<line x1=\"{left}\" x2=\"{:.1}\" y1=\"{y:.1}\" y2=\"{y:.1}\" stroke=\"#bbb\" stroke-dasharray=\"{}\"/>",
+            width - 20.0,
+            if f == 0 { "0" } else { "4 3" }
+        );
+        let _ = writeln!(
+            out,
+            "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"end\">{label}</text>",
+            left - 8.0,
+            y + 4.0
+        );
+    }
+    let points: Vec<String> = j
+        .steps
+        .iter()
+        .enumerate()
+        .map(|(i, s)| format!("{:.1},{:.1}", x_of(i), y_feel(s.feeling)))
+        .collect();
+    let _ = writeln!(
+        out,
+        "<polyline points=\"{}\" fill=\"none\" stroke=\"#000\" stroke-width=\"2\"/>",
+        points.join(" ")
+    );
+    for (i, s) in j.steps.iter().enumerate() {
+        let (x, y) = (x_of(i), y_feel(s.feeling));
+        let _ = writeln!(
+            out,
+            "<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"4\" fill=\"#000\"/><text x=\"{x:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"middle\">{}</text>",
+            y - 8.0,
+            signed(s.feeling as f64, 0)
+        );
+    }
+    // Stage headings: step number and day.
+    for (i, s) in j.steps.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"middle\" font-weight=\"bold\">Step {} · day {}</text>",
+            x_of(i),
+            lane_top - 14.0,
+            i + 1,
+            s.day
+        );
+    }
+    // Lanes.
+    for (k, lane) in lanes.iter().enumerate() {
+        let y = lane_top + lane_h * k as f64;
+        let (name, sector) = touchpoint(a, lane);
+        if k % 2 == 0 {
+            let _ = writeln!(
+                out,
+                "<rect x=\"10\" y=\"{y:.1}\" width=\"{:.1}\" height=\"{lane_h}\" fill=\"#f2f2f2\"/>",
+                width - 20.0
+            );
+        }
+        let name_lines = wrap_lines(&name, 30, 2);
+        for (n, line) in name_lines.iter().enumerate() {
+            let _ = writeln!(
+                out,
+                "<text x=\"20\" y=\"{:.1}\" font-size=\"12\">{}</text>",
+                y + 17.0 + 13.0 * n as f64,
+                escape(line)
+            );
+        }
+        let _ = writeln!(
+            out,
+            "<text x=\"20\" y=\"{:.1}\" font-size=\"10\" fill=\"#444\">{}</text>",
+            y + lane_h - 4.0,
+            escape(&sector)
+        );
+    }
+    // The path between steps, then the markers over it.
+    let path: Vec<String> = j
+        .steps
+        .iter()
+        .enumerate()
+        .map(|(i, s)| format!("{:.1},{:.1}", x_of(i), lane_y(&s.at)))
+        .collect();
+    let _ = writeln!(
+        out,
+        "<polyline points=\"{}\" fill=\"none\" stroke=\"#666\" stroke-width=\"1.5\" stroke-dasharray=\"5 3\"/>",
+        path.join(" ")
+    );
+    let mut note_no = 0;
+    for (i, s) in j.steps.iter().enumerate() {
+        let (x, y) = (x_of(i), lane_y(&s.at));
+        marker(&mut out, s.outcome, x, y);
+        let _ = writeln!(
+            out,
+            "<text x=\"{x:.1}\" y=\"{:.1}\" font-size=\"10\" text-anchor=\"middle\">{}</text>",
+            y + 20.0,
+            outcome_style(s.outcome).0
+        );
+        if s.retold {
+            let _ = writeln!(
+                out,
+                "<g><title>story retold</title><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"10\" font-weight=\"bold\">↻ retold</text></g>",
+                x + 12.0,
+                y - 6.0
+            );
+        }
+        let here: Vec<usize> = notes
+            .iter()
+            .enumerate()
+            .filter(|(_, (step, _))| *step == i)
+            .map(|(k, _)| k)
+            .collect();
+        if !here.is_empty() {
+            let label: Vec<String> = here.iter().map(|k| (k + 1).to_string()).collect();
+            note_no += here.len();
+            let _ = writeln!(
+                out,
+                "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"10\" fill=\"#000\">[{}]</text>",
+                x + 12.0,
+                y + 10.0,
+                label.join(",")
+            );
+        }
+    }
+    let _ = note_no;
+    // Numbered notes and barriers.
+    if !notes.is_empty() {
+        let _ = writeln!(
+            out,
+            "<text x=\"20\" y=\"{:.1}\" font-size=\"12\" font-weight=\"bold\">What they said and what got in the way</text>",
+            notes_top
+        );
+        let mut y = notes_top + 20.0;
+        for (k, lines) in note_lines.iter().enumerate() {
+            for (n, line) in lines.iter().enumerate() {
+                let prefix = if n == 0 {
+                    format!("[{}] ", k + 1)
+                } else {
+                    "     ".to_owned()
+                };
+                let _ = writeln!(
+                    out,
+                    "<text x=\"20\" y=\"{y:.1}\" font-size=\"11\">{}</text>",
+                    escape(&format!("{prefix}{line}"))
+                );
+                y += 16.0;
+            }
+            y += 4.0;
+        }
+    }
+    out.push_str("</svg>\n");
+    out
+}
+
+/// The averaged map: for each touchpoint, the mean feeling of every visit,
+/// with counts of visits, refusals, retellings and drop-outs.
+pub fn touchpoint_map(touchpoints: &[TouchpointSummary]) -> String {
+    let row_h = 44.0;
+    let (left, bar_w) = (330.0, 300.0);
+    let width = left + bar_w + 330.0;
+    let top = 80.0;
+    let height = top + row_h * touchpoints.len() as f64 + 40.0;
+    let zero = left + bar_w / 2.0;
+    let desc = touchpoints
+        .iter()
+        .map(|t| {
+            format!(
+                "{}: mean feeling {} over {} visits, {} refused, {} retold, {} dropped out",
+                t.name,
+                signed(t.mean_feeling, 1),
+                t.visits,
+                t.refusals,
+                t.retold,
+                t.dropped_out
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    let mut out = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width:.0} {height:.0}\" width=\"{width:.0}\" height=\"{height:.0}\" role=\"img\" aria-labelledby=\"t-touch d-touch\" {FONT}>\n<title id=\"t-touch\">How survivors felt at each service: mean of every journey</title>\n<desc id=\"d-touch\">{}</desc>\n<rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>\n",
+        escape(&desc)
+    );
+    let _ = writeln!(
+        out,
+        "<defs><pattern id=\"worse\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\"><rect width=\"6\" height=\"6\" fill=\"#b2182b\"/><line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" stroke=\"#fff\" stroke-width=\"2\"/></pattern></defs>"
+    );
+    let _ = writeln!(
+        out,
+        "<text x=\"20\" y=\"30\" font-size=\"18\" font-weight=\"bold\">How survivors felt at each service</text>"
+    );
+    let _ = writeln!(
+        out,
+        "<text x=\"20\" y=\"50\" font-size=\"12\">Mean feeling (-3 very bad to +3 very good) over every visit in the journeys; n = visits.</text>"
+    );
+    for (f, label) in [(-3.0, "-3"), (0.0, "0"), (3.0, "+3")] {
+        let x = zero + f * bar_w / 6.0;
+        let _ = writeln!(
+            out,
+            "<line x1=\"{x:.1}\" x2=\"{x:.1}\" y1=\"{:.1}\" y2=\"{:.1}\" stroke=\"#999\" stroke-dasharray=\"{}\"/><text x=\"{x:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"middle\">{label}</text>",
+            top - 10.0,
+            height - 30.0,
+            if f == 0.0 { "0" } else { "3 3" },
+            top - 14.0
+        );
+    }
+    let _ = writeln!(
+        out,
+        "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" font-weight=\"bold\">visits · refused · retold · dropped out</text>",
+        left + bar_w + 20.0,
+        top - 14.0
+    );
+    for (k, t) in touchpoints.iter().enumerate() {
+        let y = top + row_h * k as f64;
+        if k % 2 == 0 {
+            let _ = writeln!(
+                out,
+                "<rect x=\"10\" y=\"{y:.1}\" width=\"{:.1}\" height=\"{row_h}\" fill=\"#f2f2f2\"/>",
+                width - 20.0
+            );
+        }
+        let lines = wrap_lines(&t.name, 46, 2);
+        for (n, line) in lines.iter().enumerate() {
+            let _ = writeln!(
+                out,
+                "<text x=\"20\" y=\"{:.1}\" font-size=\"12\">{}</text>",
+                y + 15.0 + 13.0 * n as f64,
+                escape(line)
+            );
+        }
+        let _ = writeln!(
+            out,
+            "<text x=\"20\" y=\"{:.1}\" font-size=\"10\" fill=\"#444\">{}</text>",
+            y + 40.0,
+            escape(&t.sector)
+        );
+        let len = t.mean_feeling * bar_w / 6.0;
+        let (x, w, fill, pattern) = if len < 0.0 {
+            (zero + len, -len, "url(#worse)", "")
+        } else {
+            (zero, len, "#1b7837", "")
+        };
+        let _ = writeln!(
+            out,
+            "<rect x=\"{x:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"16\" fill=\"{fill}\" stroke=\"#000\" stroke-width=\"0.8\"{pattern}/>",
+            y + 8.0,
+            w.max(1.0)
+        );
+        let anchor_x = if len < 0.0 { x - 4.0 } else { x + w + 4.0 };
+        let anchor = if len < 0.0 { "end" } else { "start" };
+        let _ = writeln!(
+            out,
+            "<text x=\"{anchor_x:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"{anchor}\">{}</text>",
+            y + 21.0,
+            signed(t.mean_feeling, 1)
+        );
+        let _ = writeln!(
+            out,
+            "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\">n={} · {} · {} · {}</text>",
+            left + bar_w + 20.0,
+            y + 21.0,
+            t.visits,
+            t.refusals,
+            t.retold,
+            t.dropped_out
+        );
+    }
+    out.push_str("</svg>\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup() {
+        assert_eq!(escape("<script>&\"'"), "&lt;script&gt;&amp;&quot;&#39;");
+    }
+
+    #[test]
+    fn wraps_on_words() {
+        assert_eq!(wrap("one two three four", 9), ["one two", "three", "four"]);
+    }
+}
