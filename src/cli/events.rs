@@ -131,7 +131,7 @@ fn table(out: &mut dyn Write, s: &Summary, c: Option<&Comparison>) -> std::io::R
     };
     let mut t = new_table(&["from", "to", "count"]);
     for e in s.dfg.iter().take(30) {
-        t.add_row([e.from.clone(), e.to.clone(), e.count.to_string()]);
+        t.add_row([e.from.to_string(), e.to.to_string(), e.count.to_string()]);
     }
     writeln!(
         out,
@@ -140,10 +140,10 @@ fn table(out: &mut dyn Write, s: &Summary, c: Option<&Comparison>) -> std::io::R
         s.dfg.len()
     )?;
     let mut t = new_table(&["activity", "starts", "ends"]);
-    let names: BTreeSet<&String> = s.start.keys().chain(s.end.keys()).collect();
+    let names: BTreeSet<&std::sync::Arc<str>> = s.start.keys().chain(s.end.keys()).collect();
     for n in names {
         t.add_row([
-            n.clone(),
+            n.to_string(),
             s.start.get(n).copied().unwrap_or(0).to_string(),
             s.end.get(n).copied().unwrap_or(0).to_string(),
         ]);
@@ -236,7 +236,7 @@ fn compare(
     let mut used: BTreeMap<(petgraph::graph::NodeIndex, petgraph::graph::NodeIndex), u64> =
         BTreeMap::new();
     for e in &s.dfg {
-        if let (Some(f), Some(t)) = (node_of(&e.from), node_of(&e.to))
+        if let (Some(f), Some(t)) = (node_of(&e.from[..]), node_of(&e.to[..]))
             && f != t
         {
             *used.entry((f, t)).or_default() += e.count;
