@@ -507,7 +507,7 @@ mod tests {
         let s = summarise(log.as_bytes(), &cols, false).unwrap();
         assert_eq!((s.cases, s.events), (2, 5));
         assert_eq!(
-            s.variants[0].activities,
+            s.variants[0].activities.iter().map(|a| &a[..]).collect::<Vec<_>>(),
             ["a", "b", "c"],
             "b then c: same time, file order"
         );
@@ -516,7 +516,7 @@ mod tests {
         let ac = s
             .dfg
             .iter()
-            .find(|e| e.from == "a" && e.to == "c")
+            .find(|e| &e.from[..] == "a" && &e.to[..] == "c")
             .map(|e| e.count);
         assert_eq!(ac, Some(1));
         assert_eq!(s.throughput_days.median, (1.0 / 24.0 + 1.0) / 2.0);
