@@ -7,6 +7,7 @@
 //! - [`graph`]: the referral pathway graph (petgraph) and its exports;
 //! - [`gaps`]: gap analysis over the graph;
 //! - [`journeys`]: survivor journeys and case event logs as evidence;
+//! - [`render`]: the documents (tera → Markdown → HTML, Typst → PDF) and exports;
 //! - [`cli`]: the `needsmap` command.
 
 pub mod check;
@@ -15,3 +16,4 @@ pub mod gaps;
 pub mod graph;
 pub mod journeys;
 pub mod model;
+pub mod render;

@@ -43,8 +43,11 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
                 .map_err(|e| CliError(format!("cannot write {}: {e}", path.display())))?;
         }
         let path = dir.join("touchpoints.svg");
-        std::fs::write(&path, svg::touchpoint_map(&r.by_touchpoint))
-            .map_err(|e| CliError(format!("cannot write {}: {e}", path.display())))?;
+        std::fs::write(
+            &path,
+            svg::touchpoint_map(&r.by_touchpoint, &|n| n.to_string()),
+        )
+        .map_err(|e| CliError(format!("cannot write {}: {e}", path.display())))?;
         writeln!(
             err,
             "wrote {} journey maps and touchpoints.svg to {}",

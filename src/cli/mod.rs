@@ -1,5 +1,6 @@
 //! The `needsmap` command: one module a subcommand.
 
+mod build;
 mod check;
 mod events;
 mod gaps;
@@ -7,6 +8,7 @@ mod graph;
 mod init;
 mod journeys;
 pub mod schema;
+mod templates;
 
 use std::ffi::OsString;
 use std::io::Write;
@@ -36,6 +38,9 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
+    /// Build the needs assessment, safe accommodation strategy and action
+    /// plan (HTML, PDF, Markdown) and the data exports.
+    Build(build::Args),
     /// Check an assessment: every error with file, line and column.
     Check(check::Args),
     /// Find the gaps: cohorts that cannot get the help their level of need calls for.
@@ -50,6 +55,8 @@ pub enum Command {
     Init(init::Args),
     /// Print the JSON Schema of the input files, for editors.
     Schema(schema::Args),
+    /// List the built-in document templates, or export them to override.
+    Templates(templates::Args),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -81,6 +88,7 @@ where
         }
     };
     let result = match cli.command {
+        Command::Build(args) => build::run(&args, out, err),
         Command::Check(args) => check::run(&args, out, err),
         Command::Gaps(args) => gaps::run(&args, out, err),
         Command::Graph(args) => graph::run(&args, out, err),
@@ -88,6 +96,7 @@ where
         Command::Events(args) => events::run(&args, out, err),
         Command::Init(args) => init::run(&args, out),
         Command::Schema(args) => schema::run(&args, out),
+        Command::Templates(args) => templates::run(&args, out),
     };
     match result {
         Ok(code) => code,

@@ -13,7 +13,9 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-pub use figures::{AccommodationSummary, Balance, BalanceLine, money, number, percent, rate};
+pub use figures::{
+    AccommodationSummary, Balance, BalanceLine, annual_amount, money, number, percent, rate,
+};
 pub use rules::in_sentence;
 
 use crate::graph::PathwayGraph;
@@ -163,8 +165,17 @@ pub fn analyse(a: &Assessment) -> Analysis {
     analyse_graph(&g)
 }
 
-/// Analyse with a graph already built.
+/// Analyse with a graph already built, using every journey.
 pub fn analyse_graph(g: &PathwayGraph) -> Analysis {
+    analyse_graph_with(g, &|_| true)
+}
+
+/// Analyse using only the journeys `keep` accepts (a public build keeps the
+/// published ones, so internal accounts leave no trace in its gaps).
+pub fn analyse_graph_with(
+    g: &PathwayGraph,
+    keep: &dyn Fn(&crate::model::Journey) -> bool,
+) -> Analysis {
     let ctx = rules::Context::new(g);
     let mut gaps = Vec::new();
     rules::no_provision(&ctx, &mut gaps);
@@ -177,9 +188,9 @@ pub fn analyse_graph(g: &PathwayGraph) -> Analysis {
     rules::refuge_benchmark(&ctx, &safe_accommodation, &mut gaps);
     rules::funding_cliff(&ctx, &mut gaps);
     rules::locality(&ctx, &mut gaps);
-    let journeys: Vec<&crate::model::Journey> = g.a.journeys.iter().collect();
+    let journeys: Vec<&crate::model::Journey> = g.a.journeys.iter().filter(|j| keep(j)).collect();
     gaps.extend(crate::journeys::unmapped_pathways(g, &journeys));
-    crate::journeys::link_refusals(g.a, &mut gaps, |_| true);
+    crate::journeys::link_refusals(g.a, &mut gaps, keep);
     sort(&mut gaps);
     Analysis {
         gaps,

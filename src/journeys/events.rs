@@ -507,7 +507,11 @@ mod tests {
         let s = summarise(log.as_bytes(), &cols, false).unwrap();
         assert_eq!((s.cases, s.events), (2, 5));
         assert_eq!(
-            s.variants[0].activities.iter().map(|a| &a[..]).collect::<Vec<_>>(),
+            s.variants[0]
+                .activities
+                .iter()
+                .map(|a| &a[..])
+                .collect::<Vec<_>>(),
             ["a", "b", "c"],
             "b then c: same time, file order"
         );

@@ -395,7 +395,10 @@ pub fn journey_map(a: &Assessment, j: &Journey) -> String {
 
 /// The averaged map: for each touchpoint, the mean feeling of every visit,
 /// with counts of visits, refusals, retellings and drop-outs.
-pub fn touchpoint_map(touchpoints: &[TouchpointSummary]) -> String {
+pub fn touchpoint_map(
+    touchpoints: &[TouchpointSummary],
+    count: &dyn Fn(usize) -> String,
+) -> String {
     let row_h = 44.0;
     let (left, bar_w) = (330.0, 300.0);
     let width = left + bar_w + 330.0;
@@ -409,10 +412,10 @@ pub fn touchpoint_map(touchpoints: &[TouchpointSummary]) -> String {
                 "{}: mean feeling {} over {} visits, {} refused, {} retold, {} dropped out",
                 t.name,
                 signed(t.mean_feeling, 1),
-                t.visits,
-                t.refusals,
-                t.retold,
-                t.dropped_out
+                count(t.visits),
+                count(t.refusals),
+                count(t.retold),
+                count(t.dropped_out)
             )
         })
         .collect::<Vec<_>>()
@@ -499,10 +502,10 @@ pub fn touchpoint_map(touchpoints: &[TouchpointSummary]) -> String {
             "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\">n={} · {} · {} · {}</text>",
             left + bar_w + 20.0,
             y + 21.0,
-            t.visits,
-            t.refusals,
-            t.retold,
-            t.dropped_out
+            count(t.visits),
+            count(t.refusals),
+            count(t.retold),
+            count(t.dropped_out)
         );
     }
     out.push_str("</svg>\n");

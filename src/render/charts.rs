@@ -1,0 +1,370 @@
+//! Charts as SVG, made by needsmap: the coverage heat map, the levels of
+//! need with the provision at each, indicator trends, and refuge places
+//! against the benchmark. Every chart has a `<title>` and `<desc>` (its text
+//! alternative; the documents also give each a data table), writes its
+//! numbers as text, and keeps its meaning in grey print.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use crate::gaps::{Analysis, number};
+use crate::graph::PathwayGraph;
+use crate::journeys::svg::escape;
+use crate::model::{Assessment, Indicator};
+
+const FONT: &str = "font-family=\"Helvetica, Arial, sans-serif\"";
+
+fn open(id: &str, width: f64, height: f64, title: &str, desc: &str) -> String {
+    format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width:.0} {height:.0}\" width=\"{width:.0}\" height=\"{height:.0}\" role=\"img\" aria-labelledby=\"t-{id} d-{id}\" {FONT}>\n<title id=\"t-{id}\">{}</title>\n<desc id=\"d-{id}\">{}</desc>\n<rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>\n",
+        escape(title),
+        escape(desc)
+    )
+}
+
+fn truncate(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_owned()
+    } else {
+        text.chars().take(max - 1).collect::<String>() + "…"
+    }
+}
+
+/// Cohorts down, levels across; each cell the number of services that will
+/// take the cohort there. Empty cells are hatched and say "none".
+pub fn coverage(a: &Assessment, analysis: &Analysis) -> String {
+    let (left, top, cw, rh) = (250.0, 120.0, 86.0, 26.0);
+    let width = left + cw * a.levels.len() as f64 + 20.0;
+    let height = top + rh * a.cohorts.len() as f64 + 30.0;
+    let mut desc = Vec::new();
+    let mut body = String::new();
+    let _ = writeln!(
+        body,
+        "<defs><pattern id=\"cov-none\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\"><rect width=\"6\" height=\"6\" fill=\"#fde0dd\"/><line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" stroke=\"#b2182b\" stroke-width=\"1.5\"/></pattern></defs>"
+    );
+    for (l, level) in a.levels.iter().enumerate() {
+        let x = left + cw * (l as f64 + 0.5);
+        let _ = writeln!(
+            body,
+            "<text transform=\"translate({x:.1},{:.1}) rotate(-35)\" font-size=\"11\">{}</text>",
+            top - 8.0,
+            escape(&truncate(&level.name, 24))
+        );
+    }
+    for (c, cohort) in a.cohorts.iter().enumerate() {
+        let y = top + rh * c as f64;
+        let weight = if cohort.priority {
+            " font-weight=\"bold\""
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            body,
+            "<text x=\"10\" y=\"{:.1}\" font-size=\"11\"{weight}>{}</text>",
+            y + 17.0,
+            escape(&truncate(&cohort.name, 38))
+        );
+        let row = analysis.coverage.cells.get(&cohort.id);
+        let mut cells = Vec::new();
+        for (l, level) in a.levels.iter().enumerate() {
+            let n = row.and_then(|r| r.get(&level.id)).map_or(0, Vec::len);
+            let needed = cohort.levels.is_empty() || cohort.levels.contains(&level.id);
+            let x = left + cw * l as f64;
+            let (fill, label) = match (n, needed) {
+                (_, false) => ("#ffffff", "n/a".to_owned()),
+                (0, true) => ("url(#cov-none)", "none".to_owned()),
+                (1, true) => ("#d1e5f0", "1".to_owned()),
+                (2..=3, true) => ("#92c5de", n.to_string()),
+                (_, true) => ("#4393c3", n.to_string()),
+            };
+            let text_fill = if n > 3 && needed { "#fff" } else { "#000" };
+            let _ = writeln!(
+                body,
+                "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{cw}\" height=\"{rh}\" fill=\"{fill}\" stroke=\"#fff\" stroke-width=\"2\"/><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"middle\" fill=\"{text_fill}\"{}>{label}</text>",
+                x + cw / 2.0,
+                y + 17.0,
+                if label == "none" {
+                    " font-weight=\"bold\""
+                } else {
+                    ""
+                }
+            );
+            cells.push(format!("{}: {label}", level.name));
+        }
+        desc.push(format!("{}: {}", cohort.name, cells.join(", ")));
+    }
+    let mut out = open(
+        "coverage",
+        width,
+        height,
+        "Coverage: services open to each cohort at each level of need",
+        &format!(
+            "Number of services that will take each cohort at each level; none means a gap, n/a a level the cohort does not need. {}",
+            desc.join(". ")
+        ),
+    );
+    out.push_str(&body);
+    out.push_str("</svg>\n");
+    out
+}
+
+/// Levels of need from lowest to highest, each a bar as long as the
+/// number of services working there, labelled with the count.
+pub fn levels(g: &PathwayGraph) -> String {
+    let a = g.a;
+    let counts: Vec<usize> = (0..a.levels.len())
+        .map(|l| (0..a.services.len()).filter(|&s| g.at_level(s, l)).count())
+        .collect();
+    let max = counts.iter().copied().max().unwrap_or(1).max(1) as f64;
+    let (left, top, rh, bar) = (260.0, 50.0, 34.0, 420.0);
+    let height = top + rh * a.levels.len() as f64 + 20.0;
+    let desc = a
+        .levels
+        .iter()
+        .zip(&counts)
+        .map(|(l, n)| format!("{}: {n} services", l.name))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let mut out = open(
+        "levels",
+        left + bar + 120.0,
+        height,
+        "Levels of need and the services at each",
+        &desc,
+    );
+    let _ = writeln!(
+        out,
+        "<text x=\"10\" y=\"30\" font-size=\"12\">Lowest need at the top; high-need levels marked ▲; step-down stages ↓.</text>"
+    );
+    for (l, level) in a.levels.iter().enumerate() {
+        let y = top + rh * l as f64;
+        let mark = if level.high_need {
+            " ▲"
+        } else if level.step_down {
+            " ↓"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            out,
+            "<text x=\"10\" y=\"{:.1}\" font-size=\"12\">{}{mark}</text>",
+            y + 20.0,
+            escape(&truncate(&level.name, 34))
+        );
+        let w = bar * counts[l] as f64 / max;
+        let fill = if level.high_need {
+            "#2166ac"
+        } else if level.step_down {
+            "#92c5de"
+        } else {
+            "#4393c3"
+        };
+        let _ = writeln!(
+            out,
+            "<rect x=\"{left}\" y=\"{:.1}\" width=\"{:.1}\" height=\"22\" fill=\"{fill}\" stroke=\"#000\" stroke-width=\"0.6\"/><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"12\">{} services</text>",
+            y + 5.0,
+            w.max(1.0),
+            left + w.max(1.0) + 6.0,
+            y + 21.0,
+            counts[l]
+        );
+    }
+    out.push_str("</svg>\n");
+    out
+}
+
+/// One indicator's values by year, with the target if set.
+pub fn indicator(i: &Indicator) -> String {
+    let (left, top, w, h) = (70.0, 40.0, 420.0, 160.0);
+    let values: Vec<(i32, f64)> = i.values.iter().map(|(y, v)| (*y, *v)).collect();
+    let target = i.target.map(|t| t.value);
+    let max = values
+        .iter()
+        .map(|(_, v)| *v)
+        .chain(target)
+        .fold(0.0_f64, f64::max)
+        .max(1.0)
+        * 1.15;
+    let n = values.len().max(1);
+    let x_of = |k: usize| {
+        left + if n == 1 {
+            w / 2.0
+        } else {
+            w * k as f64 / (n - 1) as f64
+        }
+    };
+    let y_of = |v: f64| top + h - h * v / max;
+    let desc = format!(
+        "{} by year: {}{}. Source: {}.",
+        i.name,
+        values
+            .iter()
+            .map(|(y, v)| format!("{y}: {}", fmt(*v)))
+            .collect::<Vec<_>>()
+            .join(", "),
+        target
+            .map(|t| format!("; target {}", fmt(t)))
+            .unwrap_or_default(),
+        i.source
+    );
+    let id = format!("ind-{}", i.id);
+    let mut out = open(&id, left + w + 60.0, top + h + 50.0, &i.name, &desc);
+    let _ = writeln!(
+        out,
+        "<text x=\"10\" y=\"22\" font-size=\"13\" font-weight=\"bold\">{}</text>",
+        escape(&truncate(&i.name, 70))
+    );
+    let _ = writeln!(
+        out,
+        "<line x1=\"{left}\" x2=\"{:.1}\" y1=\"{:.1}\" y2=\"{:.1}\" stroke=\"#000\"/>",
+        left + w,
+        top + h,
+        top + h
+    );
+    for frac in [0.0, 0.5, 1.0] {
+        let v = max / 1.15 * frac;
+        let y = y_of(v);
+        let _ = writeln!(
+            out,
+            "<line x1=\"{left}\" x2=\"{:.1}\" y1=\"{y:.1}\" y2=\"{y:.1}\" stroke=\"#ddd\"/><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"10\" text-anchor=\"end\">{}</text>",
+            left + w,
+            left - 6.0,
+            y + 4.0,
+            fmt(v)
+        );
+    }
+    if let Some(t) = target {
+        let y = y_of(t);
+        let _ = writeln!(
+            out,
+            "<line x1=\"{left}\" x2=\"{:.1}\" y1=\"{y:.1}\" y2=\"{y:.1}\" stroke=\"#000\" stroke-dasharray=\"6 4\"/><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"10\">target {}</text>",
+            left + w,
+            left + w + 4.0,
+            y + 4.0,
+            fmt(t)
+        );
+    }
+    let points: Vec<String> = values
+        .iter()
+        .enumerate()
+        .map(|(k, (_, v))| format!("{:.1},{:.1}", x_of(k), y_of(*v)))
+        .collect();
+    let _ = writeln!(
+        out,
+        "<polyline points=\"{}\" fill=\"none\" stroke=\"#2166ac\" stroke-width=\"2.5\"/>",
+        points.join(" ")
+    );
+    for (k, (y, v)) in values.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"4\" fill=\"#2166ac\"/><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"middle\">{}</text><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"middle\">{y}</text>",
+            x_of(k),
+            y_of(*v),
+            x_of(k),
+            y_of(*v) - 9.0,
+            fmt(*v),
+            x_of(k),
+            top + h + 18.0
+        );
+    }
+    out.push_str("</svg>\n");
+    out
+}
+
+fn fmt(v: f64) -> String {
+    if (v - v.round()).abs() < 1e-9 || v.abs() >= 100.0 {
+        number(v)
+    } else {
+        format!("{v:.1}")
+    }
+}
+
+/// Refuge family places against the Council of Europe benchmark, and the
+/// units of every accommodation type.
+pub fn accommodation(analysis: &Analysis) -> String {
+    let acc = &analysis.safe_accommodation;
+    let mut rows: Vec<(String, f64, bool)> = acc
+        .by_type
+        .iter()
+        .map(|(t, line)| {
+            (
+                format!("{} (units)", t.replace('-', " ")),
+                line.units as f64,
+                false,
+            )
+        })
+        .collect();
+    rows.push((
+        "Refuge family places".into(),
+        acc.refuge_family_places as f64,
+        false,
+    ));
+    if let Some(b) = acc.benchmark_places {
+        rows.push(("Council of Europe benchmark".into(), b, true));
+    }
+    let max = rows.iter().map(|r| r.1).fold(1.0_f64, f64::max);
+    let (left, top, rh, bar) = (240.0, 40.0, 30.0, 380.0);
+    let desc = rows
+        .iter()
+        .map(|(l, v, _)| format!("{l}: {}", fmt(*v)))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let mut out = open(
+        "accommodation",
+        left + bar + 80.0,
+        top + rh * rows.len() as f64 + 20.0,
+        "Safe accommodation units by type, and refuge places against the benchmark",
+        &desc,
+    );
+    for (k, (label, v, benchmark)) in rows.iter().enumerate() {
+        let y = top + rh * k as f64;
+        let w = bar * v / max;
+        let style = if *benchmark {
+            "fill=\"#fff\" stroke=\"#000\" stroke-dasharray=\"4 3\""
+        } else {
+            "fill=\"#4393c3\" stroke=\"#000\" stroke-width=\"0.6\""
+        };
+        let _ = writeln!(
+            out,
+            "<text x=\"10\" y=\"{:.1}\" font-size=\"12\">{}</text><rect x=\"{left}\" y=\"{:.1}\" width=\"{:.1}\" height=\"20\" {style}/><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"12\">{}</text>",
+            y + 15.0,
+            escape(label),
+            y + 1.0,
+            w.max(1.0),
+            left + w.max(1.0) + 6.0,
+            y + 16.0,
+            fmt(*v)
+        );
+    }
+    out.push_str("</svg>\n");
+    out
+}
+
+/// Every chart the templates may place, by name.
+pub fn all(
+    g: &PathwayGraph,
+    analysis: &Analysis,
+    journeys: &crate::journeys::JourneyReport,
+    keep: &dyn Fn(&crate::model::Journey) -> bool,
+    count: &dyn Fn(usize) -> String,
+) -> BTreeMap<String, String> {
+    let a = g.a;
+    let mut charts = BTreeMap::new();
+    charts.insert("coverage".into(), coverage(a, analysis));
+    charts.insert("levels".into(), levels(g));
+    charts.insert("accommodation".into(), accommodation(analysis));
+    charts.insert(
+        "touchpoints".into(),
+        crate::journeys::svg::touchpoint_map(&journeys.by_touchpoint, count),
+    );
+    for i in &a.indicators {
+        charts.insert(format!("indicator-{}", i.id), indicator(i));
+    }
+    for j in a.journeys.iter().filter(|j| keep(j)) {
+        charts.insert(
+            format!("journey-{}", j.id),
+            crate::journeys::svg::journey_map(a, j),
+        );
+    }
+    charts
+}

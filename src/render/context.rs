@@ -1,0 +1,1085 @@
+//! What the templates see: every figure already worked out and formatted,
+//! and every string from the assessment already escaped for Markdown, so a
+//! template cannot forget to escape (a `<script>` in a service name renders
+//! as text) and cannot compute a number that does not trace to the input.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use crate::gaps::{Analysis, Gap, GapKind, GapSeverity, in_sentence, money, number, percent, rate};
+use crate::graph::PathwayGraph;
+use crate::journeys::JourneyReport;
+use crate::model::*;
+
+/// Escape text from the assessment for Markdown: every character that
+/// Markdown (or inline HTML) would read as markup becomes literal.
+pub fn md(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '|' | '~' | '<' | '>' | '&' | '!' | '{'
+            | '}' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\r' | '\t' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// How small counts from journeys or case data are shown.
+#[derive(Debug, Clone, Copy)]
+pub struct Suppression {
+    pub below: u32,
+}
+
+impl Suppression {
+    /// `7`, or `fewer than 5` (0 is shown: nothing is disclosed by it).
+    pub fn count(&self, n: usize) -> String {
+        if n > 0 && (n as u32) < self.below {
+            format!("fewer than {}", self.below)
+        } else {
+            number(n as f64)
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct Context {
+    pub title: String,
+    pub area: String,
+    pub authority: String,
+    pub tier1: bool,
+    pub partnership: String,
+    pub period_start: String,
+    pub period_end: String,
+    pub period_years: String,
+    pub published: Option<String>,
+    pub localities: Vec<String>,
+    pub public: bool,
+    pub suppress_below: u32,
+    pub population: Option<PopulationCtx>,
+    pub levels: Vec<LevelCtx>,
+    pub cohorts: Vec<CohortCtx>,
+    pub priority_cohorts: Vec<String>,
+    pub entry_points: Vec<NamedCtx>,
+    pub sectors: Vec<SectorCtx>,
+    pub service_count: usize,
+    pub indicators: Vec<IndicatorCtx>,
+    pub gaps: GapsCtx,
+    pub findings: Vec<ThemeCtx<FindingCtx>>,
+    pub recommendations: Vec<ThemeCtx<RecommendationCtx>>,
+    pub actions: Vec<ThemeCtx<ActionCtx>>,
+    pub proposed_actions: Vec<ThemeCtx<ActionCtx>>,
+    pub unaddressed_gaps: Vec<GapCtx>,
+    pub action_counts: BTreeMap<String, usize>,
+    pub journeys: JourneysCtx,
+    pub accommodation: AccommodationCtx,
+    pub balance: BalanceCtx,
+    pub sources: Vec<String>,
+    pub rules: Vec<(String, String)>,
+}
+
+#[derive(Serialize)]
+pub struct PopulationCtx {
+    pub year: i32,
+    pub source: String,
+    pub total: Option<String>,
+    pub groups: Vec<(String, String)>,
+}
+
+#[derive(Serialize)]
+pub struct LevelCtx {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub high_need: bool,
+    pub step_down: bool,
+    pub service_count: usize,
+    pub services: Vec<String>,
+}
+
+#[derive(Serialize)]
+pub struct CohortCtx {
+    pub id: String,
+    pub name: String,
+    pub role: String,
+    pub need: bool,
+    pub priority: bool,
+    pub estimate: Option<String>,
+    pub basis: String,
+    pub reported: Vec<String>,
+    pub gaps: usize,
+    pub levels_without: Vec<String>,
+}
+
+#[derive(Serialize)]
+pub struct NamedCtx {
+    pub name: String,
+    pub sector: String,
+}
+
+#[derive(Serialize)]
+pub struct SectorCtx {
+    pub sector: String,
+    pub services: Vec<ServiceCtx>,
+}
+
+#[derive(Serialize)]
+pub struct ServiceCtx {
+    pub name: String,
+    pub provider: String,
+    pub kind: String,
+    pub levels: String,
+    pub cohorts: String,
+    pub excludes: String,
+    pub capacity: String,
+    pub funding: String,
+    pub localities: String,
+}
+
+#[derive(Serialize)]
+pub struct IndicatorCtx {
+    pub id: String,
+    pub name: String,
+    pub unit: String,
+    pub source: String,
+    pub description: String,
+    pub years: Vec<String>,
+    pub values: Vec<String>,
+    pub baseline: String,
+    pub latest: String,
+    pub trend: String,
+    pub target: String,
+    pub shares: Vec<String>,
+}
+
+#[derive(Serialize)]
+pub struct GapCtx {
+    pub id: String,
+    pub kind: String,
+    pub severity: String,
+    pub cohort: String,
+    pub level: String,
+    pub evidence: String,
+    pub theme: String,
+    pub recommendation: String,
+}
+
+#[derive(Serialize)]
+pub struct GapsCtx {
+    pub high: Vec<GapCtx>,
+    pub medium: Vec<GapCtx>,
+    pub low: Vec<GapCtx>,
+    pub total: usize,
+    pub by_kind: Vec<(String, usize)>,
+    pub accommodation: Vec<GapCtx>,
+}
+
+#[derive(Serialize)]
+pub struct ThemeCtx<T> {
+    pub theme: String,
+    pub items: Vec<T>,
+}
+
+#[derive(Serialize)]
+pub struct FindingCtx {
+    pub text: String,
+    pub source: String,
+}
+
+#[derive(Serialize)]
+pub struct RecommendationCtx {
+    pub text: String,
+    pub because: String,
+}
+
+#[derive(Serialize)]
+pub struct ActionCtx {
+    pub id: String,
+    pub objective: String,
+    pub outcome: String,
+    pub action: String,
+    pub lead: String,
+    pub due: String,
+    pub status: String,
+    pub rag: String,
+    pub addresses: String,
+}
+
+#[derive(Serialize)]
+pub struct JourneyCtx {
+    pub id: String,
+    pub persona: String,
+    pub cohorts: String,
+    pub steps: usize,
+    pub services: usize,
+    pub retold: usize,
+    pub refusals: usize,
+    pub days_to_support: String,
+    pub ended: String,
+    pub quotes: Vec<String>,
+}
+
+#[derive(Serialize)]
+pub struct JourneysCtx {
+    pub count: String,
+    pub published: Vec<JourneyCtx>,
+    pub by_cohort: Vec<(String, String, String, String, String)>,
+    pub barriers: Vec<(String, Vec<String>)>,
+    pub informal_routes: Vec<GapCtx>,
+}
+
+#[derive(Serialize)]
+pub struct AccommodationCtx {
+    pub types: Vec<(String, usize, String, String)>,
+    pub places: String,
+    pub bedspaces: String,
+    pub benchmark: Option<String>,
+    pub share_of_benchmark: Option<String>,
+    pub support: Vec<(String, Vec<String>)>,
+    pub excluded: Vec<String>,
+    pub no_accommodation: Vec<String>,
+}
+
+#[derive(Serialize)]
+pub struct BalanceCtx {
+    pub rows: Vec<(String, usize, String, String)>,
+    pub share: Option<String>,
+}
+
+/// Part 4 support categories (statutory guidance), in the order it lists them.
+const SUPPORT_TYPES: &[(&str, &str)] = &[
+    ("advocacy", "Overseeing support and advocacy"),
+    ("prevention-advice", "Domestic abuse prevention advice"),
+    (
+        "specialist-protected-characteristics",
+        "Specialist support for protected characteristics and complex needs",
+    ),
+    ("childrens-support", "Children's support"),
+    ("housing-related-support", "Housing-related support"),
+    ("counselling-therapy", "Counselling and therapy"),
+];
+
+fn words(value: &impl Serialize) -> String {
+    kebab(value).replace('-', " ")
+}
+
+fn theme_label(t: FindingTheme) -> &'static str {
+    match t {
+        FindingTheme::Identification => "Identification and challenge",
+        FindingTheme::Referral => "Referral",
+        FindingTheme::Retention => "Retention and ongoing duty of care",
+        FindingTheme::Partnership => "Partnership working",
+        FindingTheme::Accommodation => "Safe accommodation",
+        FindingTheme::Workforce => "Workforce",
+        FindingTheme::Data => "Data",
+    }
+}
+
+pub fn action_theme_label(t: ActionTheme) -> &'static str {
+    match t {
+        ActionTheme::Governance => "Governance",
+        ActionTheme::EarlyHelp => "Early help and prevention",
+        ActionTheme::Workforce => "Workforce development",
+        ActionTheme::Commissioning => "Commissioning",
+        ActionTheme::Data => "Performance data and collection",
+        ActionTheme::Awareness => "Awareness raising and communication",
+        ActionTheme::SafeAccommodation => "Safe accommodation",
+    }
+}
+
+/// Which consultancy recommendation theme a gap's recommendation falls under
+/// (the method appendix states this mapping).
+fn recommendation_theme(g: &Gap) -> FindingTheme {
+    match (g.kind, g.recommendation.theme) {
+        (_, ActionTheme::SafeAccommodation) => FindingTheme::Accommodation,
+        (GapKind::Unreachable | GapKind::UnmappedPathway | GapKind::DeadEnd, _) => {
+            FindingTheme::Referral
+        }
+        (GapKind::SinglePointOfFailure, _) => FindingTheme::Partnership,
+        (GapKind::FundingCliff | GapKind::Capacity | GapKind::Locality, _) => {
+            FindingTheme::Retention
+        }
+        (GapKind::NoProvision | GapKind::Exclusion, _) => FindingTheme::Identification,
+    }
+}
+
+fn rag(s: Status) -> (&'static str, &'static str) {
+    match s {
+        Status::NotStarted => ("Not started", "grey"),
+        Status::OnTrack => ("On track", "green"),
+        Status::AtRisk => ("At risk", "amber"),
+        Status::OffTrack => ("Off track", "red"),
+        Status::Done => ("Done", "blue"),
+    }
+}
+
+pub fn gap_ctx(a: &Assessment, g: &Gap) -> GapCtx {
+    let cohort = match &g.cohort {
+        Some(c) => a
+            .cohorts
+            .iter()
+            .find(|x| &x.id == c)
+            .map_or(c.clone(), |x| x.name.clone()),
+        None => g
+            .cohorts
+            .iter()
+            .filter_map(|c| {
+                a.cohorts
+                    .iter()
+                    .find(|x| &x.id == c)
+                    .map(|x| x.name.clone())
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
+    };
+    let level = g
+        .level
+        .as_ref()
+        .and_then(|l| a.levels.iter().find(|x| &x.id == l).map(|x| x.name.clone()))
+        .unwrap_or_default();
+    GapCtx {
+        id: md(&g.id),
+        kind: g.kind.as_str().replace('-', " "),
+        severity: g.severity.as_str().to_owned(),
+        cohort: md(&cohort),
+        level: md(&level),
+        evidence: md(&g.evidence),
+        theme: action_theme_label(g.recommendation.theme).to_owned(),
+        recommendation: md(&g.recommendation.text),
+    }
+}
+
+fn indicator_value(unit: Unit, v: f64) -> String {
+    match unit {
+        Unit::Percent => format!("{}%", trim_float(v)),
+        Unit::Currency => money(v),
+        Unit::RatePer1000 => format!("{} per 1,000", trim_float(v)),
+        Unit::Count => number(v),
+    }
+}
+
+fn trim_float(v: f64) -> String {
+    if (v - v.round()).abs() < 1e-9 {
+        number(v)
+    } else {
+        format!("{v:.1}")
+    }
+}
+
+fn indicator(i: &Indicator, cohorts: &[Cohort]) -> IndicatorCtx {
+    let years: Vec<String> = i.values.keys().map(|y| y.to_string()).collect();
+    let values: Vec<String> = i
+        .values
+        .values()
+        .map(|v| indicator_value(i.unit, *v))
+        .collect();
+    let first = i.values.iter().next();
+    let last = i.values.iter().next_back();
+    let trend = match (first, last) {
+        (Some((y0, v0)), Some((y1, v1))) if y0 != y1 => {
+            let change = if *v0 != 0.0 {
+                (v1 - v0) / v0.abs()
+            } else {
+                0.0
+            };
+            let direction = if change.abs() < 0.02 {
+                "stable".to_owned()
+            } else if change > 0.0 {
+                format!("up {} since {y0}", percent(change.abs()))
+            } else {
+                format!("down {} since {y0}", percent(change.abs()))
+            };
+            match i.better {
+                Some(Better::Higher) if change > 0.02 => format!("{direction} (improving)"),
+                Some(Better::Lower) if change < -0.02 => format!("{direction} (improving)"),
+                Some(_) if change.abs() >= 0.02 => format!("{direction} (worsening)"),
+                _ => direction,
+            }
+        }
+        _ => "one year only".to_owned(),
+    };
+    IndicatorCtx {
+        id: md(&i.id),
+        name: md(&i.name),
+        unit: words(&i.unit),
+        source: md(&i.source),
+        description: md(i.description.as_deref().unwrap_or("")),
+        baseline: first
+            .map(|(y, v)| format!("{} ({y})", indicator_value(i.unit, *v)))
+            .unwrap_or_default(),
+        latest: last
+            .map(|(y, v)| format!("{} ({y})", indicator_value(i.unit, *v)))
+            .unwrap_or_default(),
+        years,
+        values,
+        trend,
+        target: i
+            .target
+            .map(|t| format!("{} by {}", indicator_value(i.unit, t.value), t.year))
+            .unwrap_or_else(|| "not set".into()),
+        shares: i
+            .cohort_shares
+            .iter()
+            .map(|(c, s)| {
+                let name = cohorts
+                    .iter()
+                    .find(|x| &x.id == c)
+                    .map_or(c.clone(), |x| x.name.clone());
+                format!("{}: {}", md(&name), rate(*s))
+            })
+            .collect(),
+    }
+}
+
+/// Everything the three documents need.
+pub fn build(
+    g: &PathwayGraph,
+    analysis: &Analysis,
+    journeys: &JourneyReport,
+    public: bool,
+    suppression: Suppression,
+) -> Context {
+    let a = g.a;
+    let info = &a.info;
+    let levels = a
+        .levels
+        .iter()
+        .enumerate()
+        .map(|(l, level)| {
+            let services: Vec<String> = a
+                .services
+                .iter()
+                .enumerate()
+                .filter(|(s, _)| g.at_level(*s, l))
+                .map(|(_, s)| md(&s.name))
+                .collect();
+            LevelCtx {
+                id: md(&level.id),
+                name: md(&level.name),
+                description: md(level.description.as_deref().unwrap_or("")),
+                high_need: level.high_need,
+                step_down: level.step_down,
+                service_count: services.len(),
+                services,
+            }
+        })
+        .collect();
+    let cohorts = a
+        .cohorts
+        .iter()
+        .enumerate()
+        .map(|(c, cohort)| cohort_ctx(a, analysis, c, cohort))
+        .collect();
+    let mut sectors: BTreeMap<String, Vec<ServiceCtx>> = BTreeMap::new();
+    for s in &a.services {
+        sectors
+            .entry(words(&s.sector))
+            .or_default()
+            .push(service_ctx(a, s));
+    }
+    let gap_list = |sev: GapSeverity| {
+        analysis
+            .gaps
+            .iter()
+            .filter(|x| x.severity == sev)
+            .map(|x| gap_ctx(a, x))
+            .collect()
+    };
+    let mut by_kind: BTreeMap<String, usize> = BTreeMap::new();
+    for x in &analysis.gaps {
+        *by_kind
+            .entry(x.kind.as_str().replace('-', " "))
+            .or_default() += 1;
+    }
+    let accommodation_gaps: Vec<GapCtx> = analysis
+        .gaps
+        .iter()
+        .filter(|x| {
+            x.recommendation.theme == ActionTheme::SafeAccommodation
+                || (x.kind == GapKind::FundingCliff
+                    && x.services.iter().any(|s| {
+                        a.services
+                            .iter()
+                            .any(|v| &v.id == s && v.kind == ServiceKind::Accommodation)
+                    }))
+        })
+        .map(|x| gap_ctx(a, x))
+        .collect();
+    let (actions, proposed, unaddressed) = action_plan(a, analysis);
+    let mut action_counts = BTreeMap::new();
+    for act in &a.actions {
+        *action_counts
+            .entry(rag(act.status).0.to_owned())
+            .or_default() += 1;
+    }
+    Context {
+        title: md(&info.title),
+        area: md(&info.area),
+        authority: match info.authority {
+            Authority::Tier1 => {
+                "Tier 1 authority (holds the Part 4 safe accommodation duty)".into()
+            }
+            Authority::Tier2 => {
+                "Tier 2 authority (co-operates with the Tier 1 authority under Part 4)".into()
+            }
+        },
+        tier1: info.authority == Authority::Tier1,
+        partnership: md(info
+            .partnership
+            .as_deref()
+            .unwrap_or("the local domestic abuse partnership")),
+        period_start: info.period.start.to_string(),
+        period_end: info.period.end.to_string(),
+        period_years: format!("{}-{}", info.period.start.year(), info.period.end.year()),
+        published: info.published.map(|d| d.to_string()),
+        localities: info.localities.iter().map(|l| md(l)).collect(),
+        public,
+        suppress_below: suppression.below,
+        population: a.population.as_ref().map(|p| PopulationCtx {
+            year: p.year,
+            source: md(&p.source),
+            total: p.total.map(|t| number(t as f64)),
+            groups: p
+                .groups
+                .iter()
+                .map(|(k, v)| (md(&k.replace('_', " ")), number(*v as f64)))
+                .collect(),
+        }),
+        levels,
+        cohorts,
+        priority_cohorts: a
+            .cohorts
+            .iter()
+            .filter(|c| c.priority)
+            .map(|c| md(&c.name))
+            .collect(),
+        entry_points: a
+            .entry_points
+            .iter()
+            .map(|e| NamedCtx {
+                name: md(&e.name),
+                sector: words(&e.sector),
+            })
+            .collect(),
+        sectors: sectors
+            .into_iter()
+            .map(|(sector, services)| SectorCtx { sector, services })
+            .collect(),
+        service_count: a.services.len(),
+        indicators: a
+            .indicators
+            .iter()
+            .map(|i| indicator(i, &a.cohorts))
+            .collect(),
+        gaps: GapsCtx {
+            high: gap_list(GapSeverity::High),
+            medium: gap_list(GapSeverity::Medium),
+            low: gap_list(GapSeverity::Low),
+            total: analysis.gaps.len(),
+            by_kind: by_kind.into_iter().collect(),
+            accommodation: accommodation_gaps,
+        },
+        findings: findings(a),
+        recommendations: recommendations(a, analysis),
+        actions,
+        proposed_actions: proposed,
+        unaddressed_gaps: unaddressed,
+        action_counts,
+        journeys: journeys_ctx(a, journeys, suppression),
+        accommodation: accommodation_ctx(a, analysis),
+        balance: balance_ctx(analysis),
+        sources: sources(a, public),
+        rules: crate::gaps::RULES
+            .iter()
+            .map(|(k, r)| ((*k).to_owned(), (*r).to_owned()))
+            .collect(),
+    }
+}
+
+fn cohort_ctx(a: &Assessment, analysis: &Analysis, c: usize, cohort: &Cohort) -> CohortCtx {
+    let (estimate, basis) = match (&cohort.population, cohort.prevalence, &cohort.demand) {
+        (Some(group), Some(p), _) => {
+            let count = a
+                .population
+                .as_ref()
+                .and_then(|x| x.groups.get(group))
+                .copied();
+            match count {
+                Some(n) => (
+                    Some(number(n as f64 * p)),
+                    format!(
+                        "{} {} × {} ({})",
+                        number(n as f64),
+                        md(&group.replace('_', " ")),
+                        rate(p),
+                        md(cohort.prevalence_source.as_deref().unwrap_or(""))
+                    ),
+                ),
+                None => (None, String::new()),
+            }
+        }
+        (_, _, Some(d)) => (
+            Some(number(d.per_year)),
+            format!("local estimate: {}", md(&d.source)),
+        ),
+        _ => (None, "no estimate".to_owned()),
+    };
+    let reported = a
+        .indicators
+        .iter()
+        .filter_map(|i| {
+            let share = i.cohort_shares.get(&cohort.id)?;
+            let (year, value) = i.values.iter().next_back()?;
+            Some(format!(
+                "{} of {} ({year}): about {}",
+                rate(*share),
+                md(&in_sentence(&i.name)),
+                number(value * share)
+            ))
+        })
+        .collect();
+    let levels_without = analysis
+        .coverage
+        .cells
+        .get(&cohort.id)
+        .map(|row| {
+            a.levels
+                .iter()
+                .filter(|l| row.get(&l.id).is_some_and(Vec::is_empty))
+                .filter(|l| cohort.levels.is_empty() || cohort.levels.contains(&l.id))
+                .map(|l| md(&l.name))
+                .collect()
+        })
+        .unwrap_or_default();
+    let _ = c;
+    CohortCtx {
+        id: md(&cohort.id),
+        name: md(&cohort.name),
+        role: words(&cohort.role),
+        need: cohort.kind == CohortKind::Need,
+        priority: cohort.priority,
+        estimate,
+        basis,
+        reported,
+        gaps: analysis
+            .gaps
+            .iter()
+            .filter(|x| x.cohorts.contains(&cohort.id))
+            .count(),
+        levels_without,
+    }
+}
+
+fn service_ctx(a: &Assessment, s: &Service) -> ServiceCtx {
+    let names = |ids: &[String], pick: &dyn Fn(&str) -> Option<String>| -> String {
+        ids.iter()
+            .map(|i| md(&pick(i).unwrap_or_else(|| i.clone())))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let level_name = |id: &str| a.levels.iter().find(|l| l.id == id).map(|l| l.name.clone());
+    let cohort_name = |id: &str| {
+        a.cohorts
+            .iter()
+            .find(|c| c.id == id)
+            .map(|c| c.name.clone())
+    };
+    let yearly: f64 = s
+        .funding
+        .iter()
+        .map(|f| crate::gaps::annual_amount(f, a))
+        .sum();
+    let ends = s.funding.iter().filter_map(|f| f.ends).min();
+    ServiceCtx {
+        name: md(&s.name),
+        provider: md(&s.provider),
+        kind: words(&s.kind),
+        levels: names(&s.levels, &level_name),
+        cohorts: names(&s.cohorts, &cohort_name),
+        excludes: names(&s.excludes, &cohort_name),
+        capacity: s
+            .capacity
+            .as_ref()
+            .and_then(|c| c.per_year)
+            .map(|v| format!("{} a year", number(v)))
+            .or_else(|| {
+                s.accommodation
+                    .as_ref()
+                    .and_then(|x| x.units)
+                    .map(|u| format!("{u} units"))
+            })
+            .unwrap_or_else(|| "not recorded".into()),
+        funding: if s.funding.is_empty() {
+            "not recorded".into()
+        } else {
+            format!(
+                "{} a year{}",
+                money(yearly),
+                ends.map(|e| format!(", first ends {e}"))
+                    .unwrap_or_default()
+            )
+        },
+        localities: if s.localities.is_empty() {
+            "whole area".into()
+        } else {
+            s.localities
+                .iter()
+                .map(|l| md(l))
+                .collect::<Vec<_>>()
+                .join(", ")
+        },
+    }
+}
+
+fn findings(a: &Assessment) -> Vec<ThemeCtx<FindingCtx>> {
+    let mut by: BTreeMap<FindingTheme, Vec<FindingCtx>> = BTreeMap::new();
+    for f in &a.findings {
+        by.entry(f.theme).or_default().push(FindingCtx {
+            text: md(&f.text),
+            source: md(&f.source),
+        });
+    }
+    by.into_iter()
+        .map(|(t, items)| ThemeCtx {
+            theme: theme_label(t).to_owned(),
+            items,
+        })
+        .collect()
+}
+
+fn recommendations(a: &Assessment, analysis: &Analysis) -> Vec<ThemeCtx<RecommendationCtx>> {
+    let mut by: BTreeMap<FindingTheme, Vec<RecommendationCtx>> = BTreeMap::new();
+    let mut seen = BTreeSet::new();
+    for g in analysis
+        .gaps
+        .iter()
+        .filter(|g| g.severity != GapSeverity::Low)
+    {
+        if !seen.insert(g.recommendation.text.clone()) {
+            continue;
+        }
+        let ctx = gap_ctx(a, g);
+        by.entry(recommendation_theme(g))
+            .or_default()
+            .push(RecommendationCtx {
+                text: ctx.recommendation,
+                because: format!("{} gap: {}", g.severity.as_str(), ctx.evidence),
+            });
+    }
+    by.into_iter()
+        .map(|(t, items)| ThemeCtx {
+            theme: theme_label(t).to_owned(),
+            items,
+        })
+        .collect()
+}
+
+/// Authored actions by theme; proposed actions for high and medium gaps no
+/// action addresses; and those gaps listed.
+fn action_plan(
+    a: &Assessment,
+    analysis: &Analysis,
+) -> (
+    Vec<ThemeCtx<ActionCtx>>,
+    Vec<ThemeCtx<ActionCtx>>,
+    Vec<GapCtx>,
+) {
+    let mut authored: BTreeMap<ActionTheme, Vec<ActionCtx>> = BTreeMap::new();
+    let name_of = |id: &str| -> String {
+        a.cohorts
+            .iter()
+            .find(|c| c.id == id)
+            .map(|c| c.name.clone())
+            .or_else(|| {
+                a.findings
+                    .iter()
+                    .find(|f| f.id == id)
+                    .map(|f| format!("finding {}", f.id))
+            })
+            .or_else(|| {
+                a.services
+                    .iter()
+                    .find(|s| s.id == id)
+                    .map(|s| s.name.clone())
+            })
+            .unwrap_or_else(|| format!("gap {id}"))
+    };
+    for act in &a.actions {
+        let (status, colour) = rag(act.status);
+        authored.entry(act.theme).or_default().push(ActionCtx {
+            id: md(&act.id),
+            objective: md(&act.objective),
+            outcome: md(&act.outcome),
+            action: md(&act.action),
+            lead: md(&act.lead),
+            due: act.due.to_string(),
+            status: status.to_owned(),
+            rag: colour.to_owned(),
+            addresses: act
+                .addresses
+                .iter()
+                .map(|x| md(&name_of(x)))
+                .collect::<Vec<_>>()
+                .join("; "),
+        });
+    }
+    let addressed: BTreeSet<&str> = a
+        .actions
+        .iter()
+        .flat_map(|x| x.addresses.iter().map(String::as_str))
+        .collect();
+    let unaddressed: Vec<&Gap> = analysis
+        .gaps
+        .iter()
+        .filter(|g| g.severity != GapSeverity::Low && !addressed.contains(g.id.as_str()))
+        .collect();
+    let mut proposed: BTreeMap<ActionTheme, Vec<ActionCtx>> = BTreeMap::new();
+    let mut seen = BTreeSet::new();
+    for (n, g) in unaddressed.iter().enumerate() {
+        if !seen.insert(&g.recommendation.text) {
+            continue;
+        }
+        let ctx = gap_ctx(a, g);
+        proposed
+            .entry(g.recommendation.theme)
+            .or_default()
+            .push(ActionCtx {
+                id: format!("P{}", n + 1),
+                objective: format!("Close the {} gap", ctx.kind),
+                outcome: ctx.evidence.clone(),
+                action: ctx.recommendation.clone(),
+                lead: "to be agreed".into(),
+                due: "to be agreed".into(),
+                status: "Proposed".into(),
+                rag: "proposed".into(),
+                addresses: format!("gap {}", ctx.id),
+            });
+    }
+    let group = |m: BTreeMap<ActionTheme, Vec<ActionCtx>>| {
+        m.into_iter()
+            .map(|(t, items)| ThemeCtx {
+                theme: action_theme_label(t).to_owned(),
+                items,
+            })
+            .collect()
+    };
+    let all_unaddressed = analysis
+        .gaps
+        .iter()
+        .filter(|g| !addressed.contains(g.id.as_str()))
+        .map(|g| gap_ctx(a, g))
+        .collect();
+    (group(authored), group(proposed), all_unaddressed)
+}
+
+fn journeys_ctx(a: &Assessment, r: &JourneyReport, s: Suppression) -> JourneysCtx {
+    let published = a
+        .journeys
+        .iter()
+        .filter(|j| r.journeys.iter().any(|m| m.id == j.id))
+        .map(|j| {
+            let m = r.journeys.iter().find(|m| m.id == j.id).expect("kept");
+            JourneyCtx {
+                id: md(&j.id),
+                persona: md(&j.persona),
+                cohorts: j
+                    .cohorts
+                    .iter()
+                    .map(|c| {
+                        md(&a
+                            .cohorts
+                            .iter()
+                            .find(|x| &x.id == c)
+                            .map_or(c.clone(), |x| x.name.clone()))
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                steps: m.steps,
+                services: m.services_touched,
+                retold: m.retold,
+                refusals: m.refusals,
+                days_to_support: m
+                    .days_to_support
+                    .map_or("not supported".into(), |d| format!("{d} days")),
+                ended: words(&m.ended),
+                quotes: j
+                    .steps
+                    .iter()
+                    .filter_map(|x| x.note.as_deref())
+                    .map(md)
+                    .collect(),
+            }
+        })
+        .collect();
+    let by_cohort = r
+        .by_cohort
+        .iter()
+        .map(|(c, x)| {
+            let name = a
+                .cohorts
+                .iter()
+                .find(|k| &k.id == c)
+                .map_or(c.clone(), |k| k.name.clone());
+            (
+                md(&name),
+                s.count(x.journeys),
+                s.count(x.retold),
+                s.count(x.refusals),
+                s.count(x.dropped_out),
+            )
+        })
+        .collect();
+    let barriers = r
+        .barriers_by_touchpoint
+        .iter()
+        .map(|(t, list)| {
+            let (name, _) = crate::journeys::touchpoint(a, t);
+            let unique: BTreeSet<String> = list.iter().map(|b| md(b)).collect();
+            (md(&name), unique.into_iter().collect())
+        })
+        .collect();
+    JourneysCtx {
+        count: s.count(r.journeys.len()),
+        published,
+        by_cohort,
+        barriers,
+        informal_routes: r.findings.iter().map(|g| gap_ctx(a, g)).collect(),
+    }
+}
+
+fn accommodation_ctx(a: &Assessment, analysis: &Analysis) -> AccommodationCtx {
+    let acc = &analysis.safe_accommodation;
+    let types = acc
+        .by_type
+        .iter()
+        .map(|(t, line)| {
+            (
+                t.replace('-', " "),
+                line.services.len(),
+                number(line.units as f64),
+                number(line.bedspaces as f64),
+            )
+        })
+        .collect();
+    let accommodation: Vec<&Service> = a
+        .services
+        .iter()
+        .filter(|s| s.kind == ServiceKind::Accommodation)
+        .collect();
+    let support = SUPPORT_TYPES
+        .iter()
+        .map(|(id, label)| {
+            let names = accommodation
+                .iter()
+                .filter(|s| s.support.iter().any(|x| x == id))
+                .map(|s| md(&s.name))
+                .collect();
+            ((*label).to_owned(), names)
+        })
+        .collect();
+    let excluded = analysis
+        .gaps
+        .iter()
+        .filter(|g| g.kind == GapKind::Exclusion)
+        .map(|g| md(&g.evidence))
+        .collect();
+    let no_accommodation = a
+        .cohorts
+        .iter()
+        .filter(|c| c.role != Role::Perpetrator)
+        .filter(|c| !accommodation.iter().any(|s| s.cohorts.contains(&c.id)))
+        .map(|c| md(&c.name))
+        .collect();
+    AccommodationCtx {
+        types,
+        places: number(acc.refuge_family_places as f64),
+        bedspaces: number(acc.refuge_bedspaces as f64),
+        benchmark: acc.benchmark_places.map(number),
+        share_of_benchmark: acc
+            .benchmark_places
+            .filter(|b| *b > 0.0)
+            .map(|b| percent(acc.refuge_family_places as f64 / b)),
+        support,
+        excluded,
+        no_accommodation,
+    }
+}
+
+fn balance_ctx(analysis: &Analysis) -> BalanceCtx {
+    let b = &analysis.perpetrator_balance;
+    let row = |name: &str, l: &crate::gaps::BalanceLine| {
+        (
+            name.to_owned(),
+            l.services.len(),
+            number(l.capacity_per_year),
+            money(l.spend_per_year),
+        )
+    };
+    BalanceCtx {
+        rows: vec![
+            row("General perpetrator interventions", &b.general),
+            row("Children and young people (including APV)", &b.under_18),
+            row("Stalking perpetrator interventions", &b.stalking),
+            row("Victim and survivor services", &b.victim_services),
+        ],
+        share: b.spend_ratio.map(percent),
+    }
+}
+
+/// Every source the documents rest on, once each.
+fn sources(a: &Assessment, public: bool) -> Vec<String> {
+    let mut all: BTreeSet<String> = BTreeSet::new();
+    if let Some(p) = &a.population {
+        all.insert(p.source.clone());
+    }
+    for c in &a.cohorts {
+        all.extend(c.prevalence_source.clone());
+        all.extend(c.demand.as_ref().map(|d| d.source.clone()));
+    }
+    for i in &a.indicators {
+        all.insert(i.source.clone());
+    }
+    for f in &a.findings {
+        all.insert(f.source.clone());
+    }
+    for j in a
+        .journeys
+        .iter()
+        .filter(|j| !public || j.consent == Consent::Publish)
+    {
+        all.insert(j.source.clone());
+    }
+    for s in &a.services {
+        all.extend(s.capacity.as_ref().and_then(|c| c.source.clone()));
+    }
+    all.insert("Council of Europe Task Force to Combat Violence against Women (2008): one family place in a specialist women's shelter per 10,000 head of population".into());
+    all.insert("Domestic Abuse Act 2021, Part 4 (ss.57-61), and the Domestic Abuse Support (Local Authority Strategies and Annual Reports) Regulations 2021 (SI 2021/990)".into());
+    all.into_iter().map(|s| md(&s)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_escaping_neutralises_markup() {
+        assert_eq!(
+            md("<script>alert(1)</script>"),
+            "\\<script\\>alert(1)\\</script\\>"
+        );
+        assert_eq!(md("a|b *c* [d](e) #f"), "a\\|b \\*c\\* \\[d\\](e) \\#f");
+    }
+
+    #[test]
+    fn small_counts_are_suppressed() {
+        let s = Suppression { below: 5 };
+        assert_eq!(s.count(3), "fewer than 5");
+        assert_eq!(s.count(5), "5");
+        assert_eq!(s.count(0), "0");
+    }
+}

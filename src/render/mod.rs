@@ -1,0 +1,312 @@
+//! The three documents — needs assessment, safe accommodation strategy,
+//! action plan — and the data exports.
+//!
+//! tera templates write Markdown from a context of pre-computed, escaped
+//! figures (`context`); the Markdown becomes HTML (pulldown-cmark, one
+//! self-contained file with inline CSS and SVG) and Typst markup, which
+//! Typst lays out into a tagged PDF in process (`pdf`). Charts are SVG made
+//! here (`charts`). Everything is built in memory; the caller writes it.
+
+pub mod charts;
+pub mod context;
+pub mod exports;
+pub mod markdown;
+pub mod pdf;
+pub mod templates;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::gaps::analyse_graph_with;
+use crate::graph::{GraphFormat, PathwayGraph, export};
+use crate::journeys::report;
+use crate::model::{Assessment, Consent, Journey};
+
+/// How to build.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// Include internal journeys and notes (an internal build, never
+    /// published).
+    pub internal: bool,
+    /// Counts from journeys below this show as "fewer than N" in public builds.
+    pub suppress_below: u32,
+    /// Also lay out PDFs (the slow part).
+    pub pdf: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            internal: false,
+            suppress_below: 5,
+            pdf: true,
+        }
+    }
+}
+
+/// One file of the build, by its path inside the output folder.
+pub struct OutputFile {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// The documents, by file stem and title.
+pub const DOCUMENTS: &[(&str, &str)] = &[
+    ("needs-assessment", "Needs assessment"),
+    ("safe-accommodation-strategy", "Safe accommodation strategy"),
+    ("action-plan", "Action plan"),
+];
+
+/// Build every document and export of an assessment.
+pub fn build(
+    a: &Assessment,
+    assessment_path: &Path,
+    opts: Options,
+) -> Result<Vec<OutputFile>, String> {
+    let public = !opts.internal;
+    let keep = move |j: &Journey| !public || j.consent == Consent::Publish;
+    let g = PathwayGraph::build(a);
+    let analysis = analyse_graph_with(&g, &keep);
+    let journeys = report(&g, keep);
+    let suppression = context::Suppression {
+        below: if public { opts.suppress_below } else { 0 },
+    };
+    let ctx = context::build(&g, &analysis, &journeys, public, suppression);
+    let count = |n: usize| suppression.count(n);
+    let charts = charts::all(&g, &analysis, &journeys, &keep, &count);
+    let templates = templates::load(assessment_path)?;
+    let tera = tera_with(&templates)?;
+    let tera_ctx =
+        tera::Context::from_serialize(&ctx).map_err(|e| format!("template context: {e}"))?;
+
+    let mut files = Vec::new();
+    let mut typst_jobs = Vec::new();
+    for (stem, label) in DOCUMENTS {
+        let name = format!("{stem}.md");
+        let markdown = tera
+            .render(&name, &tera_ctx)
+            .map_err(|e| template_error(&name, &templates, &e))?;
+        files.push(OutputFile {
+            path: format!("{stem}.md"),
+            bytes: markdown::to_markdown_file(&markdown).into_bytes(),
+        });
+        files.push(OutputFile {
+            path: format!("{stem}.html"),
+            bytes: html_document(&tera, &templates, a, label, &markdown, &charts)?.into_bytes(),
+        });
+        let typ = typst_document(&tera, &templates, a, stem, label, &markdown)?;
+        files.push(OutputFile {
+            path: format!("{stem}.typ"),
+            bytes: typ.clone().into_bytes(),
+        });
+        typst_jobs.push((stem.to_string(), typ));
+    }
+    let chart_files: Vec<(String, Arc<[u8]>)> = charts
+        .iter()
+        .map(|(name, svg)| (format!("charts/{name}.svg"), Arc::from(svg.as_bytes())))
+        .collect();
+    if opts.pdf {
+        for (stem, pdf) in compile_pdfs(typst_jobs, &chart_files, &a.info.title)? {
+            files.push(OutputFile {
+                path: format!("{stem}.pdf"),
+                bytes: pdf,
+            });
+        }
+    }
+    for (path, bytes) in chart_files {
+        files.push(OutputFile {
+            path,
+            bytes: bytes.to_vec(),
+        });
+    }
+    let json = serde_json::to_vec_pretty(&serde_json::json!({
+        "gaps": analysis.gaps,
+        "coverage": analysis.coverage,
+        "perpetrator_balance": analysis.perpetrator_balance,
+        "safe_accommodation": analysis.safe_accommodation,
+    }))
+    .map_err(|e| e.to_string())?;
+    files.push(OutputFile {
+        path: "gaps.json".into(),
+        bytes: json,
+    });
+    files.push(OutputFile {
+        path: "gaps.csv".into(),
+        bytes: exports::gaps_csv(&analysis.gaps)?,
+    });
+    files.push(OutputFile {
+        path: "coverage.csv".into(),
+        bytes: exports::coverage_csv(&analysis)?,
+    });
+    files.push(OutputFile {
+        path: "graph.dot".into(),
+        bytes: export(&g, GraphFormat::Dot, None).into_bytes(),
+    });
+    files.push(OutputFile {
+        path: "action-plan.csv".into(),
+        bytes: exports::action_plan_csv(a, &analysis)?,
+    });
+    files.push(OutputFile {
+        path: "action-plan.xlsx".into(),
+        bytes: exports::action_plan_xlsx(a, &analysis)?,
+    });
+    Ok(files)
+}
+
+fn tera_with(templates: &[templates::Template]) -> Result<tera::Tera, String> {
+    let mut tera = tera::Tera::default();
+    for t in templates {
+        tera.add_raw_template(t.name, &t.text)
+            .map_err(|e| template_error(t.name, templates, &e))?;
+    }
+    Ok(tera)
+}
+
+/// A template error naming the file to fix, with tera's reasons.
+fn template_error(name: &str, templates: &[templates::Template], e: &tera::Error) -> String {
+    let mut reasons = vec![e.to_string()];
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        reasons.push(s.to_string());
+        source = s.source();
+    }
+    let origin = templates
+        .iter()
+        .find(|t| t.name == name)
+        .and_then(|t| t.overridden_by.as_ref())
+        .map_or_else(
+            || format!("built-in template {name}"),
+            |p| format!("template {}", p.display()),
+        );
+    format!("{origin}: {}", reasons.join(": "))
+}
+
+fn html_document(
+    tera: &tera::Tera,
+    templates: &[templates::Template],
+    a: &Assessment,
+    label: &str,
+    markdown: &str,
+    charts: &BTreeMap<String, String>,
+) -> Result<String, String> {
+    let body = markdown::to_html(markdown, charts);
+    let mut ctx = tera::Context::new();
+    ctx.insert("title", &format!("{label}: {}", a.info.title));
+    ctx.insert("body", &body);
+    ctx.insert("footer", &footer(a));
+    tera.render("document.html", &ctx)
+        .map_err(|e| template_error("document.html", templates, &e))
+}
+
+fn footer(a: &Assessment) -> String {
+    let partnership = a
+        .info
+        .partnership
+        .clone()
+        .unwrap_or_else(|| a.info.area.clone());
+    match a.info.published {
+        Some(d) => format!("{partnership}. Published {d}. Made with needsmap."),
+        None => format!("{partnership}. Made with needsmap."),
+    }
+}
+
+/// The Markdown without its title and subtitle (the PDF has a title page),
+/// every heading one level up.
+fn typst_body(markdown: &str) -> String {
+    let mut lines = markdown.lines().peekable();
+    // Skip "# Title", blank lines and the subtitle paragraph.
+    while let Some(line) = lines.peek() {
+        if line.starts_with("# ") || line.trim().is_empty() {
+            lines.next();
+        } else {
+            break;
+        }
+    }
+    while let Some(line) = lines.peek() {
+        if line.trim().is_empty() {
+            break;
+        }
+        lines.next();
+    }
+    let rest: Vec<String> = lines
+        .map(|l| {
+            if l.starts_with("##") {
+                l[1..].to_owned()
+            } else {
+                l.to_owned()
+            }
+        })
+        .collect();
+    markdown::to_typst(&rest.join("\n"))
+}
+
+fn subtitle(markdown: &str) -> String {
+    markdown
+        .lines()
+        .skip_while(|l| l.starts_with("# ") || l.trim().is_empty())
+        .take_while(|l| !l.trim().is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn typst_document(
+    tera: &tera::Tera,
+    templates: &[templates::Template],
+    a: &Assessment,
+    stem: &str,
+    label: &str,
+    markdown: &str,
+) -> Result<String, String> {
+    use markdown::{escape_typst, typst_string};
+    let title = format!("{label}: {}", a.info.title);
+    let mut ctx = tera::Context::new();
+    ctx.insert("name", stem);
+    ctx.insert("title", &escape_typst(&title));
+    ctx.insert("title_string", &typst_string(&title));
+    ctx.insert("short_title", &escape_typst(label));
+    ctx.insert(
+        "author_string",
+        &typst_string(a.info.partnership.as_deref().unwrap_or(&a.info.area)),
+    );
+    ctx.insert("area", &escape_typst(&a.info.area));
+    // The subtitle is Markdown (escaped by the context): read it as text.
+    let sub = markdown::to_typst(&subtitle(markdown));
+    ctx.insert("subtitle", sub.trim());
+    ctx.insert(
+        "date",
+        &a.info.published.map(|d| {
+            use chrono::Datelike;
+            (d.0.year(), d.0.month(), d.0.day())
+        }),
+    );
+    ctx.insert("body", &typst_body(markdown));
+    tera.render("document.typ", &ctx)
+        .map_err(|e| template_error("document.typ", templates, &e))
+}
+
+/// Lay out the PDFs side by side: Typst is thread-safe and each document
+/// is independent.
+fn compile_pdfs(
+    jobs: Vec<(String, String)>,
+    charts: &[(String, Arc<[u8]>)],
+    title: &str,
+) -> Result<Vec<(String, Vec<u8>)>, String> {
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = jobs
+            .into_iter()
+            .map(|(stem, source)| {
+                let ident = format!("needsmap/{title}/{stem}");
+                scope.spawn(move || {
+                    pdf::compile_pdf(source, charts, &ident)
+                        .map(|bytes| (stem.clone(), bytes))
+                        .map_err(|e| format!("{stem}.pdf: {e}"))
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().map_err(|_| "PDF layout panicked".to_owned())?)
+            .collect()
+    })
+}

@@ -1,0 +1,87 @@
+//! The built-in templates, compiled into the binary, and the partnership's
+//! overrides: a file of the same name in a `templates/` folder next to the
+//! assessment replaces the built-in one (as Zola and mdBook themes do).
+
+use std::path::{Path, PathBuf};
+
+/// (file name, built-in text).
+pub const BUILT_IN: &[(&str, &str)] = &[
+    (
+        "needs-assessment.md",
+        include_str!("../../templates/needs-assessment.md"),
+    ),
+    (
+        "safe-accommodation-strategy.md",
+        include_str!("../../templates/safe-accommodation-strategy.md"),
+    ),
+    (
+        "action-plan.md",
+        include_str!("../../templates/action-plan.md"),
+    ),
+    (
+        "document.html",
+        include_str!("../../templates/document.html"),
+    ),
+    ("document.typ", include_str!("../../templates/document.typ")),
+];
+
+/// Where a template came from, for messages.
+#[derive(Debug, Clone)]
+pub struct Template {
+    pub name: &'static str,
+    pub text: String,
+    pub overridden_by: Option<PathBuf>,
+}
+
+/// The folder whose files override the built-ins for this assessment.
+pub fn override_dir(assessment: &Path) -> PathBuf {
+    assessment
+        .parent()
+        .unwrap_or(Path::new("."))
+        .join("templates")
+}
+
+/// Every template, each from the override folder when a file is there.
+pub fn load(assessment: &Path) -> Result<Vec<Template>, String> {
+    let dir = override_dir(assessment);
+    BUILT_IN
+        .iter()
+        .map(|(name, text)| {
+            let path = dir.join(name);
+            if path.is_file() {
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|e| format!("cannot read template {}: {e}", path.display()))?;
+                Ok(Template {
+                    name,
+                    text,
+                    overridden_by: Some(path),
+                })
+            } else {
+                Ok(Template {
+                    name,
+                    text: (*text).to_owned(),
+                    overridden_by: None,
+                })
+            }
+        })
+        .collect()
+}
+
+/// Copy the built-ins to `dir` to start an override from; existing files
+/// are kept unless `force`.
+pub fn export(dir: &Path, force: bool) -> Result<Vec<PathBuf>, String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let mut written = Vec::new();
+    for (name, text) in BUILT_IN {
+        let path = dir.join(name);
+        if path.exists() && !force {
+            return Err(format!(
+                "{} already exists; nothing more was written (use --force to overwrite)",
+                path.display()
+            ));
+        }
+        std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        written.push(path);
+    }
+    Ok(written)
+}
