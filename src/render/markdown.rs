@@ -303,6 +303,33 @@ impl TypstWriter {
     }
 }
 
+/// Short columns fit their content; long text shares the rest of the
+/// width in proportion to its typical length, so evidence columns get room.
+fn column_widths(t: &TableState) -> String {
+    let widths: Vec<String> = (0..t.columns)
+        .map(|c| {
+            let lens: Vec<usize> = t
+                .rows
+                .iter()
+                .chain(std::iter::once(&t.header))
+                .map(|r| r.get(c).map_or(0, |x| x.chars().count()))
+                .collect();
+            let longest = lens.iter().copied().max().unwrap_or(0);
+            let mean = lens.iter().sum::<usize>() / lens.len().max(1);
+            if longest <= 24 {
+                "auto".to_owned()
+            } else {
+                format!("{}fr", (mean / 10).clamp(1, 12))
+            }
+        })
+        .collect();
+    if widths.len() == 1 {
+        format!("{},", widths[0])
+    } else {
+        widths.join(", ")
+    }
+}
+
 fn table_typst(t: &TableState) -> String {
     let align: Vec<&str> = t
         .align
@@ -320,8 +347,8 @@ fn table_typst(t: &TableState) -> String {
             .join(", ")
     };
     let mut out = format!(
-        "\n#table(columns: {}, align: ({}), table.header({}),\n",
-        t.columns,
+        "\n#table(columns: ({}), align: ({}), table.header({}),\n",
+        column_widths(t),
         align.join(", ") + if align.len() == 1 { "," } else { "" },
         cells(&t.header)
     );

@@ -1,0 +1,264 @@
+//! `needsmap build`: every document in every format, figures that trace to
+//! the input in the PDF text, byte-identical rebuilds, template overrides
+//! that change only their own part, and no half-written output.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+mod common;
+use common::run;
+
+const EXAMPLE: &str = "assessments/northmoor.yaml";
+
+fn build(assessment: &str, out: &Path, extra: &[&str]) -> (u8, String, String) {
+    let out_text = out.display().to_string();
+    let mut args = vec!["build", assessment, "-o", &out_text];
+    args.extend_from_slice(extra);
+    run(&args)
+}
+
+fn pdf_text(pdf: &Path) -> String {
+    let output = Command::new("pdftotext")
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext must be installed (apt-get install poppler-utils; .ci/run does)");
+    assert!(
+        output.status.success(),
+        "pdftotext failed on {}",
+        pdf.display()
+    );
+    // Words wrap across lines and pages: compare with whitespace collapsed.
+    String::from_utf8_lossy(&output.stdout)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).expect("dir") {
+        let p = e.expect("entry").path();
+        if p.is_dir() {
+            out.extend(files(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out.sort();
+    out
+}
+
+/// A copy of the example assessment in a temporary workspace.
+fn example_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for sub in ["assessments/northmoor", "journeys/northmoor"] {
+        std::fs::create_dir_all(dir.path().join(sub)).expect("mkdir");
+        for e in std::fs::read_dir(sub).expect("example") {
+            let p = e.expect("entry").path();
+            std::fs::copy(&p, dir.path().join(sub).join(p.file_name().expect("name")))
+                .expect("copy");
+        }
+    }
+    std::fs::copy(EXAMPLE, dir.path().join(EXAMPLE)).expect("copy");
+    dir
+}
+
+#[test]
+fn the_example_builds_every_document_and_export() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("out");
+    let (code, stdout, err) = build(EXAMPLE, &out, &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(stdout.contains("public build"));
+    for stem in [
+        "needs-assessment",
+        "safe-accommodation-strategy",
+        "action-plan",
+    ] {
+        for ext in ["html", "pdf", "md", "typ"] {
+            let f = out.join(format!("{stem}.{ext}"));
+            assert!(
+                f.metadata().map(|m| m.len() > 1000).unwrap_or(false),
+                "{} missing or empty",
+                f.display()
+            );
+        }
+    }
+    for f in [
+        "gaps.json",
+        "gaps.csv",
+        "coverage.csv",
+        "graph.dot",
+        "action-plan.csv",
+        "action-plan.xlsx",
+        "charts/coverage.svg",
+        "charts/levels.svg",
+    ] {
+        assert!(out.join(f).is_file(), "{f} missing");
+    }
+    let xlsx = std::fs::read(out.join("action-plan.xlsx")).expect("xlsx");
+    assert_eq!(&xlsx[..2], b"PK", "an xlsx is a zip file");
+    let plan = std::fs::read_to_string(out.join("action-plan.csv")).expect("csv");
+    assert!(plan.lines().next().is_some_and(|h| h.starts_with(
+        "Ref,Theme,Objective,Desired outcome,Action,Responsible lead,Timescale,Status"
+    )));
+    assert!(
+        plan.lines().any(|l| l.starts_with("a01,")),
+        "authored actions first"
+    );
+    assert!(
+        plan.lines()
+            .any(|l| l.starts_with("P") && l.ends_with(",yes")),
+        "proposed actions marked"
+    );
+}
+
+#[test]
+fn the_pdfs_hold_the_headings_and_figures() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("out");
+    assert_eq!(build(EXAMPLE, &out, &[]).0, 0);
+    let na = pdf_text(&out.join("needs-assessment.pdf"));
+    for expected in [
+        "Contents",
+        "Summary of key findings",
+        "Prevalence and estimated demand",
+        "Outcomes framework",
+        "Appendix: sources and method",
+        "Northmoor Metropolitan Borough Council",
+        // 124,100 women × 9.5% (CSEW) = 11,790.
+        "11,790",
+        "12 refuge family places (21 bedspaces) against the Council of Europe benchmark of 30",
+        "Page 4 of",
+    ] {
+        assert!(
+            na.contains(expected),
+            "needs assessment PDF lacks {expected:?}"
+        );
+    }
+    let sa = pdf_text(&out.join("safe-accommodation-strategy.pdf"));
+    for expected in [
+        "Local need for support in safe accommodation",
+        "Who is excluded or turned away",
+        "Monitoring, review and reporting",
+        "three-year period",
+    ] {
+        assert!(sa.contains(expected), "strategy PDF lacks {expected:?}");
+    }
+    let ap = pdf_text(&out.join("action-plan.pdf"));
+    for expected in [
+        "Agreed actions",
+        "Proposed actions",
+        "Gaps with no agreed action",
+        "Responsible lead",
+    ] {
+        assert!(ap.contains(expected), "action plan PDF lacks {expected:?}");
+    }
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    assert_eq!(build(EXAMPLE, &a, &[]).0, 0);
+    assert_eq!(build(EXAMPLE, &b, &[]).0, 0);
+    let (fa, fb) = (files(&a), files(&b));
+    assert_eq!(fa.len(), fb.len());
+    for (x, y) in fa.iter().zip(&fb) {
+        assert_eq!(x.strip_prefix(&a).ok(), y.strip_prefix(&b).ok());
+        assert!(
+            std::fs::read(x).ok() == std::fs::read(y).ok(),
+            "{} differs between builds",
+            x.display()
+        );
+    }
+}
+
+#[test]
+fn overriding_one_template_changes_only_its_document() {
+    let ws = example_copy();
+    let assessment = ws.path().join(EXAMPLE).display().to_string();
+    let before = ws.path().join("before");
+    assert_eq!(build(&assessment, &before, &["--no-pdf"]).0, 0);
+    let templates = ws.path().join("assessments/templates");
+    std::fs::create_dir_all(&templates).expect("mkdir");
+    let original = std::fs::read_to_string("templates/action-plan.md").expect("built-in");
+    std::fs::write(
+        templates.join("action-plan.md"),
+        original.replace("## Agreed actions", "## Actions the Board has agreed"),
+    )
+    .expect("write");
+    let after = ws.path().join("after");
+    assert_eq!(build(&assessment, &after, &["--no-pdf"]).0, 0);
+    let changed = std::fs::read_to_string(after.join("action-plan.md")).expect("md");
+    assert!(changed.contains("## Actions the Board has agreed"));
+    assert!(!changed.contains("## Agreed actions"));
+    for f in [
+        "needs-assessment.md",
+        "needs-assessment.html",
+        "safe-accommodation-strategy.md",
+        "gaps.json",
+    ] {
+        assert!(
+            std::fs::read(before.join(f)).ok() == std::fs::read(after.join(f)).ok(),
+            "{f} changed"
+        );
+    }
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_output_untouched() {
+    let ws = example_copy();
+    let assessment = ws.path().join(EXAMPLE).display().to_string();
+    let out = ws.path().join("out");
+    assert_eq!(build(&assessment, &out, &["--no-pdf"]).0, 0);
+    let before: Vec<_> = files(&out)
+        .iter()
+        .map(|f| (f.clone(), std::fs::read(f).expect("read")))
+        .collect();
+    let templates = ws.path().join("assessments/templates");
+    std::fs::create_dir_all(&templates).expect("mkdir");
+    std::fs::write(
+        templates.join("needs-assessment.md"),
+        "# {{ title }\n{% for x in %}",
+    )
+    .expect("write");
+    let (code, _, err) = build(&assessment, &out, &["--no-pdf"]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("needs-assessment.md"),
+        "the error names the template: {err}"
+    );
+    assert!(err.contains("is unchanged"), "{err}");
+    let after: Vec<_> = files(&out)
+        .iter()
+        .map(|f| (f.clone(), std::fs::read(f).expect("read")))
+        .collect();
+    assert!(before == after, "outputs changed after a failed build");
+    let leftovers: Vec<_> = std::fs::read_dir(ws.path())
+        .expect("dir")
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".out."))
+        .collect();
+    assert!(leftovers.is_empty(), "no staging folder left behind");
+}
+
+#[test]
+fn html_is_self_contained() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("out");
+    assert_eq!(build(EXAMPLE, &out, &["--no-pdf"]).0, 0);
+    let html = std::fs::read_to_string(out.join("needs-assessment.html")).expect("html");
+    assert!(html.starts_with("<!DOCTYPE html>") && html.contains("<html lang=\"en-GB\">"));
+    assert!(
+        html.contains("<svg") && html.contains("<figcaption>"),
+        "charts inline"
+    );
+    for external in ["src=\"http", "href=\"http", "<link ", "<script"] {
+        assert!(
+            !html.contains(external),
+            "the HTML must not load {external}"
+        );
+    }
+}
