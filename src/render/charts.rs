@@ -174,7 +174,14 @@ pub fn levels(g: &PathwayGraph) -> String {
 }
 
 /// One indicator's values by year, with the target if set.
-pub fn indicator(i: &Indicator) -> String {
+pub fn indicator(i: &Indicator, count: &dyn Fn(usize) -> String) -> String {
+    let fmt = |v: f64| {
+        if i.unit == crate::model::Unit::Count && v >= 0.0 && v.fract() == 0.0 {
+            count(v as usize)
+        } else {
+            fmt(v)
+        }
+    };
     let (left, top, w, h) = (70.0, 40.0, 420.0, 160.0);
     let values: Vec<(i32, f64)> = i.values.iter().map(|(y, v)| (*y, *v)).collect();
     let target = i.target.map(|t| t.value);
@@ -352,13 +359,14 @@ pub fn all(
     let mut charts = BTreeMap::new();
     charts.insert("coverage".into(), coverage(a, analysis));
     charts.insert("levels".into(), levels(g));
+    charts.insert("pathways".into(), pathways(g));
     charts.insert("accommodation".into(), accommodation(analysis));
     charts.insert(
         "touchpoints".into(),
         crate::journeys::svg::touchpoint_map(&journeys.by_touchpoint, count),
     );
     for i in &a.indicators {
-        charts.insert(format!("indicator-{}", i.id), indicator(i));
+        charts.insert(format!("indicator-{}", i.id), indicator(i, count));
     }
     for j in a.journeys.iter().filter(|j| keep(j)) {
         charts.insert(
@@ -367,4 +375,108 @@ pub fn all(
         );
     }
     charts
+}
+
+/// The pathway graph: entry points in the first column, then each service
+/// in the column of its lowest level of need; referral routes as curves.
+/// Routes limited to some cohorts are dashed.
+pub fn pathways(g: &PathwayGraph) -> String {
+    use crate::graph::NodeRef;
+    use petgraph::visit::EdgeRef;
+    let a = g.a;
+    let columns = a.levels.len() + 1;
+    let mut column_of = vec![0usize; g.graph.node_count()];
+    let mut stacks: Vec<Vec<petgraph::graph::NodeIndex>> = vec![Vec::new(); columns];
+    for n in g.graph.node_indices() {
+        let col = match g.graph[n] {
+            NodeRef::Root => continue,
+            NodeRef::Entry(_) => 0,
+            NodeRef::Service(s) => 1 + g.service_levels[s].first().copied().unwrap_or(0),
+        };
+        column_of[n.index()] = col;
+        stacks[col].push(n);
+    }
+    let (cw, nh, gap, top) = (190.0, 30.0, 8.0, 70.0);
+    let rows = stacks.iter().map(Vec::len).max().unwrap_or(1) as f64;
+    let width = cw * columns as f64 + 20.0;
+    let height = top + rows * (nh + gap) + 30.0;
+    let mut pos = vec![(0.0, 0.0); g.graph.node_count()];
+    for (c, stack) in stacks.iter().enumerate() {
+        for (k, n) in stack.iter().enumerate() {
+            pos[n.index()] = (10.0 + cw * c as f64, top + (nh + gap) * k as f64);
+        }
+    }
+    let edges: Vec<_> = g
+        .graph
+        .edge_references()
+        .filter(|e| g.graph[e.source()] != NodeRef::Root)
+        .collect();
+    let desc = format!(
+        "{} entry points and {} services in columns by their lowest level of need, joined by {} referral routes. The routes are listed in the table that follows.",
+        a.entry_points.len(),
+        a.services.len(),
+        edges.len()
+    );
+    let mut out = open(
+        "pathways",
+        width,
+        height,
+        "Referral pathways between entry points and services",
+        &desc,
+    );
+    let _ = writeln!(
+        out,
+        "<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"6\" markerHeight=\"6\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#555\"/></marker></defs>"
+    );
+    let headings =
+        std::iter::once("Entry points".to_owned()).chain(a.levels.iter().map(|l| l.name.clone()));
+    for (c, h) in headings.enumerate() {
+        let _ = writeln!(
+            out,
+            "<text x=\"{:.1}\" y=\"40\" font-size=\"12\" font-weight=\"bold\">{}</text>",
+            10.0 + cw * c as f64,
+            escape(&truncate(&h, 26))
+        );
+    }
+    for e in &edges {
+        let (sx, sy) = pos[e.source().index()];
+        let (tx, ty) = pos[e.target().index()];
+        let (x1, y1) = (sx + cw - 20.0, sy + nh / 2.0);
+        let (x2, y2) = (tx, ty + nh / 2.0);
+        let bend = ((x2 - x1).abs() / 2.0).max(40.0);
+        let dash = if e.weight().cohorts.is_some() {
+            " stroke-dasharray=\"4 3\""
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            out,
+            "<path d=\"M{x1:.1},{y1:.1} C{:.1},{y1:.1} {:.1},{y2:.1} {x2:.1},{y2:.1}\" fill=\"none\" stroke=\"#888\" stroke-width=\"0.8\"{dash} marker-end=\"url(#arrow)\"/>",
+            x1 + bend,
+            x2 - bend
+        );
+    }
+    for n in g
+        .graph
+        .node_indices()
+        .filter(|&n| g.graph[n] != NodeRef::Root)
+    {
+        let (x, y) = pos[n.index()];
+        let entry = matches!(g.graph[n], NodeRef::Entry(_));
+        let (fill, rx) = if entry {
+            ("#e8eef7", 14.0)
+        } else {
+            ("#ffffff", 3.0)
+        };
+        let _ = writeln!(
+            out,
+            "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{:.1}\" height=\"{nh}\" rx=\"{rx}\" fill=\"{fill}\" stroke=\"#333\" stroke-width=\"0.8\"/><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"10\">{}</text>",
+            cw - 20.0,
+            x + 6.0,
+            y + 19.0,
+            escape(&truncate(g.node_name(n), 30))
+        );
+    }
+    out.push_str("</svg>\n");
+    out
 }

@@ -69,6 +69,9 @@ pub struct Context {
     pub sectors: Vec<SectorCtx>,
     pub service_count: usize,
     pub indicators: Vec<IndicatorCtx>,
+    /// Every referral route: from, to, conditions, cohorts it is limited to.
+    pub routes: Vec<(String, String, String, String)>,
+    pub touchpoints: Vec<TouchpointCtx>,
     pub gaps: GapsCtx,
     pub findings: Vec<ThemeCtx<FindingCtx>>,
     pub recommendations: Vec<ThemeCtx<RecommendationCtx>>,
@@ -155,6 +158,16 @@ pub struct IndicatorCtx {
     pub trend: String,
     pub target: String,
     pub shares: Vec<String>,
+}
+
+#[derive(Serialize)]
+pub struct TouchpointCtx {
+    pub name: String,
+    pub visits: String,
+    pub feeling: String,
+    pub refusals: String,
+    pub retold: String,
+    pub dropped_out: String,
 }
 
 #[derive(Serialize)]
@@ -371,7 +384,12 @@ fn trim_float(v: f64) -> String {
     }
 }
 
-fn indicator(i: &Indicator, cohorts: &[Cohort]) -> IndicatorCtx {
+fn indicator(i: &Indicator, cohorts: &[Cohort], s: Suppression) -> IndicatorCtx {
+    // Small counts are suppressed like journey counts: they can identify people.
+    let indicator_value = |unit: Unit, v: f64| match unit {
+        Unit::Count if v >= 0.0 && v.fract() == 0.0 => s.count(v as usize),
+        _ => indicator_value(unit, v),
+    };
     let years: Vec<String> = i.values.keys().map(|y| y.to_string()).collect();
     let values: Vec<String> = i
         .values
@@ -574,7 +592,24 @@ pub fn build(
         indicators: a
             .indicators
             .iter()
-            .map(|i| indicator(i, &a.cohorts))
+            .map(|i| indicator(i, &a.cohorts, suppression))
+            .collect(),
+        routes: routes(g),
+        touchpoints: journeys
+            .by_touchpoint
+            .iter()
+            .map(|t| TouchpointCtx {
+                name: md(&t.name),
+                visits: suppression.count(t.visits),
+                feeling: if t.mean_feeling.abs() < 0.05 {
+                    "0.0".into()
+                } else {
+                    format!("{:+.1}", t.mean_feeling)
+                },
+                refusals: suppression.count(t.refusals),
+                retold: suppression.count(t.retold),
+                dropped_out: suppression.count(t.dropped_out),
+            })
             .collect(),
         gaps: GapsCtx {
             high: gap_list(GapSeverity::High),
@@ -599,6 +634,33 @@ pub fn build(
             .map(|(k, r)| ((*k).to_owned(), (*r).to_owned()))
             .collect(),
     }
+}
+
+fn routes(g: &PathwayGraph) -> Vec<(String, String, String, String)> {
+    use petgraph::visit::EdgeRef;
+    g.graph
+        .edge_references()
+        .filter(|e| g.graph[e.source()] != crate::graph::NodeRef::Root)
+        .map(|e| {
+            let limited = e
+                .weight()
+                .cohorts
+                .as_ref()
+                .map(|set| {
+                    set.ones()
+                        .map(|c| g.a.cohorts[c].name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                })
+                .unwrap_or_else(|| "all".into());
+            (
+                md(g.node_name(e.source())),
+                md(g.node_name(e.target())),
+                md(&e.weight().when.join("; ")),
+                md(&limited),
+            )
+        })
+        .collect()
 }
 
 fn cohort_ctx(a: &Assessment, analysis: &Analysis, c: usize, cohort: &Cohort) -> CohortCtx {
