@@ -61,6 +61,8 @@ fn example_copy() -> tempfile::TempDir {
         }
     }
     std::fs::copy(EXAMPLE, dir.path().join(EXAMPLE)).expect("copy");
+    // Marks the workspace: the journeys sit beside assessments/, not in it.
+    std::fs::write(dir.path().join("needsmap.toml"), "").expect("write");
     dir
 }
 
@@ -261,4 +263,62 @@ fn html_is_self_contained() {
             "the HTML must not load {external}"
         );
     }
+}
+
+/// Text only the internal journeys hold.
+const INTERNAL_CANARIES: &[&str] = &["Amara, 20s", "Gemma, 20s", "spousal visa", "j05", "j13"];
+
+fn all_text(out: &Path) -> Vec<(PathBuf, String)> {
+    files(out)
+        .into_iter()
+        .map(|f| {
+            let text = if f.extension().is_some_and(|e| e == "pdf") {
+                pdf_text(&f)
+            } else {
+                String::from_utf8_lossy(&std::fs::read(&f).expect("read")).into_owned()
+            };
+            (f, text)
+        })
+        .collect()
+}
+
+#[test]
+fn a_public_build_holds_nothing_from_internal_journeys() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let public = dir.path().join("public");
+    assert_eq!(build(EXAMPLE, &public, &[]).0, 0);
+    for (file, text) in all_text(&public) {
+        for canary in INTERNAL_CANARIES {
+            assert!(
+                !text.contains(canary),
+                "{} leaks {canary:?}",
+                file.display()
+            );
+        }
+    }
+    // The same text is there in an internal build, so the test can fail.
+    let internal = dir.path().join("internal");
+    let (code, stdout, _) = build(EXAMPLE, &internal, &["--internal"]);
+    assert_eq!(code, 0);
+    assert!(stdout.contains("internal (not for publication)"));
+    let na = std::fs::read_to_string(internal.join("needs-assessment.md")).expect("md");
+    for canary in ["Amara, 20s", "Gemma, 20s"] {
+        assert!(na.contains(canary), "internal build lacks {canary:?}");
+    }
+}
+
+#[test]
+fn small_counts_are_shown_as_fewer_than_five() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("out");
+    assert_eq!(build(EXAMPLE, &out, &["--no-pdf"]).0, 0);
+    let md = std::fs::read_to_string(out.join("needs-assessment.md")).expect("md");
+    assert!(md.contains("fewer than 5"));
+    let out3 = dir.path().join("out3");
+    assert_eq!(
+        build(EXAMPLE, &out3, &["--no-pdf", "--suppress-below", "3"]).0,
+        0
+    );
+    let md3 = std::fs::read_to_string(out3.join("needs-assessment.md")).expect("md");
+    assert!(md3.contains("fewer than 3") && !md3.contains("fewer than 5"));
 }

@@ -212,3 +212,117 @@ fn init_scaffolds_an_assessment_that_checks_clean() {
     let kept = std::fs::read_to_string(&assessment).expect("read");
     assert!(kept.contains("# my edits"));
 }
+
+/// A workspace (a folder with needsmap.toml) holding the minimal
+/// assessment, and a file outside it.
+fn workspace_with_outside_file() -> (tempfile::TempDir, std::path::PathBuf) {
+    let root = tempfile::tempdir().expect("tempdir");
+    let ws = root.path().join("ws");
+    std::fs::create_dir_all(ws.join("journeys")).expect("mkdir");
+    std::fs::write(ws.join("needsmap.toml"), "").expect("write");
+    let base =
+        std::fs::read_to_string("tests/fixtures/valid/minimal/assessment.yaml").expect("fixture");
+    std::fs::write(ws.join("assessment.yaml"), base).expect("write");
+    std::fs::copy(
+        "tests/fixtures/valid/minimal/journeys/j01.yaml",
+        ws.join("journeys/j01.yaml"),
+    )
+    .expect("copy");
+    std::fs::write(
+        root.path().join("outside.yaml"),
+        "findings:\n  - { id: f9, theme: data, text: Outside, source: Nowhere }\n",
+    )
+    .expect("write");
+    (root, ws)
+}
+
+fn set_include(ws: &Path, include: &str) -> String {
+    let path = ws.join("assessment.yaml");
+    let text = std::fs::read_to_string(&path).expect("read");
+    std::fs::write(&path, format!("{text}include: [\"{include}\"]\n")).expect("write");
+    path.display().to_string()
+}
+
+#[test]
+fn paths_cannot_leave_the_workspace() {
+    // `..` out of the workspace.
+    let (_root, ws) = workspace_with_outside_file();
+    let path = set_include(&ws, "../outside.yaml");
+    let (code, json) = check_json(Path::new(&path), &[]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        json["diagnostics"][0]["code"], "outside-workspace",
+        "{json:#}"
+    );
+    assert!(
+        json["diagnostics"][0]["hint"]
+            .as_str()
+            .unwrap_or("")
+            .contains("--allow-outside")
+    );
+    let (code, json) = check_json(Path::new(&path), &["--allow-outside"]);
+    assert_eq!(code, 0, "--allow-outside lets it through: {json:#}");
+
+    // An absolute path.
+    let (_root, ws) = workspace_with_outside_file();
+    let outside = ws
+        .parent()
+        .expect("parent")
+        .join("outside.yaml")
+        .display()
+        .to_string();
+    let path = set_include(&ws, &outside);
+    let (code, json) = check_json(Path::new(&path), &[]);
+    assert_eq!(code, 1);
+    assert!(
+        json["diagnostics"][0]["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("is absolute"),
+        "{json:#}"
+    );
+
+    // A symlink inside the workspace that points out of it.
+    let (_root, ws) = workspace_with_outside_file();
+    std::os::unix::fs::symlink(
+        ws.parent().expect("parent").join("outside.yaml"),
+        ws.join("linked.yaml"),
+    )
+    .expect("symlink");
+    let path = set_include(&ws, "linked.yaml");
+    let (code, json) = check_json(Path::new(&path), &[]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        json["diagnostics"][0]["code"], "outside-workspace",
+        "{json:#}"
+    );
+}
+
+#[test]
+fn hostile_yaml_is_refused_with_a_clear_error() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // A billion laughs: each alias doubles the one before.
+    let mut bomb = String::from("schema: needsmap/v1\na0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..30 {
+        bomb.push_str(&format!(
+            "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n",
+            p = i - 1
+        ));
+    }
+    let path = dir.path().join("bomb.yaml");
+    std::fs::write(&path, bomb).expect("write");
+    let (code, json) = check_json(&path, &[]);
+    assert_eq!(code, 1);
+    let message = json["diagnostics"][0]["message"].as_str().unwrap_or("");
+    assert!(!message.is_empty(), "{json:#}");
+
+    // Deep nesting.
+    let deep = format!(
+        "schema: needsmap/v1\nlevels: {}{}\n",
+        "[".repeat(5000),
+        "]".repeat(5000)
+    );
+    std::fs::write(&path, deep).expect("write");
+    let (code, json) = check_json(&path, &[]);
+    assert_eq!(code, 1, "{json:#}");
+}

@@ -30,13 +30,14 @@ pub struct Args {
 }
 
 pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
-    let Some((_, a)) = load_checked(&args.file.assessment, err)? else {
+    let Some((_, a)) = load_checked(&args.file, err)? else {
         return Ok(EXIT_PROBLEMS);
     };
     let options = Options {
         internal: args.internal,
         suppress_below: args.suppress_below,
         pdf: !args.no_pdf,
+        allow_outside: args.file.allow_outside,
     };
     let files = match build(&a, &args.file.assessment, options) {
         Ok(files) => files,

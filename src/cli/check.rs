@@ -8,7 +8,7 @@ use super::{AssessmentArg, CliError, CliResult, EXIT_OK, EXIT_PROBLEMS, Format};
 use crate::check::{
     Located, Severity, check, check_gap_addresses, locate_all, render_text, summary,
 };
-use crate::model::{Assessment, load};
+use crate::model::{Assessment, load_with};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -66,7 +66,7 @@ struct JsonReport<'a> {
 }
 
 pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
-    let loaded = load(&args.file.assessment);
+    let loaded = load_with(&args.file.assessment, args.file.options());
     let mut diagnostics = loaded.diagnostics.clone();
     // Reference checks on a half-loaded assessment would only echo the
     // load errors (a service that failed to parse is "unknown" everywhere).

@@ -208,7 +208,11 @@ fn compare(
             "--map takes `activity=FILE.csv`, found `{map}`"
         )));
     };
-    let Some((_, a)) = load_checked(assessment, err)? else {
+    let file = super::AssessmentArg {
+        assessment: assessment.to_path_buf(),
+        allow_outside: false,
+    };
+    let Some((_, a)) = load_checked(&file, err)? else {
         return Ok(None);
     };
     let mapping = read_map(Path::new(map_path))?;

@@ -51,7 +51,7 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
         }
         return Ok(EXIT_OK);
     }
-    let Some((_, a)) = load_checked(&args.file.assessment, err)? else {
+    let Some((_, a)) = load_checked(&args.file, err)? else {
         return Ok(super::EXIT_PROBLEMS);
     };
     if let Some(cohort) = &args.cohort {

@@ -18,7 +18,7 @@ pub struct Args {
 }
 
 pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
-    let Some((_, a)) = load_checked(&args.file.assessment, err)? else {
+    let Some((_, a)) = load_checked(&args.file, err)? else {
         return Ok(EXIT_PROBLEMS);
     };
     let cohort = match &args.cohort {

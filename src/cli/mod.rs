@@ -139,10 +139,11 @@ pub type CliResult = Result<u8, CliError>;
 /// print every diagnostic and return `None`: analysis of a broken
 /// assessment would be wrong, not just incomplete.
 pub fn load_checked(
-    path: &std::path::Path,
+    file: &AssessmentArg,
     err: &mut dyn Write,
 ) -> Result<Option<(crate::model::Loaded, crate::model::Assessment)>, CliError> {
-    let mut loaded = crate::model::load(path);
+    let path = &file.assessment;
+    let mut loaded = crate::model::load_with(path, file.options());
     let mut diagnostics = loaded.diagnostics.clone();
     if !loaded.has_errors()
         && let Some(a) = &loaded.assessment
@@ -194,4 +195,16 @@ pub fn known_cohort(a: &crate::model::Assessment, id: &str) -> Result<usize, Cli
 pub struct AssessmentArg {
     /// The assessment file, e.g. assessments/northmoor.yaml
     pub assessment: PathBuf,
+    /// Let the assessment name files (and templates) outside its workspace:
+    /// the nearest folder above it holding .git or needsmap.toml.
+    #[arg(long)]
+    pub allow_outside: bool,
+}
+
+impl AssessmentArg {
+    pub fn options(&self) -> crate::model::LoadOptions {
+        crate::model::LoadOptions {
+            allow_outside: self.allow_outside,
+        }
+    }
 }

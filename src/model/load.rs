@@ -29,9 +29,48 @@ impl Loaded {
     }
 }
 
+/// How to load.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LoadOptions {
+    /// Let `include:`, `journeys:` and `csv:` paths leave the workspace.
+    pub allow_outside: bool,
+}
+
+/// The assessment's workspace: the nearest folder above the assessment
+/// file that holds `.git` or a `needsmap.toml`, otherwise the assessment
+/// file's own folder. Paths it names must stay inside.
+pub fn workspace_of(assessment: &Path) -> Option<PathBuf> {
+    let dir = assessment.canonicalize().ok()?.parent()?.to_path_buf();
+    let mut at = Some(dir.as_path());
+    while let Some(d) = at {
+        if d.join(".git").exists() || d.join("needsmap.toml").is_file() {
+            return Some(d.to_path_buf());
+        }
+        at = d.parent();
+    }
+    Some(dir)
+}
+
+/// Is `path` inside `workspace` once symlinks and `..` are resolved?
+pub fn is_inside(path: &Path, workspace: &Path) -> bool {
+    path.canonicalize().is_ok_and(|p| p.starts_with(workspace))
+}
+
 /// Load the assessment at `path` with everything it names.
 pub fn load(path: &Path) -> Loaded {
-    let mut loader = Loader::default();
+    load_with(path, LoadOptions::default())
+}
+
+/// Load with options.
+pub fn load_with(path: &Path, options: LoadOptions) -> Loaded {
+    let mut loader = Loader {
+        workspace: if options.allow_outside {
+            None
+        } else {
+            workspace_of(path)
+        },
+        ..Loader::default()
+    };
     let assessment = loader.load_main(path);
     Loaded {
         assessment,
@@ -48,6 +87,8 @@ struct Loader {
     /// twice is read once.
     seen: HashSet<PathBuf>,
     merged: Merged,
+    /// Where named files must stay (`None`: anywhere, with --allow-outside).
+    workspace: Option<PathBuf>,
 }
 
 #[derive(Default)]
@@ -233,6 +274,9 @@ impl Loader {
     /// Resolve a path pattern relative to `dir`: every matching file, sorted
     /// so a load is the same on every machine.
     fn expand(&mut self, dir: &Path, pattern: &str, origin: &Origin, what: &str) -> Vec<PathBuf> {
+        if !self.relative(pattern, origin, what) {
+            return Vec::new();
+        }
         let joined = dir.join(pattern);
         let Some(text) = joined.to_str() else {
             self.error(
@@ -259,6 +303,12 @@ impl Loader {
             .filter(|p| p.is_file())
             .collect();
         found.sort();
+        let before = found.len();
+        found.retain(|p| self.workspace.as_ref().is_none_or(|ws| is_inside(p, ws)));
+        if found.len() < before {
+            self.outside(pattern, origin, what);
+            return Vec::new();
+        }
         if found.is_empty() {
             let d = self.error(
                 "missing-file",
@@ -387,7 +437,17 @@ impl Loader {
     }
 
     fn load_csv(&mut self, dir: &Path, relative: &str, named_by: Origin) {
+        if !self.relative(relative, &named_by, "csv") {
+            return;
+        }
         let path = dir.join(relative);
+        if let Some(ws) = &self.workspace
+            && path.exists()
+            && !is_inside(&path, ws)
+        {
+            self.outside(relative, &named_by, "csv");
+            return;
+        }
         let Some((file, text)) = self.read_text(&path, Some(&named_by), FileKind::Csv) else {
             return;
         };
@@ -395,6 +455,41 @@ impl Loader {
             Ok(indicators) => self.merged.indicators.extend(indicators),
             Err(diagnostics) => self.diagnostics.extend(diagnostics),
         }
+    }
+
+    /// Paths in an assessment are relative: an absolute one is refused
+    /// (unless --allow-outside), so an assessment moves with its folder.
+    fn relative(&mut self, pattern: &str, origin: &Origin, what: &str) -> bool {
+        if self.workspace.is_some()
+            && (Path::new(pattern).is_absolute() || pattern.starts_with('~'))
+        {
+            self.error(
+                "outside-workspace",
+                origin.clone(),
+                format!("the {what} path `{pattern}` is absolute"),
+            )
+            .hint = Some(
+                "write paths relative to the file that names them, or pass --allow-outside".into(),
+            );
+            return false;
+        }
+        true
+    }
+
+    fn outside(&mut self, pattern: &str, origin: &Origin, what: &str) {
+        let ws = self
+            .workspace
+            .as_ref()
+            .map(|w| w.display().to_string())
+            .unwrap_or_default();
+        self.error(
+            "outside-workspace",
+            origin.clone(),
+            format!("the {what} path `{pattern}` leads outside the assessment's workspace ({ws})"),
+        )
+        .hint = Some(
+            "keep the files inside the workspace (the folder holding .git or needsmap.toml), or pass --allow-outside".into(),
+        );
     }
 
     fn describe(&self, origin: &Origin) -> String {

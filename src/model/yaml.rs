@@ -613,6 +613,12 @@ pub fn from_str_all_errors<T: DeserializeOwned>(text: &str) -> Result<T, Vec<DeE
         Ok(value) => return Ok(value),
         Err(err) => err,
     };
+    // A breached budget (alias bomb, deep nesting) would only breach it
+    // again: report it without a second pass.
+    let first = DeError::from_saphyr(fast_error);
+    if first.kind == DeErrorKind::TooLarge {
+        return Err(vec![first]);
+    }
     let mut tree = match parse_tree(text) {
         Ok(tree) => tree,
         Err(syntax) => return Err(vec![syntax]),
@@ -624,7 +630,7 @@ pub fn from_str_all_errors<T: DeserializeOwned>(text: &str) -> Result<T, Vec<DeE
                 // The tree pass accepts what serde-saphyr refused: trust the
                 // stricter reader and report its error.
                 let _ = value;
-                errors.push(DeError::from_saphyr(fast_error));
+                errors.push(first.clone());
                 break;
             }
             Ok(_) => break,

@@ -33,6 +33,8 @@ pub struct Options {
     pub suppress_below: u32,
     /// Also lay out PDFs (the slow part).
     pub pdf: bool,
+    /// Let template overrides come from outside the workspace.
+    pub allow_outside: bool,
 }
 
 impl Default for Options {
@@ -41,6 +43,7 @@ impl Default for Options {
             internal: false,
             suppress_below: 5,
             pdf: true,
+            allow_outside: false,
         }
     }
 }
@@ -75,7 +78,7 @@ pub fn build(
     let ctx = context::build(&g, &analysis, &journeys, public, suppression);
     let count = |n: usize| suppression.count(n);
     let charts = charts::all(&g, &analysis, &journeys, &keep, &count);
-    let templates = templates::load(assessment_path)?;
+    let templates = templates::load(assessment_path, opts.allow_outside)?;
     let tera = tera_with(&templates)?;
     let tera_ctx =
         tera::Context::from_serialize(&ctx).map_err(|e| format!("template context: {e}"))?;

@@ -42,13 +42,29 @@ pub fn override_dir(assessment: &Path) -> PathBuf {
 }
 
 /// Every template, each from the override folder when a file is there.
-pub fn load(assessment: &Path) -> Result<Vec<Template>, String> {
+/// An override must lie inside the assessment's workspace (no symlink out
+/// of it) unless `allow_outside`.
+pub fn load(assessment: &Path, allow_outside: bool) -> Result<Vec<Template>, String> {
     let dir = override_dir(assessment);
+    let workspace = if allow_outside {
+        None
+    } else {
+        crate::model::load::workspace_of(assessment)
+    };
     BUILT_IN
         .iter()
         .map(|(name, text)| {
             let path = dir.join(name);
             if path.is_file() {
+                if let Some(ws) = &workspace
+                    && !crate::model::load::is_inside(&path, ws)
+                {
+                    return Err(format!(
+                        "template {} leads outside the assessment's workspace ({}); pass --allow-outside to use it",
+                        path.display(),
+                        ws.display()
+                    ));
+                }
                 let text = std::fs::read_to_string(&path)
                     .map_err(|e| format!("cannot read template {}: {e}", path.display()))?;
                 Ok(Template {
