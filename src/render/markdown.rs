@@ -389,7 +389,7 @@ mod tests {
         assert!(t.contains("\n- one") && t.contains("\n- two"), "{t}");
         assert!(
             t.contains(
-                "#table(columns: 2, align: (left, right), table.header([a], [b]),\n  [1], [2],\n)"
+                "#table(columns: (auto, auto), align: (left, right), table.header([a], [b]),\n  [1], [2],\n)"
             ),
             "{t}"
         );
