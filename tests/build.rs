@@ -322,3 +322,51 @@ fn small_counts_are_shown_as_fewer_than_five() {
     let md3 = std::fs::read_to_string(out3.join("needs-assessment.md")).expect("md");
     assert!(md3.contains("fewer than 3") && !md3.contains("fewer than 5"));
 }
+
+#[test]
+fn user_text_cannot_inject_markup_in_any_format() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("out");
+    let (code, _, err) = build(
+        "tests/fixtures/valid/hostile-names/assessment.yaml",
+        &out,
+        &[],
+    );
+    assert_eq!(code, 0, "{err}");
+    for f in [
+        "needs-assessment.html",
+        "action-plan.html",
+        "safe-accommodation-strategy.html",
+    ] {
+        let html = std::fs::read_to_string(out.join(f)).expect("html");
+        assert!(
+            !html.contains("<script") && !html.contains("<b>bold") && !html.contains("<i>test"),
+            "{f} lets markup through"
+        );
+    }
+    let html = std::fs::read_to_string(out.join("needs-assessment.html")).expect("html");
+    assert!(
+        html.contains(
+            "IDVA &lt;script&gt;alert('x')&lt;/script&gt; #set page(width: 1cm) ] [ $x$ // *b* _i_"
+        ),
+        "the name shows as text"
+    );
+    for svg in files(&out.join("charts")) {
+        let text = std::fs::read_to_string(&svg).expect("svg");
+        assert!(
+            !text.contains("<script"),
+            "{} lets markup through",
+            svg.display()
+        );
+        roxmltree::Document::parse(&text)
+            .unwrap_or_else(|e| panic!("{} is not well-formed: {e}", svg.display()));
+    }
+    // In the PDF the names read literally: nothing was interpreted as Typst.
+    let pdf = pdf_text(&out.join("needs-assessment.pdf"));
+    assert!(
+        pdf.contains("#set page(width: 1cm) ] [ $x$ // *b* _i_"),
+        "Typst markup in a name must print literally"
+    );
+    assert!(pdf.contains("#strong[Injected] & <b>bold</b> | pipe"));
+    assert!(pdf.contains("Hostile ] #pagebreak() names <i>test</i>"));
+}
