@@ -61,6 +61,21 @@ pub fn load(path: &Path) -> Loaded {
     load_with(path, LoadOptions::default())
 }
 
+/// Load an assessment from text in memory, as if it were the file at
+/// `path` (files it names are read from disk). For fuzzing and tests.
+pub fn load_text(path: &Path, text: &str) -> Loaded {
+    let mut loader = Loader {
+        memory: Some((path.to_path_buf(), text.to_owned())),
+        ..Loader::default()
+    };
+    let assessment = loader.load_main(path);
+    Loaded {
+        assessment,
+        sources: loader.sources,
+        diagnostics: loader.diagnostics,
+    }
+}
+
 /// Load with options.
 pub fn load_with(path: &Path, options: LoadOptions) -> Loaded {
     let mut loader = Loader {
@@ -89,6 +104,8 @@ struct Loader {
     merged: Merged,
     /// Where named files must stay (`None`: anywhere, with --allow-outside).
     workspace: Option<PathBuf>,
+    /// A main file given as text rather than read from disk.
+    memory: Option<(PathBuf, String)>,
 }
 
 #[derive(Default)]
@@ -331,6 +348,13 @@ impl Loader {
         kind: FileKind,
     ) -> Option<(FileId, String)> {
         let shown = clean_path(path);
+        if let Some((at, text)) = &self.memory
+            && at == path
+        {
+            let text = text.clone();
+            let id = self.sources.add(shown, kind, Some(text.clone()));
+            return Some((id, text));
+        }
         let where_named = named_by.cloned();
         let fail = |this: &mut Loader, code, message: String, hint: &str| {
             let origin = where_named.clone().unwrap_or_default();

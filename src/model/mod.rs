@@ -18,7 +18,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 pub use date::{Date, Due};
-pub use load::{LoadOptions, Loaded, load, load_with};
+pub use load::{LoadOptions, Loaded, load, load_text, load_with};
 pub use source::{FileId, Origin, Seg, SourceMap};
 
 /// The YAML spelling (kebab-case) of a model enum value: `local-authority`.
