@@ -95,10 +95,10 @@ fn seeds() -> Vec<Vec<u8>> {
         for p in paths {
             if p.is_dir() {
                 stack.push(p);
-            } else if p.extension().is_some_and(|e| e == "yaml" || e == "csv") {
-                if let Ok(bytes) = std::fs::read(&p) {
-                    out.push(bytes);
-                }
+            } else if p.extension().is_some_and(|e| e == "yaml" || e == "csv")
+                && let Ok(bytes) = std::fs::read(&p)
+            {
+                out.push(bytes);
             }
         }
     }

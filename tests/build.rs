@@ -265,8 +265,21 @@ fn html_is_self_contained() {
     }
 }
 
-/// Text only the internal journeys hold.
-const INTERNAL_CANARIES: &[&str] = &["Amara, 20s", "Gemma, 20s", "spousal visa", "j05", "j13"];
+/// Text only internal material holds: internal journeys (j05, j13), an
+/// internal finding, a service's internal notes, an internal journey source
+/// and an internal step note.
+const INTERNAL_CANARIES: &[&str] = &[
+    "Amara, 20s",
+    "Gemma, 20s",
+    "spousal visa",
+    "j05",
+    "j13",
+    "hand back the Brighter Days contract",
+    "rent shortfall",
+    "R. Patel",
+    "she did not know she had been referred",
+    "not told about the MARAC referral",
+];
 
 fn all_text(out: &Path) -> Vec<(PathBuf, String)> {
     files(out)
@@ -301,10 +314,14 @@ fn a_public_build_holds_nothing_from_internal_journeys() {
     let (code, stdout, _) = build(EXAMPLE, &internal, &["--internal"]);
     assert_eq!(code, 0);
     assert!(stdout.contains("internal (not for publication)"));
-    let na = std::fs::read_to_string(internal.join("needs-assessment.md")).expect("md");
-    for canary in ["Amara, 20s", "Gemma, 20s"] {
-        assert!(na.contains(canary), "internal build lacks {canary:?}");
+    let everything: String = all_text(&internal).into_iter().map(|(_, t)| t).collect();
+    for canary in INTERNAL_CANARIES {
+        assert!(
+            everything.contains(canary),
+            "internal build lacks {canary:?}"
+        );
     }
+    assert!(everything.contains("INTERNAL: not for publication"));
 }
 
 #[test]

@@ -384,6 +384,10 @@ pub struct Service {
     /// Community a "by and for" service is run by and for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub by_and_for: Option<String>,
+    /// Notes for the partnership only (contract concerns, staffing): never
+    /// in a public build.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub internal_notes: Option<String>,
     #[serde(default)]
     pub accepts_from: Vec<String>,
     #[serde(default)]
@@ -533,6 +537,9 @@ pub struct Finding {
     pub cohorts: Vec<String>,
     #[serde(default)]
     pub services: Vec<String>,
+    /// For the partnership only: never in a public build.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub internal: bool,
     #[serde(skip)]
     #[schemars(skip)]
     pub origin: Origin,
@@ -621,6 +628,10 @@ pub struct Step {
     pub note: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub barrier: Option<String>,
+    /// This step's note and barrier are for the partnership only: never in
+    /// a public build.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub internal: bool,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
@@ -633,6 +644,10 @@ pub struct Journey {
     pub cohorts: Vec<String>,
     pub consent: Consent,
     pub source: String,
+    /// The source names someone (an interviewer, a case file): keep it out
+    /// of public builds.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub source_internal: bool,
     #[serde(default)]
     pub localities: Vec<String>,
     pub steps: Vec<Step>,
@@ -683,6 +698,30 @@ impl<'de> Deserialize<'de> for JourneyFile {
             }
         }
         de.deserialize_any(V)
+    }
+}
+
+impl Assessment {
+    /// What may be published: journeys without consent to publish are
+    /// gone, and every field marked internal is removed or withheld. A
+    /// public build renders only this, so no template or chart can leak.
+    pub fn public_view(&self) -> Assessment {
+        let mut a = self.clone();
+        a.journeys.retain(|j| j.consent == Consent::Publish);
+        for j in &mut a.journeys {
+            if j.source_internal {
+                j.source = "withheld".into();
+            }
+            for step in j.steps.iter_mut().filter(|s| s.internal) {
+                step.note = None;
+                step.barrier = None;
+            }
+        }
+        a.findings.retain(|f| !f.internal);
+        for s in &mut a.services {
+            s.internal_notes = None;
+        }
+        a
     }
 }
 

@@ -134,6 +134,8 @@ pub struct SectorCtx {
 #[derive(Serialize)]
 pub struct ServiceCtx {
     pub name: String,
+    /// Internal builds only (the public view has none).
+    pub internal_notes: String,
     pub provider: String,
     pub kind: String,
     pub levels: String,
@@ -759,6 +761,7 @@ fn service_ctx(a: &Assessment, s: &Service) -> ServiceCtx {
     let ends = s.funding.iter().filter_map(|f| f.ends).min();
     ServiceCtx {
         name: md(&s.name),
+        internal_notes: md(s.internal_notes.as_deref().unwrap_or("")),
         provider: md(&s.provider),
         kind: words(&s.kind),
         levels: names(&s.levels, &level_name),

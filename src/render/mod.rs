@@ -63,11 +63,20 @@ pub const DOCUMENTS: &[(&str, &str)] = &[
 
 /// Build every document and export of an assessment.
 pub fn build(
-    a: &Assessment,
+    full: &Assessment,
     assessment_path: &Path,
     opts: Options,
 ) -> Result<Vec<OutputFile>, String> {
     let public = !opts.internal;
+    // A public build renders only what may be published, so no template,
+    // chart or export can reach an internal field.
+    let redacted;
+    let a = if public {
+        redacted = full.public_view();
+        &redacted
+    } else {
+        full
+    };
     let keep = move |j: &Journey| !public || j.consent == Consent::Publish;
     let g = PathwayGraph::build(a);
     let analysis = analyse_graph_with(&g, &keep);
