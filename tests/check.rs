@@ -326,3 +326,22 @@ fn hostile_yaml_is_refused_with_a_clear_error() {
     let (code, json) = check_json(&path, &[]);
     assert_eq!(code, 1, "{json:#}");
 }
+
+#[test]
+fn an_oversized_file_is_refused_before_it_is_read() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("huge.yaml");
+    let file = std::fs::File::create(&path).expect("create");
+    // Sparse: the size is what counts, nothing is written.
+    file.set_len(needsmap::model::load::MAX_FILE_BYTES + 1)
+        .expect("set_len");
+    let (code, json) = check_json(&path, &[]);
+    assert_eq!(code, 1);
+    assert_eq!(json["diagnostics"][0]["code"], "file-too-large", "{json:#}");
+    assert!(
+        json["diagnostics"][0]["hint"]
+            .as_str()
+            .unwrap_or("")
+            .contains("include")
+    );
+}
