@@ -75,7 +75,9 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
             .map_err(|e| CliError(e.to_string()))?;
             writeln!(out, "{json}")?;
         }
-        GapsFormat::Csv => out.write_all(&csv(&gaps)?)?,
+        GapsFormat::Csv => {
+            out.write_all(&crate::render::exports::gaps_csv(&gaps).map_err(CliError)?)?
+        }
         GapsFormat::Table => {
             writeln!(out, "{}", table(&gaps))?;
             let high = gaps
@@ -170,45 +172,4 @@ fn table(gaps: &[Gap]) -> Table {
 
 fn theme(g: &Gap) -> String {
     crate::model::kebab(&g.recommendation.theme)
-}
-
-/// One row per gap; list fields joined with `;`.
-pub fn csv(gaps: &[Gap]) -> Result<Vec<u8>, CliError> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let header = [
-        "id",
-        "kind",
-        "severity",
-        "cohort",
-        "cohorts",
-        "need",
-        "level",
-        "services",
-        "entry_points",
-        "localities",
-        "evidence",
-        "theme",
-        "recommendation",
-    ];
-    w.write_record(header)
-        .map_err(|e| CliError(e.to_string()))?;
-    for g in gaps {
-        w.write_record([
-            g.id.as_str(),
-            g.kind.as_str(),
-            g.severity.as_str(),
-            g.cohort.as_deref().unwrap_or(""),
-            &g.cohorts.join(";"),
-            g.need.as_deref().unwrap_or(""),
-            g.level.as_deref().unwrap_or(""),
-            &g.services.join(";"),
-            &g.entry_points.join(";"),
-            &g.localities.join(";"),
-            &g.evidence,
-            &theme(g),
-            &g.recommendation.text,
-        ])
-        .map_err(|e| CliError(e.to_string()))?;
-    }
-    w.into_inner().map_err(|e| CliError(e.to_string()))
 }

@@ -147,21 +147,8 @@ fn dot(g: &PathwayGraph, sel: &Selection) -> String {
     out
 }
 
-fn xml_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c if (c as u32) < 0x20 && !matches!(c, '\n' | '\t' | '\r') => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
+/// XML escaping is the same as for SVG.
+use crate::journeys::svg::escape as xml_escape;
 
 fn graphml(g: &PathwayGraph, sel: &Selection) -> String {
     let mut out = String::from(concat!(
