@@ -387,3 +387,31 @@ fn user_text_cannot_inject_markup_in_any_format() {
     assert!(pdf.contains("#strong[Injected] & <b>bold</b> | pipe"));
     assert!(pdf.contains("Hostile ] #pagebreak() names <i>test</i>"));
 }
+
+#[test]
+fn the_action_plan_document_and_tracker_propose_the_same_actions() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("out");
+    assert_eq!(build(EXAMPLE, &out, &["--no-pdf"]).0, 0);
+    let mut csv = csv::Reader::from_path(out.join("action-plan.csv")).expect("csv");
+    let proposed: Vec<String> = csv
+        .records()
+        .map(|r| r.expect("row"))
+        .filter(|r| r.get(9) == Some("yes"))
+        .map(|r| r.get(0).unwrap_or("").to_owned())
+        .collect();
+    assert!(!proposed.is_empty());
+    let expected: Vec<String> = (1..=proposed.len()).map(|n| format!("P{n}")).collect();
+    assert_eq!(
+        proposed, expected,
+        "proposed actions are numbered without holes"
+    );
+    let md = std::fs::read_to_string(out.join("action-plan.md")).expect("md");
+    for r in &proposed {
+        assert!(
+            md.contains(&format!("| {r} |")),
+            "{r} is in the tracker but not the document"
+        );
+    }
+    assert!(!md.contains(&format!("| P{} |", proposed.len() + 1)));
+}

@@ -898,23 +898,14 @@ fn action_plan(
         .iter()
         .flat_map(|x| x.addresses.iter().map(String::as_str))
         .collect();
-    let unaddressed: Vec<&Gap> = analysis
-        .gaps
-        .iter()
-        .filter(|g| g.severity != GapSeverity::Low && !addressed.contains(g.id.as_str()))
-        .collect();
     let mut proposed: BTreeMap<ActionTheme, Vec<ActionCtx>> = BTreeMap::new();
-    let mut seen = BTreeSet::new();
-    for (n, g) in unaddressed.iter().enumerate() {
-        if !seen.insert(&g.recommendation.text) {
-            continue;
-        }
-        let ctx = gap_ctx(a, g);
+    for p in super::exports::proposed_actions(a, &analysis.gaps) {
+        let ctx = gap_ctx(a, p.gap);
         proposed
-            .entry(g.recommendation.theme)
+            .entry(p.gap.recommendation.theme)
             .or_default()
             .push(ActionCtx {
-                id: format!("P{}", n + 1),
+                id: p.reference,
                 objective: format!("Close the {} gap", ctx.kind),
                 outcome: ctx.evidence.clone(),
                 action: ctx.recommendation.clone(),
@@ -922,7 +913,12 @@ fn action_plan(
                 due: "to be agreed".into(),
                 status: "Proposed".into(),
                 rag: "proposed".into(),
-                addresses: format!("gap {}", ctx.id),
+                addresses: p
+                    .gaps
+                    .iter()
+                    .map(|id| format!("gap {}", md(id)))
+                    .collect::<Vec<_>>()
+                    .join("; "),
             });
     }
     let group = |m: BTreeMap<ActionTheme, Vec<ActionCtx>>| {

@@ -77,6 +77,45 @@ pub fn coverage_csv(analysis: &Analysis) -> Result<Vec<u8>, String> {
     w.into_inner().map_err(|e| e.to_string())
 }
 
+/// An action the plan proposes for gaps no agreed action addresses.
+pub struct Proposed<'g> {
+    /// `P1`, `P2`…
+    pub reference: String,
+    /// The first (most severe) gap it answers.
+    pub gap: &'g Gap,
+    /// Every gap with the same recommendation.
+    pub gaps: Vec<&'g str>,
+}
+
+/// One proposed action per distinct recommendation among the high and
+/// medium gaps that no agreed action `addresses`, in gap order. The
+/// documents and the tracker both use this, so they always agree.
+pub fn proposed_actions<'g>(a: &Assessment, gaps: &'g [Gap]) -> Vec<Proposed<'g>> {
+    let addressed: std::collections::BTreeSet<&str> = a
+        .actions
+        .iter()
+        .flat_map(|x| x.addresses.iter().map(String::as_str))
+        .collect();
+    let mut out: Vec<Proposed<'g>> = Vec::new();
+    for g in gaps
+        .iter()
+        .filter(|g| g.severity != GapSeverity::Low && !addressed.contains(g.id.as_str()))
+    {
+        match out
+            .iter_mut()
+            .find(|p| p.gap.recommendation.text == g.recommendation.text)
+        {
+            Some(p) => p.gaps.push(&g.id),
+            None => out.push(Proposed {
+                reference: format!("P{}", out.len() + 1),
+                gap: g,
+                gaps: vec![&g.id],
+            }),
+        }
+    }
+    out
+}
+
 /// A row of the action plan tracker.
 struct Row {
     reference: String,
@@ -123,23 +162,10 @@ fn rows(a: &Assessment, analysis: &Analysis) -> Vec<Row> {
             proposed: false,
         })
         .collect();
-    let addressed: std::collections::BTreeSet<&str> = a
-        .actions
-        .iter()
-        .flat_map(|x| x.addresses.iter().map(String::as_str))
-        .collect();
-    let mut seen = std::collections::BTreeSet::new();
-    for (n, g) in analysis
-        .gaps
-        .iter()
-        .filter(|g| g.severity != GapSeverity::Low && !addressed.contains(g.id.as_str()))
-        .enumerate()
-    {
-        if !seen.insert(&g.recommendation.text) {
-            continue;
-        }
+    for p in proposed_actions(a, &analysis.gaps) {
+        let g = p.gap;
         out.push(Row {
-            reference: format!("P{}", n + 1),
+            reference: p.reference,
             theme: action_theme_label(g.recommendation.theme).to_owned(),
             objective: format!("Close the {} gap", g.kind.as_str().replace('-', " ")),
             outcome: g.evidence.clone(),
@@ -147,7 +173,7 @@ fn rows(a: &Assessment, analysis: &Analysis) -> Vec<Row> {
             lead: "to be agreed".into(),
             due: "to be agreed".into(),
             status: "proposed".into(),
-            addresses: g.id.clone(),
+            addresses: p.gaps.join("; "),
             proposed: true,
         });
     }
