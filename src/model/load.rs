@@ -68,12 +68,7 @@ pub fn load_text(path: &Path, text: &str) -> Loaded {
         memory: Some((path.to_path_buf(), text.to_owned())),
         ..Loader::default()
     };
-    let assessment = loader.load_main(path);
-    Loaded {
-        assessment,
-        sources: loader.sources,
-        diagnostics: loader.diagnostics,
-    }
+    loader.run(path)
 }
 
 /// Load with options.
@@ -86,12 +81,7 @@ pub fn load_with(path: &Path, options: LoadOptions) -> Loaded {
         },
         ..Loader::default()
     };
-    let assessment = loader.load_main(path);
-    Loaded {
-        assessment,
-        sources: loader.sources,
-        diagnostics: loader.diagnostics,
-    }
+    loader.run(path)
 }
 
 #[derive(Default)]
@@ -130,6 +120,15 @@ fn stamp<T>(items: &mut [T], file: FileId, list: &str, origin: impl Fn(&mut T) -
 }
 
 impl Loader {
+    fn run(mut self, path: &Path) -> Loaded {
+        let assessment = self.load_main(path);
+        Loaded {
+            assessment,
+            sources: self.sources,
+            diagnostics: self.diagnostics,
+        }
+    }
+
     fn error(
         &mut self,
         code: &'static str,
