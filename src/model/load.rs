@@ -64,7 +64,7 @@ pub fn load(path: &Path) -> Loaded {
 /// Load an assessment from text in memory, as if it were the file at
 /// `path` (files it names are read from disk). For fuzzing and tests.
 pub fn load_text(path: &Path, text: &str) -> Loaded {
-    let mut loader = Loader {
+    let loader = Loader {
         memory: Some((path.to_path_buf(), text.to_owned())),
         ..Loader::default()
     };
@@ -73,7 +73,7 @@ pub fn load_text(path: &Path, text: &str) -> Loaded {
 
 /// Load with options.
 pub fn load_with(path: &Path, options: LoadOptions) -> Loaded {
-    let mut loader = Loader {
+    let loader = Loader {
         workspace: if options.allow_outside {
             None
         } else {
