@@ -316,10 +316,10 @@ fn column_widths(t: &TableState) -> String {
                 .collect();
             let longest = lens.iter().copied().max().unwrap_or(0);
             let mean = lens.iter().sum::<usize>() / lens.len().max(1);
-            if longest <= 24 {
+            if longest <= 14 {
                 "auto".to_owned()
             } else {
-                format!("{}fr", (mean / 10).clamp(1, 12))
+                format!("{}fr", (mean / 10).clamp(2, 6))
             }
         })
         .collect();
