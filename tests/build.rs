@@ -281,12 +281,44 @@ const INTERNAL_CANARIES: &[&str] = &[
     "not told about the MARAC referral",
 ];
 
+/// Every part of a workbook (a zip of XML files), unpacked and joined, so
+/// text in any sheet or in the shared strings can be searched.
+fn xlsx_text(path: &Path) -> String {
+    use std::io::Read;
+    let file = std::fs::File::open(path).expect("xlsx");
+    let mut zip = zip::ZipArchive::new(file).expect("an xlsx is a zip");
+    let mut text = String::new();
+    for i in 0..zip.len() {
+        zip.by_index(i)
+            .expect("part")
+            .read_to_string(&mut text)
+            .expect("XML parts are UTF-8");
+    }
+    assert!(text.contains("<sheetData"), "unpacked {}", path.display());
+    text
+}
+
+#[test]
+fn workbook_text_is_searchable() {
+    // So the canary test could see a leak into the action tracker.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("t.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    book.add_worksheet()
+        .write_string(3, 2, INTERNAL_CANARIES[0])
+        .expect("write");
+    book.save(&path).expect("save");
+    assert!(xlsx_text(&path).contains(INTERNAL_CANARIES[0]));
+}
+
 fn all_text(out: &Path) -> Vec<(PathBuf, String)> {
     files(out)
         .into_iter()
         .map(|f| {
             let text = if f.extension().is_some_and(|e| e == "pdf") {
                 pdf_text(&f)
+            } else if f.extension().is_some_and(|e| e == "xlsx") {
+                xlsx_text(&f)
             } else {
                 String::from_utf8_lossy(&std::fs::read(&f).expect("read")).into_owned()
             };
@@ -415,4 +447,170 @@ fn the_action_plan_document_and_tracker_propose_the_same_actions() {
         );
     }
     assert!(!md.contains(&format!("| P{} |", proposed.len() + 1)));
+}
+
+/// The body rows of the Markdown table whose header row starts with
+/// `| first`, cells trimmed and bold marks removed.
+fn md_table(md: &str, first: &str) -> Vec<Vec<String>> {
+    let header = format!("| {first}");
+    let start = md
+        .lines()
+        .position(|l| l.starts_with(&header))
+        .unwrap_or_else(|| panic!("no table starting {header}"));
+    md.lines()
+        .skip(start + 2)
+        .take_while(|l| l.starts_with('|'))
+        .map(|l| {
+            l.trim_matches('|')
+                .split(" | ")
+                .map(|c| c.trim().trim_matches('*').to_owned())
+                .collect()
+        })
+        .collect()
+}
+
+/// Whether a reader of one published column (cells, then the total row)
+/// could narrow any "fewer than 5" count below 1 to 4, assuming the cells
+/// add up to the total (`exact`) or to at least it (journeys in several
+/// cohorts). "not shown" counts are 5 or more, else they would say so.
+fn column_gives_a_small_count_away(column: &[String], exact: bool) -> bool {
+    let (total, cells) = column.split_last().expect("a totals row");
+    let Ok(total) = total.replace(',', "").parse::<i64>() else {
+        return false; // the total is hidden: nothing to subtract from
+    };
+    let small = cells.iter().filter(|c| *c == "fewer than 5").count() as i64;
+    let not_shown = cells.iter().filter(|c| *c == "not shown").count() as i64;
+    let shown: i64 = cells
+        .iter()
+        .filter_map(|c| c.replace(',', "").parse::<i64>().ok())
+        .sum();
+    let rest = total - shown;
+    if small == 0 {
+        return false;
+    }
+    let most = rest - (small - 1) - 5 * not_shown;
+    let least = if not_shown > 0 {
+        1
+    } else {
+        rest - 4 * (small - 1)
+    };
+    (exact && most < 4) || least > 1
+}
+
+#[test]
+fn a_hidden_count_cannot_be_worked_out_from_a_total() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let fixture = "tests/fixtures/valid/disclosure/assessment.yaml";
+    let (public, internal) = (dir.path().join("public"), dir.path().join("internal"));
+    assert_eq!(build(fixture, &public, &["--no-pdf"]).0, 0);
+    assert_eq!(build(fixture, &internal, &["--no-pdf", "--internal"]).0, 0);
+    let read = |d: &Path| std::fs::read_to_string(d.join("needs-assessment.md")).expect("md");
+    let (md, md_internal) = (read(&public), read(&internal));
+
+    // Ten journeys: 10 at the police, 7 at the IDVA service, 3 at outreach.
+    let visits = |md: &str| -> Vec<String> {
+        md_table(md, "Service | Visits")
+            .into_iter()
+            .map(|r| r[1].clone())
+            .collect()
+    };
+    assert_eq!(visits(&md_internal), ["10", "7", "3", "20"]);
+    // The 3 is hidden; the 7 too, or 20 - 10 - 7 would give the 3 away.
+    assert_eq!(
+        visits(&md),
+        ["10", "not shown", "fewer than 5", "20"],
+        "secondary suppression by service"
+    );
+    let journeys = |md: &str| -> Vec<String> {
+        md_table(md, "Cohort | Journeys")
+            .into_iter()
+            .map(|r| r[1].clone())
+            .collect()
+    };
+    assert_eq!(journeys(&md_internal), ["1", "9", "10"]);
+    assert_eq!(journeys(&md), ["fewer than 5", "not shown", "10"]);
+    assert!(md.contains("\"Not shown\": hidden so that a count of fewer than 5"));
+
+    // No column of either table in either document gives a count away.
+    for (first, exact) in [("Service | Visits", true), ("Cohort | Journeys", false)] {
+        let rows = md_table(&md, first);
+        for k in 1..rows[0].len() {
+            let column: Vec<String> = rows.iter().map(|r| r[k].clone()).collect();
+            assert!(
+                !column_gives_a_small_count_away(&column, exact),
+                "{first} table, column {k}: {column:?}"
+            );
+        }
+    }
+    // The chart says what the table says.
+    let chart = std::fs::read_to_string(public.join("charts/touchpoints.svg")).expect("svg");
+    assert!(chart.contains("n=not shown") && chart.contains("n=fewer than 5"));
+    assert!(!chart.contains("n=7 ") && !chart.contains("n=3 "));
+}
+
+#[test]
+fn the_example_publishes_no_count_a_total_gives_away() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("out");
+    assert_eq!(build(EXAMPLE, &out, &["--no-pdf"]).0, 0);
+    let md = std::fs::read_to_string(out.join("needs-assessment.md")).expect("md");
+    for (first, exact) in [("Service | Visits", true), ("Cohort | Journeys", false)] {
+        let rows = md_table(&md, first);
+        assert!(rows.len() > 5, "{first} table");
+        for k in 1..rows[0].len() {
+            let column: Vec<String> = rows.iter().map(|r| r[k].clone()).collect();
+            assert!(
+                !column_gives_a_small_count_away(&column, exact),
+                "{first} table, column {k}: {column:?}"
+            );
+        }
+    }
+    // Refusals are totalled in both tables; hidden in one, hidden in both.
+    let total = |first: &str, k: usize| md_table(&md, first).last().expect("total")[k].clone();
+    assert_eq!(
+        total("Service | Visits", 3),
+        total("Cohort | Journeys", 3),
+        "refusals"
+    );
+}
+
+#[test]
+fn the_threshold_can_be_set_in_the_assessment_and_overridden() {
+    let ws = tempfile::tempdir().expect("tempdir");
+    let fixture = "tests/fixtures/valid/disclosure";
+    std::fs::create_dir_all(ws.path().join("journeys")).expect("mkdir");
+    for e in std::fs::read_dir(format!("{fixture}/journeys")).expect("journeys") {
+        let p = e.expect("entry").path();
+        std::fs::copy(
+            &p,
+            ws.path()
+                .join("journeys")
+                .join(p.file_name().expect("name")),
+        )
+        .expect("copy");
+    }
+    let text = std::fs::read_to_string(format!("{fixture}/assessment.yaml")).expect("read");
+    let text = text.replace(
+        "  localities: [north, south]\n",
+        "  localities: [north, south]\n  suppress_below: 2\n",
+    );
+    assert!(text.contains("suppress_below: 2"));
+    let file = ws.path().join("assessment.yaml");
+    std::fs::write(&file, text).expect("write");
+    let file = file.display().to_string();
+
+    let (code, _, err) = run(&["check", &file]);
+    assert_eq!(code, 0);
+    assert!(err.contains("warning[weak-suppression]"), "{err}");
+    let out = ws.path().join("out");
+    assert_eq!(build(&file, &out, &["--no-pdf"]).0, 0);
+    let md = std::fs::read_to_string(out.join("needs-assessment.md")).expect("md");
+    assert!(md.contains("| Outreach | 3 |") && md.contains("fewer than 2"));
+    let out = ws.path().join("out5");
+    assert_eq!(
+        build(&file, &out, &["--no-pdf", "--suppress-below", "5"]).0,
+        0
+    );
+    let md = std::fs::read_to_string(out.join("needs-assessment.md")).expect("md");
+    assert!(md.contains("| Outreach | fewer than 5 |"));
 }

@@ -321,6 +321,17 @@ impl<'a> Checker<'a> {
             )
             .expected = Some("an end date after the start date".into());
         }
+        if let Some(n) = self.a.info.suppress_below.filter(|&n| n < 3) {
+            self.warning(
+                "weak-suppression",
+                root.child("assessment").child("suppress_below"),
+                format!("public documents will show counts from journeys as small as {}", n.max(1)),
+            )
+            .hint = Some(
+                "counts of 1 or 2 can identify a survivor; most publishers hide counts below 5 (the default)"
+                    .into(),
+            );
+        }
         let localities: Vec<(&str, Origin)> = self
             .a
             .info

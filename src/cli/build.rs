@@ -8,7 +8,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::{AssessmentArg, CliError, CliResult, EXIT_OK, EXIT_PROBLEMS, load_checked};
-use crate::render::{Options, OutputFile, build};
+use crate::render::{DEFAULT_SUPPRESS_BELOW, Options, OutputFile, build};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -21,9 +21,10 @@ pub struct Args {
     /// publish it.
     #[arg(long)]
     pub internal: bool,
-    /// In public builds, show counts from journeys below N as "fewer than N".
-    #[arg(long, default_value_t = 5)]
-    pub suppress_below: u32,
+    /// In public builds, show counts from journeys below N as "fewer than N"
+    /// [default: `assessment.suppress_below`, else 5].
+    #[arg(long, value_name = "N")]
+    pub suppress_below: Option<u32>,
     /// Skip the PDFs (faster drafts).
     #[arg(long)]
     pub no_pdf: bool,
@@ -35,7 +36,10 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
     };
     let options = Options {
         internal: args.internal,
-        suppress_below: args.suppress_below,
+        suppress_below: args
+            .suppress_below
+            .or(a.info.suppress_below)
+            .unwrap_or(DEFAULT_SUPPRESS_BELOW),
         pdf: !args.no_pdf,
         allow_outside: args.file.allow_outside,
     };

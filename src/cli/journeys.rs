@@ -9,6 +9,7 @@ use comfy_table::{ContentArrangement, Table};
 use super::{AssessmentArg, CliError, CliResult, EXIT_OK, EXIT_PROBLEMS, load_checked};
 use crate::graph::PathwayGraph;
 use crate::journeys::{report, svg};
+use crate::render::context::Suppression;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum JourneysFormat {
@@ -45,7 +46,12 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
         let path = dir.join("touchpoints.svg");
         std::fs::write(
             &path,
-            svg::touchpoint_map(&r.by_touchpoint, &|n| n.to_string()),
+            svg::touchpoint_map(
+                &r.by_touchpoint,
+                &crate::render::context::journey_counts(&r, Suppression { below: 0 })
+                    .by_touchpoint
+                    .0,
+            ),
         )
         .map_err(|e| CliError(format!("cannot write {}: {e}", path.display())))?;
         writeln!(

@@ -394,11 +394,9 @@ pub fn journey_map(a: &Assessment, j: &Journey) -> String {
 }
 
 /// The averaged map: for each touchpoint, the mean feeling of every visit,
-/// with counts of visits, refusals, retellings and drop-outs.
-pub fn touchpoint_map(
-    touchpoints: &[TouchpointSummary],
-    count: &dyn Fn(usize) -> String,
-) -> String {
+/// with counts of visits, refusals, retellings and drop-outs as published
+/// (`counts`, one row a touchpoint, after any disclosure control).
+pub fn touchpoint_map(touchpoints: &[TouchpointSummary], counts: &[[String; 4]]) -> String {
     let row_h = 44.0;
     let (left, bar_w) = (330.0, 300.0);
     let width = left + bar_w + 330.0;
@@ -407,15 +405,12 @@ pub fn touchpoint_map(
     let zero = left + bar_w / 2.0;
     let desc = touchpoints
         .iter()
-        .map(|t| {
+        .zip(counts)
+        .map(|(t, [visits, refusals, retold, dropped_out])| {
             format!(
-                "{}: mean feeling {} over {} visits, {} refused, {} retold, {} dropped out",
+                "{}: mean feeling {} over {visits} visits, {refusals} refused, {retold} retold, {dropped_out} dropped out",
                 t.name,
                 signed(t.mean_feeling, 1),
-                count(t.visits),
-                count(t.refusals),
-                count(t.retold),
-                count(t.dropped_out)
             )
         })
         .collect::<Vec<_>>()
@@ -453,7 +448,9 @@ pub fn touchpoint_map(
         left + bar_w + 20.0,
         top - 14.0
     );
-    for (k, t) in touchpoints.iter().enumerate() {
+    for (k, (t, [visits, refusals, retold, dropped_out])) in
+        touchpoints.iter().zip(counts).enumerate()
+    {
         let y = top + row_h * k as f64;
         if k % 2 == 0 {
             let _ = writeln!(
@@ -499,13 +496,9 @@ pub fn touchpoint_map(
         );
         let _ = writeln!(
             out,
-            "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\">n={} · {} · {} · {}</text>",
+            "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\">n={visits} · {refusals} · {retold} · {dropped_out}</text>",
             left + bar_w + 20.0,
             y + 21.0,
-            count(t.visits),
-            count(t.refusals),
-            count(t.retold),
-            count(t.dropped_out)
         );
     }
     out.push_str("</svg>\n");

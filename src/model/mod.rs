@@ -139,6 +139,10 @@ pub struct AssessmentInfo {
     /// Publication date; documents carry no date unless this is set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub published: Option<Date>,
+    /// In public documents, counts from journeys or case data below this
+    /// are hidden (default 5; `needsmap build --suppress-below` overrides).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suppress_below: Option<u32>,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, JsonSchema)]

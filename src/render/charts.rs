@@ -354,6 +354,7 @@ pub fn all(
     journeys: &crate::journeys::JourneyReport,
     keep: &dyn Fn(&crate::model::Journey) -> bool,
     count: &dyn Fn(usize) -> String,
+    touchpoint_counts: &[[String; 4]],
 ) -> BTreeMap<String, String> {
     let a = g.a;
     let mut charts = BTreeMap::new();
@@ -363,7 +364,7 @@ pub fn all(
     charts.insert("accommodation".into(), accommodation(analysis));
     charts.insert(
         "touchpoints".into(),
-        crate::journeys::svg::touchpoint_map(&journeys.by_touchpoint, count),
+        crate::journeys::svg::touchpoint_map(&journeys.by_touchpoint, touchpoint_counts),
     );
     for i in &a.indicators {
         charts.insert(format!("indicator-{}", i.id), indicator(i, count));

@@ -12,6 +12,8 @@ use crate::graph::PathwayGraph;
 use crate::journeys::JourneyReport;
 use crate::model::*;
 
+pub use super::disclosure::Suppression;
+
 /// Escape text from the assessment for Markdown: every character that
 /// Markdown (or inline HTML) would read as markup becomes literal.
 pub fn md(text: &str) -> String {
@@ -28,23 +30,6 @@ pub fn md(text: &str) -> String {
         }
     }
     out
-}
-
-/// How small counts from journeys or case data are shown.
-#[derive(Debug, Clone, Copy)]
-pub struct Suppression {
-    pub below: u32,
-}
-
-impl Suppression {
-    /// `7`, or `fewer than 5` (0 is shown: nothing is disclosed by it).
-    pub fn count(&self, n: usize) -> String {
-        if n > 0 && (n as u32) < self.below {
-            format!("fewer than {}", self.below)
-        } else {
-            number(n as f64)
-        }
-    }
 }
 
 #[derive(Serialize)]
@@ -71,7 +56,8 @@ pub struct Context {
     pub indicators: Vec<IndicatorCtx>,
     /// Every referral route: from, to, conditions, cohorts it is limited to.
     pub routes: Vec<(String, String, String, String)>,
-    pub touchpoints: Vec<TouchpointCtx>,
+    /// One row a touchpoint, then the totals row.
+    pub touchpoints: TableCtx<TouchpointCtx>,
     pub gaps: GapsCtx,
     pub findings: Vec<ThemeCtx<FindingCtx>>,
     pub recommendations: Vec<ThemeCtx<RecommendationCtx>>,
@@ -162,6 +148,15 @@ pub struct IndicatorCtx {
     pub shares: Vec<String>,
 }
 
+/// A table with a totals row, and whether any count in it was hidden to
+/// protect a small one (the template then says why).
+#[derive(Serialize)]
+pub struct TableCtx<T> {
+    pub rows: Vec<T>,
+    pub total: T,
+    pub complementary: bool,
+}
+
 #[derive(Serialize)]
 pub struct TouchpointCtx {
     pub name: String,
@@ -241,9 +236,13 @@ pub struct JourneyCtx {
 
 #[derive(Serialize)]
 pub struct JourneysCtx {
+    /// How many journeys the document draws on; hidden ("not shown") only
+    /// when it alone would give a small count away.
     pub count: String,
+    pub count_shown: bool,
     pub published: Vec<JourneyCtx>,
-    pub by_cohort: Vec<(String, String, String, String, String)>,
+    /// Cohort, journeys, times retold, refusals, dropped out.
+    pub by_cohort: TableCtx<[String; 5]>,
     pub barriers: Vec<(String, Vec<String>)>,
     pub informal_routes: Vec<GapCtx>,
 }
@@ -466,6 +465,7 @@ pub fn build(
 ) -> Context {
     let a = g.a;
     let info = &a.info;
+    let counts = journey_counts(journeys, suppression);
     let levels = a
         .levels
         .iter()
@@ -597,22 +597,7 @@ pub fn build(
             .map(|i| indicator(i, &a.cohorts, suppression))
             .collect(),
         routes: routes(g),
-        touchpoints: journeys
-            .by_touchpoint
-            .iter()
-            .map(|t| TouchpointCtx {
-                name: md(&t.name),
-                visits: suppression.count(t.visits),
-                feeling: if t.mean_feeling.abs() < 0.05 {
-                    "0.0".into()
-                } else {
-                    format!("{:+.1}", t.mean_feeling)
-                },
-                refusals: suppression.count(t.refusals),
-                retold: suppression.count(t.retold),
-                dropped_out: suppression.count(t.dropped_out),
-            })
-            .collect(),
+        touchpoints: touchpoint_rows(journeys, counts.by_touchpoint),
         gaps: GapsCtx {
             high: gap_list(GapSeverity::High),
             medium: gap_list(GapSeverity::Medium),
@@ -627,7 +612,7 @@ pub fn build(
         proposed_actions: proposed,
         unaddressed_gaps: unaddressed,
         action_counts,
-        journeys: journeys_ctx(a, journeys, suppression),
+        journeys: journeys_ctx(a, journeys, counts.by_cohort),
         accommodation: accommodation_ctx(a, analysis),
         balance: balance_ctx(analysis),
         sources: sources(a, public),
@@ -938,7 +923,109 @@ fn action_plan(
     (group(authored), group(proposed), all_unaddressed)
 }
 
-fn journeys_ctx(a: &Assessment, r: &JourneyReport, s: Suppression) -> JourneysCtx {
+/// The two tables of counts from journeys, after disclosure control: by
+/// touchpoint (visits, refusals, retellings, drop-outs) and by cohort
+/// (journeys, retellings, refusals, drop-outs), each with a totals row.
+pub struct JourneyCounts {
+    pub by_touchpoint: (Vec<[String; 4]>, [String; 4]),
+    pub by_cohort: (Vec<[String; 4]>, [String; 4]),
+}
+
+pub fn journey_counts(r: &JourneyReport, s: Suppression) -> JourneyCounts {
+    let column = |f: fn(&crate::journeys::TouchpointSummary) -> usize| -> (Vec<usize>, usize) {
+        let counts: Vec<usize> = r.by_touchpoint.iter().map(f).collect();
+        let total = counts.iter().sum();
+        (counts, total)
+    };
+    let (visits, refusals, retold, dropped) = (
+        column(|t| t.visits),
+        column(|t| t.refusals),
+        column(|t| t.retold),
+        column(|t| t.dropped_out),
+    );
+    let cohort = |f: fn(&crate::journeys::CohortSummary) -> usize| -> Vec<usize> {
+        r.by_cohort.values().map(f).collect()
+    };
+    // Journeys can count in several cohorts, so the cohort totals are over
+    // journeys, not the sums of the rows.
+    let m = &r.journeys;
+    let journeys = (cohort(|c| c.journeys), m.len());
+    let c_retold = (cohort(|c| c.retold), m.iter().map(|j| j.retold).sum());
+    let c_refusals = (cohort(|c| c.refusals), m.iter().map(|j| j.refusals).sum());
+    let c_dropped = (
+        cohort(|c| c.dropped_out),
+        m.iter().filter(|j| j.dropped_out).count(),
+    );
+    // Refusals, retellings and drop-outs are totalled in both tables.
+    let link =
+        |a: &(Vec<usize>, usize), b: &(Vec<usize>, usize)| s.linked((&a.0, a.1), (&b.0, b.1));
+    let (t_refusals, k_refusals) = link(&refusals, &c_refusals);
+    let (t_retold, k_retold) = link(&retold, &c_retold);
+    let (t_dropped, k_dropped) = link(&dropped, &c_dropped);
+    let t_visits = s.column(&visits.0, visits.1);
+    let k_journeys = s.column(&journeys.0, journeys.1);
+    JourneyCounts {
+        by_touchpoint: s.rows_in_words(&[t_visits, t_refusals, t_retold, t_dropped]),
+        by_cohort: s.rows_in_words(&[k_journeys, k_retold, k_refusals, k_dropped]),
+    }
+}
+
+fn has_complementary<const N: usize>(rows: &[[String; N]], total: &[String; N]) -> bool {
+    rows.iter()
+        .chain(std::iter::once(total))
+        .flatten()
+        .any(|c| c == super::disclosure::NOT_SHOWN)
+}
+
+fn signed_feeling(f: f64) -> String {
+    if f.abs() < 0.05 {
+        "0.0".into()
+    } else {
+        format!("{f:+.1}")
+    }
+}
+
+fn touchpoint_rows(
+    r: &JourneyReport,
+    (counts, totals): (Vec<[String; 4]>, [String; 4]),
+) -> TableCtx<TouchpointCtx> {
+    let row = |name: String, feeling: f64, [visits, refusals, retold, dropped_out]: [String; 4]| {
+        TouchpointCtx {
+            name,
+            visits,
+            feeling: signed_feeling(feeling),
+            refusals,
+            retold,
+            dropped_out,
+        }
+    };
+    let visits: usize = r.by_touchpoint.iter().map(|t| t.visits).sum();
+    let mean = if visits == 0 {
+        0.0
+    } else {
+        r.by_touchpoint
+            .iter()
+            .map(|t| t.mean_feeling * t.visits as f64)
+            .sum::<f64>()
+            / visits as f64
+    };
+    TableCtx {
+        complementary: has_complementary(&counts, &totals),
+        rows: r
+            .by_touchpoint
+            .iter()
+            .zip(counts)
+            .map(|(t, c)| row(md(&t.name), t.mean_feeling, c))
+            .collect(),
+        total: row("All services".to_owned(), mean, totals),
+    }
+}
+
+fn journeys_ctx(
+    a: &Assessment,
+    r: &JourneyReport,
+    (rows, total): (Vec<[String; 4]>, [String; 4]),
+) -> JourneysCtx {
     let published = a
         .journeys
         .iter()
@@ -977,24 +1064,29 @@ fn journeys_ctx(a: &Assessment, r: &JourneyReport, s: Suppression) -> JourneysCt
             }
         })
         .collect();
-    let by_cohort = r
+    let names: Vec<String> = r
         .by_cohort
-        .iter()
-        .map(|(c, x)| {
-            let name = a
+        .keys()
+        .map(|c| {
+            md(&a
                 .cohorts
                 .iter()
                 .find(|k| &k.id == c)
-                .map_or(c.clone(), |k| k.name.clone());
-            (
-                md(&name),
-                s.count(x.journeys),
-                s.count(x.retold),
-                s.count(x.refusals),
-                s.count(x.dropped_out),
-            )
+                .map_or(c.clone(), |k| k.name.clone()))
         })
         .collect();
+    let by_cohort = TableCtx {
+        complementary: has_complementary(&rows, &total),
+        rows: names
+            .into_iter()
+            .zip(rows)
+            .map(|(name, [j, rt, rf, d])| [name, j, rt, rf, d])
+            .collect(),
+        total: {
+            let [j, rt, rf, d] = total;
+            ["All journeys".to_owned(), j, rt, rf, d]
+        },
+    };
     let barriers = r
         .barriers_by_touchpoint
         .iter()
@@ -1005,7 +1097,8 @@ fn journeys_ctx(a: &Assessment, r: &JourneyReport, s: Suppression) -> JourneysCt
         })
         .collect();
     JourneysCtx {
-        count: s.count(r.journeys.len()),
+        count: by_cohort.total[1].clone(),
+        count_shown: by_cohort.total[1] != super::disclosure::NOT_SHOWN,
         published,
         by_cohort,
         barriers,
@@ -1134,13 +1227,5 @@ mod tests {
             "\\<script\\>alert(1)\\</script\\>"
         );
         assert_eq!(md("a|b *c* [d](e) #f"), "a\\|b \\*c\\* \\[d\\](e) \\#f");
-    }
-
-    #[test]
-    fn small_counts_are_suppressed() {
-        let s = Suppression { below: 5 };
-        assert_eq!(s.count(3), "fewer than 5");
-        assert_eq!(s.count(5), "5");
-        assert_eq!(s.count(0), "0");
     }
 }

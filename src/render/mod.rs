@@ -9,6 +9,7 @@
 
 pub mod charts;
 pub mod context;
+pub mod disclosure;
 pub mod exports;
 pub mod markdown;
 pub mod pdf;
@@ -22,6 +23,11 @@ use crate::gaps::analyse_graph_with;
 use crate::graph::{GraphFormat, PathwayGraph, export};
 use crate::journeys::report;
 use crate::model::{Assessment, Consent, Journey};
+
+/// Counts from journeys below this are hidden in public builds unless the
+/// assessment or the command line says otherwise: the threshold most UK
+/// public bodies use for counts of people.
+pub const DEFAULT_SUPPRESS_BELOW: u32 = 5;
 
 /// How to build.
 #[derive(Debug, Clone, Copy)]
@@ -41,7 +47,7 @@ impl Default for Options {
     fn default() -> Self {
         Options {
             internal: false,
-            suppress_below: 5,
+            suppress_below: DEFAULT_SUPPRESS_BELOW,
             pdf: true,
             allow_outside: false,
         }
@@ -86,7 +92,8 @@ pub fn build(
     };
     let ctx = context::build(&g, &analysis, &journeys, public, suppression);
     let count = |n: usize| suppression.count(n);
-    let charts = charts::all(&g, &analysis, &journeys, &keep, &count);
+    let (touchpoint_counts, _) = context::journey_counts(&journeys, suppression).by_touchpoint;
+    let charts = charts::all(&g, &analysis, &journeys, &keep, &count, &touchpoint_counts);
     let templates = templates::load(assessment_path, opts.allow_outside)?;
     let tera = tera_with(&templates)?;
     let tera_ctx =

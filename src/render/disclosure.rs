@@ -1,0 +1,370 @@
+//! Disclosure control for counts that add up journeys or case data.
+//!
+//! A public document must not let a reader single out a survivor, so:
+//! - *primary suppression*: a count from 1 to N-1 is shown as "fewer than
+//!   N" (0 is shown: it describes nobody);
+//! - *secondary suppression*: in a table column whose total is published,
+//!   the hidden cells must not be recoverable by subtracting the shown cells
+//!   from the total. So a column never has exactly one hidden cell, and its
+//!   hidden cells add up to at least N; the smallest other counts are hidden
+//!   until both hold ("not shown"), or the total itself when no count is
+//!   left to hide.
+//!
+//! The rule is stated for readers in the needs assessment's method appendix.
+
+use crate::gaps::number;
+
+/// How a count hidden to protect a small one is shown.
+pub const NOT_SHOWN: &str = "not shown";
+
+/// The threshold below which counts are hidden; 0 or 1 hides nothing.
+#[derive(Debug, Clone, Copy)]
+pub struct Suppression {
+    pub below: u32,
+}
+
+/// How one count of a column is published.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cell {
+    Shown(usize),
+    /// Below the threshold.
+    Small,
+    /// Hidden so that a small count cannot be worked out from the total.
+    Complementary,
+}
+
+/// A column of counts with its total, as published.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Column {
+    pub cells: Vec<Cell>,
+    pub total: Cell,
+}
+
+impl Suppression {
+    /// Whether a count of `n` is too small to publish.
+    pub fn is_small(&self, n: usize) -> bool {
+        n > 0 && (n as u64) < u64::from(self.below)
+    }
+
+    /// A single count with no table around it: `7`, or `fewer than 5`.
+    pub fn count(&self, n: usize) -> String {
+        self.show(self.single(n))
+    }
+
+    fn single(&self, n: usize) -> Cell {
+        if self.is_small(n) {
+            Cell::Small
+        } else {
+            Cell::Shown(n)
+        }
+    }
+
+    /// The words for a published cell.
+    pub fn show(&self, cell: Cell) -> String {
+        match cell {
+            Cell::Shown(n) => number(n as f64),
+            Cell::Small => format!("fewer than {}", self.below),
+            Cell::Complementary => NOT_SHOWN.to_owned(),
+        }
+    }
+
+    /// Primary and secondary suppression of one column whose `total` is
+    /// published beside it. The total need not be the sum of the cells (a
+    /// journey can count in several cohorts); the rule treats it as one all
+    /// the same, which can only hide more.
+    pub fn column(&self, counts: &[usize], total: usize) -> Column {
+        let mut cells: Vec<Cell> = counts.iter().map(|&n| self.single(n)).collect();
+        let total_cell = self.single(total);
+        if total_cell == Cell::Small {
+            // Every count in the column is small too: nothing to subtract.
+            return Column {
+                cells,
+                total: total_cell,
+            };
+        }
+        while !self.total_tells_nothing(&cells, counts, total) {
+            let shown = |i: &usize| matches!(cells[*i], Cell::Shown(n) if n > 0);
+            let mut candidates: Vec<usize> = (0..counts.len()).filter(shown).collect();
+            // Hide as little as possible: the smallest count that is enough
+            // on its own, else the largest and look again.
+            candidates.sort_by_key(|&i| (counts[i], i));
+            let enough = candidates.iter().copied().find(|&i| {
+                let mut trial = cells.clone();
+                trial[i] = Cell::Complementary;
+                self.total_tells_nothing(&trial, counts, total)
+            });
+            match enough.or(candidates.last().copied()) {
+                Some(i) => cells[i] = Cell::Complementary,
+                None => {
+                    return Column {
+                        cells,
+                        total: Cell::Complementary,
+                    };
+                }
+            }
+        }
+        Column {
+            cells,
+            total: total_cell,
+        }
+    }
+
+    /// Whether a reader who subtracts the shown counts from the total learns
+    /// nothing more about any small count than "fewer than N": each could
+    /// still be anything from 1 to N-1, given that the other hidden counts
+    /// are small (1 to N-1) or not shown (N or more, since a small one would
+    /// say so). Small counts are interchangeable here, so one test covers all.
+    ///
+    /// What the total tells depends on how the cells relate to it: their
+    /// sum when each unit is counted in exactly one row; at least the total
+    /// when a unit can be counted in several rows (a journey in two
+    /// cohorts); at most the total when some units are in no row. The reader
+    /// is assumed to know which holds.
+    fn total_tells_nothing(&self, cells: &[Cell], counts: &[usize], total: usize) -> bool {
+        let b = self.below as i64;
+        let smalls = cells.iter().filter(|c| **c == Cell::Small).count() as i64;
+        if smalls == 0 {
+            return true;
+        }
+        let complementary = cells.iter().filter(|c| **c == Cell::Complementary).count() as i64;
+        let shown: i64 = cells
+            .iter()
+            .filter_map(|c| match c {
+                Cell::Shown(n) => Some(*n as i64),
+                _ => None,
+            })
+            .sum();
+        // What the hidden counts add up to (exactly, at least or at most).
+        let rest = total as i64 - shown;
+        let sum: usize = counts.iter().sum();
+        // If the hidden counts add up to at most `rest`: the most one small
+        // count can be is what is left once every other is at its least.
+        let upper_ok = sum > total || rest - (smalls - 1) - complementary * b >= b - 1;
+        // If they add up to at least `rest`: the least it can be is what is
+        // left once the others are at their most; a count not shown can be
+        // any amount, so it can take up everything.
+        let lower_ok = sum < total || complementary > 0 || rest - (smalls - 1) * (b - 1) <= 1;
+        upper_ok && lower_ok
+    }
+
+    /// Two columns in different tables that publish the same total (all
+    /// refusals, by service and by cohort): a total hidden in one must be
+    /// hidden in the other, or the other would give it away. With its total
+    /// hidden, a column needs no cell hidden beyond its small counts.
+    pub fn linked(&self, a: (&[usize], usize), b: (&[usize], usize)) -> (Column, Column) {
+        let (ca, cb) = (self.column(a.0, a.1), self.column(b.0, b.1));
+        if ca.total == Cell::Complementary || cb.total == Cell::Complementary {
+            (self.without_total(a.0), self.without_total(b.0))
+        } else {
+            (ca, cb)
+        }
+    }
+
+    fn without_total(&self, counts: &[usize]) -> Column {
+        Column {
+            cells: counts.iter().map(|&n| self.single(n)).collect(),
+            total: Cell::Complementary,
+        }
+    }
+
+    /// Columns as the rows of a table, in words: `columns[k]` fills column k.
+    pub fn rows_in_words<const N: usize>(
+        &self,
+        columns: &[Column; N],
+    ) -> (Vec<[String; N]>, [String; N]) {
+        let height = columns.first().map_or(0, |c| c.cells.len());
+        let rows = (0..height)
+            .map(|r| std::array::from_fn(|k| self.show(columns[k].cells[r])))
+            .collect();
+        (rows, std::array::from_fn(|k| self.show(columns[k].total)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Cell::*;
+
+    const FIVE: Suppression = Suppression { below: 5 };
+
+    #[test]
+    fn single_counts() {
+        assert_eq!(FIVE.count(3), "fewer than 5");
+        assert_eq!(FIVE.count(5), "5");
+        assert_eq!(FIVE.count(0), "0");
+        assert_eq!(Suppression { below: 0 }.count(1), "1");
+    }
+
+    #[test]
+    fn a_lone_small_count_takes_another_with_it() {
+        // 3 + 7 = 10 hidden: the 3 could be 1 to 4 (7 or more not shown).
+        let c = FIVE.column(&[12, 3, 0, 7, 9], 31);
+        assert_eq!(
+            c.cells,
+            [Shown(12), Small, Shown(0), Complementary, Shown(9)]
+        );
+        assert_eq!(c.total, Shown(31));
+        // 1 + 5 = 6 would give the 1 away (the 5 is at least 5): hide 9.
+        let c = FIVE.column(&[1, 5, 9, 20], 35);
+        assert_eq!(c.cells, [Small, Shown(5), Complementary, Shown(20)]);
+    }
+
+    #[test]
+    fn small_counts_must_not_give_each_other_away() {
+        // 1 + 1 = 2 would tell the reader both are 1; 4 + 4 = 8 both are 4.
+        let c = FIVE.column(&[1, 1, 20, 8], 30);
+        assert_eq!(c.cells, [Small, Small, Shown(20), Complementary]);
+        let c = FIVE.column(&[4, 4, 20, 8], 36);
+        assert_eq!(c.cells, [Small, Small, Shown(20), Complementary]);
+        // 2 + 3 = 5: either could be 1 to 4.
+        let c = FIVE.column(&[2, 3, 20], 25);
+        assert_eq!(c.cells, [Small, Small, Shown(20)]);
+    }
+
+    #[test]
+    fn nothing_left_to_hide_hides_the_total() {
+        // 4 + 4 = 8 tells both are 4, and nothing else can be hidden.
+        let c = FIVE.column(&[4, 0, 4], 8);
+        assert_eq!(c.cells, [Small, Shown(0), Small]);
+        assert_eq!(c.total, Complementary);
+    }
+
+    #[test]
+    fn overlapping_rows_bound_hidden_counts_from_below_only() {
+        // Journeys in two cohorts: 3 + 4 is more than the 5 journeys, and a
+        // reader learns only that the two add up to at least 5.
+        let c = FIVE.column(&[3, 4], 5);
+        assert_eq!((c.cells, c.total), (vec![Small, Small], Shown(5)));
+        // At least 6 from two counts below 5 means each is at least 2.
+        let c = FIVE.column(&[4, 4, 0], 6);
+        assert_eq!(c.total, Complementary);
+        // Units in no row: the total only caps the hidden counts.
+        let c = FIVE.column(&[3, 0, 9], 20);
+        assert_eq!(c.cells, [Small, Shown(0), Shown(9)]);
+    }
+
+    #[test]
+    fn a_total_hidden_in_one_table_is_hidden_in_the_other() {
+        // By service, 4 + 4 = 8 gives both away, so 8 is hidden; by cohort
+        // alone 8 would be safe, but it would undo the first table.
+        let (by_service, by_cohort) = FIVE.linked((&[4, 4], 8), (&[3, 2, 12], 8));
+        assert_eq!(by_service.total, Complementary);
+        assert_eq!(by_cohort.total, Complementary);
+        // With no total to subtract from, the 12 need not be hidden.
+        assert_eq!(by_cohort.cells, [Small, Small, Shown(12)]);
+        let (x, y) = FIVE.linked((&[3, 9], 12), (&[12], 12));
+        assert_eq!((x.total, y.total), (Shown(12), Shown(12)));
+    }
+
+    #[test]
+    fn a_small_total_protects_its_cells() {
+        let c = FIVE.column(&[3, 1], 4);
+        assert_eq!((c.cells, c.total), (vec![Small, Small], Small));
+    }
+
+    #[test]
+    fn columns_without_small_counts_are_untouched() {
+        let c = FIVE.column(&[0, 5, 9], 14);
+        assert_eq!(c.cells, [Shown(0), Shown(5), Shown(9)]);
+        assert_eq!(Suppression { below: 0 }.column(&[1], 1).cells, [Shown(1)]);
+    }
+
+    /// How a column's cells relate to its total.
+    #[derive(Clone, Copy, Debug)]
+    enum Relation {
+        Exact,
+        AtLeast,
+        AtMost,
+    }
+
+    /// Every value a hidden small cell could take, found by trying every
+    /// assignment of the hidden cells that fits what is published.
+    fn possible_values(col: &Column, total: usize, cell: usize, relation: Relation) -> Vec<usize> {
+        let b = 5;
+        let hidden: Vec<usize> = (0..col.cells.len())
+            .filter(|&i| !matches!(col.cells[i], Shown(_)))
+            .collect();
+        let shown: usize = col
+            .cells
+            .iter()
+            .map(|c| if let Shown(n) = c { *n } else { 0 })
+            .sum();
+        let rest = total as i64 - shown as i64;
+        // Values above the total never matter beyond "large enough".
+        let cap = total + b;
+        let ranges: Vec<Vec<usize>> = hidden
+            .iter()
+            .map(|&i| match col.cells[i] {
+                Small => (1..b).collect(),
+                _ => (b..=cap).collect(),
+            })
+            .collect();
+        let at = hidden.iter().position(|&i| i == cell).expect("hidden");
+        let mut found = std::collections::BTreeSet::new();
+        let mut pick = vec![0usize; hidden.len()];
+        loop {
+            let values: Vec<usize> = pick.iter().zip(&ranges).map(|(&p, r)| r[p]).collect();
+            let sum = values.iter().sum::<usize>() as i64;
+            let fits = match relation {
+                Relation::Exact => sum == rest,
+                Relation::AtLeast => sum >= rest,
+                Relation::AtMost => sum <= rest,
+            };
+            if fits {
+                found.insert(values[at]);
+            }
+            // Next assignment, odometer style.
+            let mut k = 0;
+            loop {
+                if k == pick.len() {
+                    return found.into_iter().collect();
+                }
+                pick[k] += 1;
+                if pick[k] < ranges[k].len() {
+                    break;
+                }
+                pick[k] = 0;
+                k += 1;
+            }
+        }
+    }
+
+    #[test]
+    fn the_total_tells_a_reader_nothing_more_than_fewer_than_five() {
+        // Every column of four counts from 0 to 11, with its sum as total,
+        // with a smaller total (rows overlap) and a larger one (units in no
+        // row).
+        let mut counts = [0usize; 4];
+        for code in 0..12usize.pow(4) {
+            let mut x = code;
+            for c in &mut counts {
+                *c = x % 12;
+                x /= 12;
+            }
+            let sum: usize = counts.iter().sum();
+            let largest = *counts.iter().max().expect("four");
+            let cases = [
+                (sum, Relation::Exact),
+                (sum.saturating_sub(3).max(largest), Relation::AtLeast),
+                (sum + 3, Relation::AtMost),
+            ];
+            for (total, relation) in cases {
+                let col = FIVE.column(&counts, total);
+                if col.total != Shown(total) {
+                    continue;
+                }
+                for i in 0..4 {
+                    match col.cells[i] {
+                        Small => assert_eq!(
+                            possible_values(&col, total, i, relation),
+                            [1, 2, 3, 4],
+                            "{counts:?} total {total} -> {col:?}"
+                        ),
+                        Shown(n) => assert_eq!(n, counts[i]),
+                        Complementary => assert!(counts[i] >= 5),
+                    }
+                }
+            }
+        }
+    }
+}
