@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use crate::gaps::{Gap, GapKind, GapSeverity, Recommendation};
 use crate::graph::PathwayGraph;
-use crate::model::{ActionTheme, Assessment, Consent, Journey, StepOutcome, kebab};
+use crate::model::{ActionTheme, Assessment, Consent, Journey, Sector, StepOutcome};
 
 /// What one journey shows.
 #[derive(Debug, Clone, Serialize)]
@@ -107,7 +107,8 @@ pub struct CohortSummary {
 pub struct TouchpointSummary {
     pub id: String,
     pub name: String,
-    pub sector: String,
+    /// None for a step at an id the assessment does not define.
+    pub sector: Option<Sector>,
     pub visits: usize,
     pub journeys: usize,
     pub mean_feeling: f64,
@@ -193,14 +194,14 @@ pub fn report(g: &PathwayGraph, keep: impl Fn(&Journey) -> bool) -> JourneyRepor
 }
 
 /// Name and sector of a touchpoint id.
-pub fn touchpoint(a: &Assessment, id: &str) -> (String, String) {
+pub fn touchpoint(a: &Assessment, id: &str) -> (String, Option<Sector>) {
     if let Some(e) = a.entry_points.iter().find(|e| e.id == id) {
-        return (e.name.clone(), kebab(&e.sector));
+        return (e.name.clone(), Some(e.sector));
     }
     if let Some(s) = a.services.iter().find(|s| s.id == id) {
-        return (s.name.clone(), kebab(&s.sector));
+        return (s.name.clone(), Some(s.sector));
     }
-    (id.to_owned(), String::new())
+    (id.to_owned(), None)
 }
 
 fn touchpoints(g: &PathwayGraph, journeys: &[&Journey]) -> Vec<TouchpointSummary> {

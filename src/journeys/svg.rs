@@ -312,7 +312,7 @@ pub fn journey_map(a: &Assessment, j: &Journey) -> String {
             out,
             "<text x=\"20\" y=\"{:.1}\" font-size=\"10\" fill=\"#444\">{}</text>",
             y + lane_h - 4.0,
-            escape(&sector)
+            sector.map_or("", |s| s.label())
         );
     }
     // The path between steps, then the markers over it.
@@ -472,7 +472,7 @@ pub fn touchpoint_map(touchpoints: &[TouchpointSummary], counts: &[[String; 4]])
             out,
             "<text x=\"20\" y=\"{:.1}\" font-size=\"10\" fill=\"#444\">{}</text>",
             y + 40.0,
-            escape(&t.sector)
+            t.sector.map_or("", |s| s.label())
         );
         let len = t.mean_feeling * bar_w / 6.0;
         let (x, w, fill, pattern) = if len < 0.0 {

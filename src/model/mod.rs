@@ -271,6 +271,21 @@ pub enum Sector {
     Community,
 }
 
+impl Sector {
+    /// The sector in words, as documents name it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Sector::Health => "health",
+            Sector::LocalAuthority => "local authority",
+            Sector::PoliceJustice => "police and criminal justice",
+            Sector::Housing => "housing",
+            Sector::Voluntary => "voluntary sector",
+            Sector::Education => "education",
+            Sector::Community => "community",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EntryPoint {

@@ -498,7 +498,7 @@ pub fn build(
     let mut sectors: BTreeMap<String, Vec<ServiceCtx>> = BTreeMap::new();
     for s in &a.services {
         sectors
-            .entry(words(&s.sector))
+            .entry(s.sector.label().to_owned())
             .or_default()
             .push(service_ctx(a, s));
     }
@@ -583,7 +583,7 @@ pub fn build(
             .iter()
             .map(|e| NamedCtx {
                 name: md(&e.name),
-                sector: words(&e.sector),
+                sector: e.sector.label().to_owned(),
             })
             .collect(),
         sectors: sectors
