@@ -257,6 +257,17 @@ fn html_is_self_contained() {
         html.contains("<svg") && html.contains("<figcaption>"),
         "charts inline"
     );
+    // A contents list, and every link in the page lands on something.
+    assert!(html.contains("<nav class=\"contents\""));
+    let targets: Vec<&str> = html
+        .split("href=\"#")
+        .skip(1)
+        .map(|rest| &rest[..rest.find('"').expect("closing quote")])
+        .collect();
+    assert!(targets.len() > 10, "{} links", targets.len());
+    for t in targets {
+        assert!(html.contains(&format!("id=\"{t}\"")), "#{t} goes nowhere");
+    }
     for external in ["src=\"http", "href=\"http", "<link ", "<script"] {
         assert!(
             !html.contains(external),

@@ -64,12 +64,80 @@ pub fn to_html(markdown: &str, charts: &BTreeMap<String, String>) -> String {
             other => events.push(other),
         }
     }
+    let contents = link_sections(&mut events);
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    if let Some(at) = html.find("<h2") {
+        html.insert_str(at, &contents);
+    }
     // A chart alone in a paragraph would nest <figure> in <p>, which HTML
     // does not allow.
     html.replace("<p><figure", "<figure")
         .replace("</figure></p>", "</figure>")
+}
+
+/// Give every section heading (`##`) an id and return a contents list
+/// linking them, for the top of the page: long documents on a council
+/// website need a way in besides scrolling.
+fn link_sections(events: &mut [Event<'_>]) -> String {
+    let mut used = std::collections::HashSet::new();
+    let mut items = String::new();
+    for i in 0..events.len() {
+        let Event::Start(Tag::Heading {
+            level: HeadingLevel::H2,
+            ..
+        }) = &events[i]
+        else {
+            continue;
+        };
+        let text: String = events[i + 1..]
+            .iter()
+            .take_while(|e| !matches!(e, Event::End(TagEnd::Heading(_))))
+            .filter_map(|e| match e {
+                Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
+                _ => None,
+            })
+            .collect();
+        let id = unique_anchor(&text, &mut used);
+        items.push_str(&format!(
+            "<li><a href=\"#{id}\">{}</a></li>\n",
+            escape_html(&text)
+        ));
+        if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[i] {
+            *slot = Some(id.into());
+        }
+    }
+    if items.is_empty() {
+        return String::new();
+    }
+    format!(
+        "<nav class=\"contents\" aria-labelledby=\"contents\">\n<h2 id=\"contents\">Contents</h2>\n<ol>\n{items}</ol>\n</nav>\n"
+    )
+}
+
+/// `Gaps by level` → `gaps-by-level`, numbered when already taken (and
+/// never `contents`, the list's own heading).
+fn unique_anchor(text: &str, used: &mut std::collections::HashSet<String>) -> String {
+    let mut base = String::new();
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            base.push(c);
+        } else if !base.is_empty() && !base.ends_with('-') {
+            base.push('-');
+        }
+    }
+    let base = match base.trim_end_matches('-') {
+        "" => "section".to_owned(),
+        b => b.to_owned(),
+    };
+    used.insert("contents".to_owned());
+    let mut id = base.clone();
+    let mut n = 2;
+    while !used.insert(id.clone()) {
+        id = format!("{base}-{n}");
+        n += 1;
+    }
+    id
 }
 
 pub fn escape_html(text: &str) -> String {
@@ -413,6 +481,29 @@ mod tests {
             to_markdown_file("![C](chart:coverage)"),
             "![C](charts/coverage.svg)\n"
         );
+    }
+
+    #[test]
+    fn sections_are_linked_from_a_contents_list() {
+        let html = to_html(
+            "# Title\n\nIntro.\n\n## Gaps & needs\n\nx\n\n### Sub\n\n## Gaps & needs\n\n## Contents\n",
+            &BTreeMap::new(),
+        );
+        let nav = html
+            .find("<nav class=\"contents\"")
+            .expect("a contents list");
+        assert!(
+            html.find("<p>Intro.</p>").expect("intro") < nav,
+            "after the title"
+        );
+        assert!(html.contains("<li><a href=\"#gaps-needs\">Gaps &amp; needs</a></li>"));
+        assert!(html.contains("<h2 id=\"gaps-needs\">Gaps &amp; needs</h2>"));
+        assert!(
+            html.contains("<h2 id=\"gaps-needs-2\">"),
+            "repeated titles get their own id"
+        );
+        assert!(html.contains("<h2 id=\"contents-2\">Contents</h2>"));
+        assert!(!html.contains("href=\"#sub\""), "sections only");
     }
 
     #[test]
