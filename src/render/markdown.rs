@@ -198,6 +198,8 @@ struct TypstWriter {
     table: Option<TableState>,
     cell: Option<String>,
     link: Vec<String>,
+    /// Level-1 headings so far.
+    chapters: usize,
 }
 
 struct TableState {
@@ -243,6 +245,16 @@ impl TypstWriter {
                     HeadingLevel::H5 => 5,
                     HeadingLevel::H6 => 6,
                 };
+                // Every chapter after the first starts a page: the usual
+                // report layout, and Typst lays out the runs of pages
+                // between breaks in parallel. The first shares its page
+                // with any introduction before it.
+                if depth == 1 {
+                    if self.chapters > 0 {
+                        self.push("\n#pagebreak(weak: true)");
+                    }
+                    self.chapters += 1;
+                }
                 self.push(&format!("\n{} ", "=".repeat(depth)));
             }
             Tag::Paragraph => {}
@@ -442,6 +454,14 @@ mod tests {
             escape_typst("$x$ @ref <lbl> // not a comment"),
             "\\$x\\$ \\@ref \\<lbl\\> \\/\\/ not a comment"
         );
+    }
+
+    #[test]
+    fn chapters_after_the_first_start_a_page() {
+        let t = to_typst("Intro.\n\n# One\n\n## One.1\n\n# Two\n\n# Three\n");
+        assert_eq!(t.matches("#pagebreak(weak: true)").count(), 2, "{t}");
+        assert!(t.contains("#pagebreak(weak: true)\n= Two"), "{t}");
+        assert!(!t.contains("#pagebreak(weak: true)\n= One"), "{t}");
     }
 
     #[test]
