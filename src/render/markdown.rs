@@ -179,6 +179,9 @@ pub fn typst_string(text: &str) -> String {
     out
 }
 
+/// A line a template writes where the PDF should start a new page.
+pub const PAGE_BREAK: &str = "<!-- pagebreak -->";
+
 /// Markdown → Typst markup.
 pub fn to_typst(markdown: &str) -> String {
     let mut w = TypstWriter::default();
@@ -229,6 +232,10 @@ impl TypstWriter {
             Event::SoftBreak => self.push(" "),
             Event::HardBreak => self.push(" \\\n"),
             Event::Rule => self.push("\n#line(length: 100%, stroke: 0.5pt + luma(160))\n"),
+            // Templates may ask for a page break in the PDF; HTML and
+            // Markdown keep the comment, which shows nothing. (Text from
+            // the assessment is escaped, so it cannot write one.)
+            Event::Html(h) if h.trim() == PAGE_BREAK => self.push("\n#pagebreak(weak: true)\n"),
             Event::Html(_) | Event::InlineHtml(_) => {}
             _ => {}
         }
@@ -462,6 +469,21 @@ mod tests {
         assert_eq!(t.matches("#pagebreak(weak: true)").count(), 2, "{t}");
         assert!(t.contains("#pagebreak(weak: true)\n= Two"), "{t}");
         assert!(!t.contains("#pagebreak(weak: true)\n= One"), "{t}");
+    }
+
+    #[test]
+    fn templates_can_break_pages_in_the_pdf_only() {
+        let md = "Before.\n\n<!-- pagebreak -->\n\nAfter.\n";
+        let t = to_typst(md);
+        assert!(
+            t.contains("Before.") && t.contains("#pagebreak(weak: true)"),
+            "{t}"
+        );
+        assert!(t.find("#pagebreak").expect("break") < t.find("After.").expect("after"));
+        assert!(!to_html(md, &BTreeMap::new()).contains("pagebreak("));
+        // Escaped the way assessment text is, it stays text.
+        let escaped = to_typst("\\<!-- pagebreak --\\>\n");
+        assert!(!escaped.contains("#pagebreak"), "{escaped}");
     }
 
     #[test]
