@@ -7,6 +7,7 @@
 //! - [`graph`]: the referral pathway graph (petgraph) and its exports;
 //! - [`gaps`]: gap analysis over the graph;
 //! - [`journeys`]: survivor journeys and case event logs as evidence;
+//! - [`progress`]: what changed between two editions (the annual review);
 //! - [`render`]: the documents (tera → Markdown → HTML, Typst → PDF) and exports;
 //! - [`cli`]: the `needsmap` command.
 
@@ -16,4 +17,5 @@ pub mod gaps;
 pub mod graph;
 pub mod journeys;
 pub mod model;
+pub mod progress;
 pub mod render;

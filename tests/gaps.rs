@@ -63,7 +63,7 @@ fn no_provision() {
     assert_eq!(g.level.as_deref(), Some("high-risk"));
     assert!(
         g.evidence
-            .contains("None of the 1 service at high risk lists men among those it serves"),
+            .contains("The only service at high risk, IDVA service, does not list men among those it serves"),
         "{}",
         g.evidence
     );

@@ -7,6 +7,7 @@ mod gaps;
 mod graph;
 mod init;
 mod journeys;
+mod progress;
 pub mod schema;
 mod templates;
 
@@ -51,6 +52,9 @@ pub enum Command {
     Journeys(journeys::Args),
     /// Observed pathways from a case event log (CSV).
     Events(events::Args),
+    /// What changed since the last edition: gaps closed and opened, actions
+    /// moved on, indicators against targets (the annual review).
+    Progress(progress::Args),
     /// Create a small, commented assessment to start from.
     Init(init::Args),
     /// Print the JSON Schema of the input files, for editors.
@@ -94,6 +98,7 @@ where
         Command::Graph(args) => graph::run(&args, out, err),
         Command::Journeys(args) => journeys::run(&args, out, err),
         Command::Events(args) => events::run(&args, out, err),
+        Command::Progress(args) => progress::run(&args, out, err),
         Command::Init(args) => init::run(&args, out),
         Command::Schema(args) => schema::run(&args, out),
         Command::Templates(args) => templates::run(&args, out),

@@ -291,6 +291,16 @@ pub fn no_provision(ctx: &Context, gaps: &mut Vec<Gap>) {
                     ctx.level_name(l),
                     in_sentence(&cohort.name)
                 )
+            } else if at_level == 1 {
+                let only: Vec<usize> = (0..a.services.len())
+                    .filter(|&s| ctx.g.at_level(s, l))
+                    .collect();
+                format!(
+                    "The only service at {}, {}, does not list {} among those it serves",
+                    ctx.level_name(l),
+                    ctx.names(&only),
+                    in_sentence(&cohort.name)
+                )
             } else {
                 format!(
                     "None of the {} at {} lists {} among those it serves",

@@ -368,7 +368,8 @@ pub fn gap_ctx(a: &Assessment, g: &Gap) -> GapCtx {
     }
 }
 
-fn indicator_value(unit: Unit, v: f64) -> String {
+/// An indicator value in words: `12.5%`, `£40,000`, `3.2 per 1,000`.
+pub fn indicator_value(unit: Unit, v: f64) -> String {
     match unit {
         Unit::Percent => format!("{}%", trim_float(v)),
         Unit::Currency => money(v),

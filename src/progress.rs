@@ -1,0 +1,415 @@
+//! Progress between two editions of an assessment, last year's and this
+//! year's: the gaps closed, opened and still open, how each action moved,
+//! where each indicator went, and refuge places against the benchmark. It
+//! is what a partnership board reviews each year, and what the authority
+//! reports to the Secretary of State (Domestic Abuse Act 2021, s.59).
+//!
+//! Gaps are matched by their stable ids, actions and indicators by theirs.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use crate::gaps::{Analysis, Gap, GapKind, GapSeverity, analyse};
+use crate::model::{Assessment, Better, Status, Target, Unit};
+
+#[derive(Debug, Serialize)]
+pub struct Progress {
+    pub before: Edition,
+    pub after: Edition,
+    pub gaps: GapChanges,
+    pub actions: Vec<ActionChange>,
+    pub indicators: Vec<IndicatorChange>,
+    pub refuge_family_places: Change<i64>,
+    /// The Council of Europe benchmark in the later edition, if it has the
+    /// population to work it out.
+    pub refuge_benchmark: Option<f64>,
+}
+
+/// One edition's headline.
+#[derive(Debug, Serialize)]
+pub struct Edition {
+    pub title: String,
+    pub period: String,
+    pub services: usize,
+    pub gaps: usize,
+    pub high_gaps: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct GapChanges {
+    /// Found last time, not now.
+    pub closed: Vec<GapLine>,
+    /// Found now, not last time.
+    pub opened: Vec<GapLine>,
+    /// Found both times.
+    pub still_open: Vec<GapLine>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct GapLine {
+    pub id: String,
+    pub kind: GapKind,
+    pub severity: Change<GapSeverity>,
+    /// The later evidence, or the earlier for a closed gap.
+    pub evidence: String,
+    /// Actions that name this gap: of the earlier plan for a closed gap,
+    /// of the later one otherwise.
+    pub addressed_by: Vec<String>,
+}
+
+/// A value then and now; either may be missing.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
+pub struct Change<T> {
+    pub before: Option<T>,
+    pub after: Option<T>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ActionChange {
+    pub id: String,
+    pub action: String,
+    pub lead: String,
+    pub due: String,
+    pub status: Change<Status>,
+    pub moved: ActionMove,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ActionMove {
+    /// Done now, not before.
+    Completed,
+    /// Not in the earlier plan.
+    New,
+    /// In the earlier plan (and not done), not in the later one.
+    Dropped,
+    /// Another status than last time.
+    Changed,
+    Unchanged,
+}
+
+#[derive(Debug, Serialize)]
+pub struct IndicatorChange {
+    pub id: String,
+    pub name: String,
+    pub unit: Unit,
+    /// The latest (year, value) in each edition.
+    pub latest: Change<(i32, f64)>,
+    pub target: Option<Target>,
+    pub direction: Direction,
+    pub target_met: Option<bool>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Direction {
+    Improving,
+    Worsening,
+    /// Moved, with no `better:` to say which way is good.
+    Up,
+    Down,
+    /// Within 2% of last time.
+    Stable,
+    /// Only in the later edition.
+    New,
+    /// Only in the earlier edition.
+    Dropped,
+}
+
+/// Compare the earlier edition `before` with the later `after`.
+pub fn compare(before: &Assessment, after: &Assessment) -> Progress {
+    let (then, now) = (analyse(before), analyse(after));
+    Progress {
+        before: edition(before, &then),
+        after: edition(after, &now),
+        gaps: gap_changes(before, after, &then.gaps, &now.gaps),
+        actions: action_changes(before, after),
+        indicators: indicator_changes(before, after),
+        refuge_family_places: Change {
+            before: Some(then.safe_accommodation.refuge_family_places),
+            after: Some(now.safe_accommodation.refuge_family_places),
+        },
+        refuge_benchmark: now.safe_accommodation.benchmark_places,
+    }
+}
+
+fn edition(a: &Assessment, analysis: &Analysis) -> Edition {
+    Edition {
+        title: a.info.title.clone(),
+        period: format!("{} to {}", a.info.period.start, a.info.period.end),
+        services: a.services.len(),
+        gaps: analysis.gaps.len(),
+        high_gaps: analysis
+            .gaps
+            .iter()
+            .filter(|g| g.severity == GapSeverity::High)
+            .count(),
+    }
+}
+
+fn gap_changes(before: &Assessment, after: &Assessment, then: &[Gap], now: &[Gap]) -> GapChanges {
+    let then_by_id: BTreeMap<&str, &Gap> = then.iter().map(|g| (g.id.as_str(), g)).collect();
+    let now_ids: BTreeSet<&str> = now.iter().map(|g| g.id.as_str()).collect();
+    // A closed gap was addressed by last year's plan; an open one is by
+    // this year's.
+    let line = |g: &Gap, severity: Change<GapSeverity>| {
+        let plan = if severity.after.is_some() {
+            after
+        } else {
+            before
+        };
+        GapLine {
+            id: g.id.clone(),
+            kind: g.kind,
+            severity,
+            evidence: g.evidence.clone(),
+            addressed_by: plan
+                .actions
+                .iter()
+                .filter(|act| act.addresses.iter().any(|x| x == &g.id))
+                .map(|act| act.id.clone())
+                .collect(),
+        }
+    };
+    let mut changes = GapChanges {
+        closed: then
+            .iter()
+            .filter(|g| !now_ids.contains(g.id.as_str()))
+            .map(|g| {
+                line(
+                    g,
+                    Change {
+                        before: Some(g.severity),
+                        after: None,
+                    },
+                )
+            })
+            .collect(),
+        opened: Vec::new(),
+        still_open: Vec::new(),
+    };
+    for g in now {
+        let severity = Change {
+            before: then_by_id.get(g.id.as_str()).map(|t| t.severity),
+            after: Some(g.severity),
+        };
+        match severity.before {
+            Some(_) => changes.still_open.push(line(g, severity)),
+            None => changes.opened.push(line(g, severity)),
+        }
+    }
+    // Most severe first, then by id, so the order does not depend on input.
+    let key = |l: &GapLine| {
+        let s = l.severity.after.or(l.severity.before);
+        (std::cmp::Reverse(s.map(severity_rank)), l.id.clone())
+    };
+    for list in [
+        &mut changes.closed,
+        &mut changes.opened,
+        &mut changes.still_open,
+    ] {
+        list.sort_by_key(key);
+    }
+    changes
+}
+
+fn severity_rank(s: GapSeverity) -> u8 {
+    match s {
+        GapSeverity::High => 2,
+        GapSeverity::Medium => 1,
+        GapSeverity::Low => 0,
+    }
+}
+
+fn action_changes(before: &Assessment, after: &Assessment) -> Vec<ActionChange> {
+    let then: BTreeMap<&str, Status> = before
+        .actions
+        .iter()
+        .map(|a| (a.id.as_str(), a.status))
+        .collect();
+    let now_ids: BTreeSet<&str> = after.actions.iter().map(|a| a.id.as_str()).collect();
+    let mut changes: Vec<ActionChange> = after
+        .actions
+        .iter()
+        .map(|a| {
+            let status = Change {
+                before: then.get(a.id.as_str()).copied(),
+                after: Some(a.status),
+            };
+            ActionChange {
+                id: a.id.clone(),
+                action: a.action.clone(),
+                lead: a.lead.clone(),
+                due: a.due.to_string(),
+                status,
+                moved: moved(status),
+            }
+        })
+        .collect();
+    changes.extend(
+        before
+            .actions
+            .iter()
+            .filter(|a| !now_ids.contains(a.id.as_str()))
+            .map(|a| {
+                let status = Change {
+                    before: Some(a.status),
+                    after: None,
+                };
+                ActionChange {
+                    id: a.id.clone(),
+                    action: a.action.clone(),
+                    lead: a.lead.clone(),
+                    due: a.due.to_string(),
+                    status,
+                    moved: moved(status),
+                }
+            }),
+    );
+    changes
+}
+
+fn moved(status: Change<Status>) -> ActionMove {
+    match (status.before, status.after) {
+        (None, _) => ActionMove::New,
+        // A finished action that leaves the plan was not dropped.
+        (Some(Status::Done), None) => ActionMove::Unchanged,
+        (Some(_), None) => ActionMove::Dropped,
+        (Some(b), Some(Status::Done)) if b != Status::Done => ActionMove::Completed,
+        (Some(b), Some(a)) if b != a => ActionMove::Changed,
+        _ => ActionMove::Unchanged,
+    }
+}
+
+fn indicator_changes(before: &Assessment, after: &Assessment) -> Vec<IndicatorChange> {
+    let latest = |a: &Assessment, id: &str| {
+        a.indicators
+            .iter()
+            .find(|i| i.id == id)
+            .and_then(|i| i.values.iter().next_back().map(|(y, v)| (*y, *v)))
+    };
+    let mut ids: Vec<&str> = after.indicators.iter().map(|i| i.id.as_str()).collect();
+    ids.extend(
+        before
+            .indicators
+            .iter()
+            .map(|i| i.id.as_str())
+            .filter(|id| !after.indicators.iter().any(|i| i.id == *id)),
+    );
+    ids.into_iter()
+        .map(|id| {
+            let now = after.indicators.iter().find(|i| i.id == id);
+            let indicator = now
+                .or_else(|| before.indicators.iter().find(|i| i.id == id))
+                .expect("listed from one of the two");
+            let change = Change {
+                before: latest(before, id),
+                after: latest(after, id),
+            };
+            let target = now.and_then(|i| i.target);
+            IndicatorChange {
+                id: id.to_owned(),
+                name: indicator.name.clone(),
+                unit: indicator.unit,
+                latest: change,
+                target,
+                direction: direction(change, indicator.better),
+                target_met: target
+                    .zip(change.after)
+                    .and_then(|(t, (_, v))| met(t.value, v, indicator.better)),
+            }
+        })
+        .collect()
+}
+
+fn direction(change: Change<(i32, f64)>, better: Option<Better>) -> Direction {
+    let (b, a) = match (change.before, change.after) {
+        (None, _) => return Direction::New,
+        (_, None) => return Direction::Dropped,
+        (Some((_, b)), Some((_, a))) => (b, a),
+    };
+    let relative = if b != 0.0 { (a - b) / b.abs() } else { a - b };
+    if relative.abs() < 0.02 {
+        return Direction::Stable;
+    }
+    match (relative > 0.0, better) {
+        (true, Some(Better::Higher)) | (false, Some(Better::Lower)) => Direction::Improving,
+        (true, Some(Better::Lower)) | (false, Some(Better::Higher)) => Direction::Worsening,
+        (true, None) => Direction::Up,
+        (false, None) => Direction::Down,
+    }
+}
+
+/// Whether `value` meets `target`: at or above it when higher is better, at
+/// or below when lower is; unknown without `better:`.
+fn met(target: f64, value: f64, better: Option<Better>) -> Option<bool> {
+    match better? {
+        Better::Higher => Some(value >= target),
+        Better::Lower => Some(value <= target),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn actions_move_as_a_board_would_say() {
+        let c = |b, a| {
+            moved(Change {
+                before: b,
+                after: a,
+            })
+        };
+        assert_eq!(c(None, Some(Status::OnTrack)), ActionMove::New);
+        assert_eq!(
+            c(Some(Status::OnTrack), Some(Status::Done)),
+            ActionMove::Completed
+        );
+        assert_eq!(c(Some(Status::OnTrack), None), ActionMove::Dropped);
+        assert_eq!(c(Some(Status::Done), None), ActionMove::Unchanged);
+        assert_eq!(
+            c(Some(Status::OnTrack), Some(Status::AtRisk)),
+            ActionMove::Changed
+        );
+        assert_eq!(
+            c(Some(Status::Done), Some(Status::Done)),
+            ActionMove::Unchanged
+        );
+    }
+
+    #[test]
+    fn indicator_direction_follows_better() {
+        let ch = |b: f64, a: f64| Change {
+            before: Some((2025, b)),
+            after: Some((2026, a)),
+        };
+        assert_eq!(
+            direction(ch(100.0, 120.0), Some(Better::Higher)),
+            Direction::Improving
+        );
+        assert_eq!(
+            direction(ch(100.0, 120.0), Some(Better::Lower)),
+            Direction::Worsening
+        );
+        assert_eq!(
+            direction(ch(100.0, 101.0), Some(Better::Lower)),
+            Direction::Stable
+        );
+        assert_eq!(direction(ch(100.0, 80.0), None), Direction::Down);
+        assert_eq!(
+            direction(
+                Change {
+                    before: None,
+                    after: Some((2026, 1.0))
+                },
+                None
+            ),
+            Direction::New
+        );
+        assert_eq!(met(50.0, 60.0, Some(Better::Higher)), Some(true));
+        assert_eq!(met(50.0, 60.0, Some(Better::Lower)), Some(false));
+        assert_eq!(met(50.0, 60.0, None), None);
+    }
+}

@@ -1,0 +1,85 @@
+//! `needsmap progress`: last year's edition against this year's.
+
+mod common;
+use common::run;
+
+const BEFORE: &str = "tests/fixtures/progress/2026/assessment.yaml";
+const AFTER: &str = "tests/fixtures/progress/2027/assessment.yaml";
+
+fn progress_json(before: &str, after: &str) -> serde_json::Value {
+    let (code, out, err) = run(&["progress", before, after, "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    serde_json::from_str(&out).expect("JSON")
+}
+
+fn ids(list: &serde_json::Value) -> Vec<&str> {
+    list.as_array()
+        .expect("a list")
+        .iter()
+        .map(|g| g["id"].as_str().expect("id"))
+        .collect()
+}
+
+#[test]
+fn a_year_of_change_is_reported() {
+    let p = progress_json(BEFORE, AFTER);
+    // Outreach took men on: their early help gap closed, and a1 had named it.
+    assert_eq!(ids(&p["gaps"]["closed"]), ["no-provision/men/early-help"]);
+    assert_eq!(p["gaps"]["closed"][0]["addressed_by"][0], "a1");
+    // Outreach's new grant ends mid-strategy: a new gap, which a2 names.
+    assert_eq!(ids(&p["gaps"]["opened"]), ["funding-cliff/outreach"]);
+    assert_eq!(p["gaps"]["opened"][0]["addressed_by"][0], "a2");
+    assert_eq!(p["gaps"]["still_open"].as_array().expect("list").len(), 7);
+
+    let moved: Vec<(&str, &str)> = p["actions"]
+        .as_array()
+        .expect("actions")
+        .iter()
+        .map(|a| {
+            (
+                a["id"].as_str().expect("id"),
+                a["moved"].as_str().expect("moved"),
+            )
+        })
+        .collect();
+    assert_eq!(moved, [("a1", "completed"), ("a2", "new")]);
+
+    let indicators = p["indicators"].as_array().expect("indicators");
+    assert_eq!(indicators[0]["direction"], "improving");
+    assert_eq!(indicators[0]["target_met"], true);
+    assert_eq!(indicators[0]["latest"]["after"][1], 1250.0);
+    // Lower is better for repeat referrals, and they rose.
+    assert_eq!(indicators[1]["direction"], "worsening");
+}
+
+#[test]
+fn the_report_reads_as_a_board_paper() {
+    let (code, out, err) = run(&["progress", BEFORE, AFTER]);
+    assert_eq!(code, 0, "{err}");
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn an_edition_against_itself_shows_no_change() {
+    let example = "assessments/northmoor.yaml";
+    let p = progress_json(example, example);
+    assert!(p["gaps"]["closed"].as_array().expect("list").is_empty());
+    assert!(p["gaps"]["opened"].as_array().expect("list").is_empty());
+    assert!(p["gaps"]["still_open"].as_array().expect("list").len() > 50);
+    assert!(
+        p["actions"]
+            .as_array()
+            .expect("actions")
+            .iter()
+            .all(|a| a["moved"] == "unchanged")
+    );
+}
+
+#[test]
+fn a_broken_edition_stops_the_comparison() {
+    let broken = "tests/fixtures/invalid/unknown-cohort/assessment.yaml";
+    let (code, out, err) = run(&["progress", BEFORE, broken]);
+    assert_eq!(code, 1);
+    assert!(out.is_empty(), "nothing is compared: {out}");
+    assert!(err.contains("error[unknown-reference]") && err.contains("nothing was analysed"));
+}
