@@ -229,45 +229,39 @@ fn action_changes(before: &Assessment, after: &Assessment) -> Vec<ActionChange> 
         .map(|a| (a.id.as_str(), a.status))
         .collect();
     let now_ids: BTreeSet<&str> = after.actions.iter().map(|a| a.id.as_str()).collect();
-    let mut changes: Vec<ActionChange> = after
+    let change = |a: &crate::model::Action, status: Change<Status>| ActionChange {
+        id: a.id.clone(),
+        action: a.action.clone(),
+        lead: a.lead.clone(),
+        due: a.due.to_string(),
+        status,
+        moved: moved(status),
+    };
+    // This year's plan in its order, then what left it.
+    let current = after.actions.iter().map(|a| {
+        let before = then.get(a.id.as_str()).copied();
+        change(
+            a,
+            Change {
+                before,
+                after: Some(a.status),
+            },
+        )
+    });
+    let gone = before
         .actions
         .iter()
+        .filter(|a| !now_ids.contains(a.id.as_str()))
         .map(|a| {
-            let status = Change {
-                before: then.get(a.id.as_str()).copied(),
-                after: Some(a.status),
-            };
-            ActionChange {
-                id: a.id.clone(),
-                action: a.action.clone(),
-                lead: a.lead.clone(),
-                due: a.due.to_string(),
-                status,
-                moved: moved(status),
-            }
-        })
-        .collect();
-    changes.extend(
-        before
-            .actions
-            .iter()
-            .filter(|a| !now_ids.contains(a.id.as_str()))
-            .map(|a| {
-                let status = Change {
+            change(
+                a,
+                Change {
                     before: Some(a.status),
                     after: None,
-                };
-                ActionChange {
-                    id: a.id.clone(),
-                    action: a.action.clone(),
-                    lead: a.lead.clone(),
-                    due: a.due.to_string(),
-                    status,
-                    moved: moved(status),
-                }
-            }),
-    );
-    changes
+                },
+            )
+        });
+    current.chain(gone).collect()
 }
 
 fn moved(status: Change<Status>) -> ActionMove {

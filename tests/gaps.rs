@@ -62,8 +62,9 @@ fn no_provision() {
     assert_eq!(g.cohort.as_deref(), Some("men"));
     assert_eq!(g.level.as_deref(), Some("high-risk"));
     assert!(
-        g.evidence
-            .contains("The only service at high risk, IDVA service, does not list men among those it serves"),
+        g.evidence.contains(
+            "The only service at high risk, IDVA service, does not list men among those it serves"
+        ),
         "{}",
         g.evidence
     );
