@@ -117,6 +117,17 @@ pub enum Direction {
     Dropped,
 }
 
+/// [`compare`] as a public document may show it: both editions without
+/// what they mark internal (an internal journey's refusal, say), unless
+/// `public` is false.
+pub fn compare_as(before: &Assessment, after: &Assessment, public: bool) -> Progress {
+    if public {
+        compare(&before.public_view(), &after.public_view())
+    } else {
+        compare(before, after)
+    }
+}
+
 /// Compare the earlier edition `before` with the later `after`.
 pub fn compare(before: &Assessment, after: &Assessment) -> Progress {
     let (then, now) = (analyse(before), analyse(after));

@@ -83,3 +83,65 @@ fn a_broken_edition_stops_the_comparison() {
     assert!(out.is_empty(), "nothing is compared: {out}");
     assert!(err.contains("error[unknown-reference]") && err.contains("nothing was analysed"));
 }
+
+#[test]
+fn a_public_report_leaves_out_internal_journeys() {
+    let example = "assessments/northmoor.yaml";
+    let evidence = |extra: &[&str]| -> String {
+        let mut args = vec!["progress", example, example, "--format", "json"];
+        args.extend_from_slice(extra);
+        let (code, out, err) = run(&args);
+        assert_eq!(code, 0, "{err}");
+        let p: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+        p["gaps"]["still_open"]
+            .as_array()
+            .expect("list")
+            .iter()
+            .map(|g| g["evidence"].as_str().expect("evidence").to_owned())
+            .collect()
+    };
+    // j05, an internal journey, was refused at a refuge that excludes
+    // survivors with no recourse to public funds.
+    assert!(evidence(&["--internal"]).contains("an unpublished journey was refused"));
+    assert!(!evidence(&[]).contains("unpublished"));
+}
+
+#[test]
+fn the_action_plan_opens_with_progress_since_the_last_edition() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("out");
+    let out_text = out.display().to_string();
+    let (code, _, err) = run(&["build", AFTER, "--previous", BEFORE, "-o", &out_text]);
+    assert_eq!(code, 0, "{err}");
+    let md = std::fs::read_to_string(out.join("action-plan.md")).expect("md");
+    assert!(md.contains("## Progress since the last edition"));
+    assert!(
+        md.contains("| a1 | Train officers | Police | 2027-03 | on track | done | completed |")
+    );
+    assert!(md.contains("| no-provision/men/early-help | low | a1 |"));
+    let pdf = std::process::Command::new("pdftotext")
+        .arg(out.join("action-plan.pdf"))
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils)");
+    let text = String::from_utf8_lossy(&pdf.stdout);
+    assert!(text.contains("Progress since the last edition") && text.contains("Gaps closed"));
+    // Without --previous there is no such section.
+    let plain = dir.path().join("plain");
+    let plain_text = plain.display().to_string();
+    assert_eq!(run(&["build", AFTER, "-o", &plain_text, "--no-pdf"]).0, 0);
+    let md = std::fs::read_to_string(plain.join("action-plan.md")).expect("md");
+    assert!(!md.contains("Progress since"));
+}
+
+#[test]
+fn a_broken_previous_edition_stops_the_build() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("out");
+    let out_text = out.display().to_string();
+    let broken = "tests/fixtures/invalid/unknown-cohort/assessment.yaml";
+    let (code, _, err) = run(&["build", AFTER, "--previous", broken, "-o", &out_text]);
+    assert_eq!(code, 1);
+    assert!(err.contains("error[unknown-reference]"), "{err}");
+    assert!(!out.exists(), "nothing written");
+}

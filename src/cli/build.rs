@@ -28,11 +28,28 @@ pub struct Args {
     /// Skip the PDFs (faster drafts).
     #[arg(long)]
     pub no_pdf: bool,
+    /// Last year's edition of this assessment: the action plan then opens
+    /// with the progress made since (see `needsmap progress`).
+    #[arg(long, value_name = "FILE")]
+    pub previous: Option<PathBuf>,
 }
 
 pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
     let Some((_, a)) = load_checked(&args.file, err)? else {
         return Ok(EXIT_PROBLEMS);
+    };
+    let previous = match &args.previous {
+        Some(path) => {
+            let arg = AssessmentArg {
+                assessment: path.clone(),
+                allow_outside: args.file.allow_outside,
+            };
+            match load_checked(&arg, err)? {
+                Some((_, p)) => Some(p),
+                None => return Ok(EXIT_PROBLEMS),
+            }
+        }
+        None => None,
     };
     let options = Options {
         internal: args.internal,
@@ -42,6 +59,7 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
             .unwrap_or(DEFAULT_SUPPRESS_BELOW),
         pdf: !args.no_pdf,
         allow_outside: args.file.allow_outside,
+        previous: previous.as_ref(),
     };
     let files = match build(&a, &args.file.assessment, options) {
         Ok(files) => files,

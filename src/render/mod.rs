@@ -31,7 +31,7 @@ pub const DEFAULT_SUPPRESS_BELOW: u32 = 5;
 
 /// How to build.
 #[derive(Debug, Clone, Copy)]
-pub struct Options {
+pub struct Options<'a> {
     /// Include internal journeys and notes (an internal build, never
     /// published).
     pub internal: bool,
@@ -41,15 +41,18 @@ pub struct Options {
     pub pdf: bool,
     /// Let template overrides come from outside the workspace.
     pub allow_outside: bool,
+    /// The previous edition: the action plan then reports progress since.
+    pub previous: Option<&'a Assessment>,
 }
 
-impl Default for Options {
+impl Default for Options<'_> {
     fn default() -> Self {
         Options {
             internal: false,
             suppress_below: DEFAULT_SUPPRESS_BELOW,
             pdf: true,
             allow_outside: false,
+            previous: None,
         }
     }
 }
@@ -71,7 +74,7 @@ pub const DOCUMENTS: &[(&str, &str)] = &[
 pub fn build(
     full: &Assessment,
     assessment_path: &Path,
-    opts: Options,
+    opts: Options<'_>,
 ) -> Result<Vec<OutputFile>, String> {
     let public = !opts.internal;
     // A public build renders only what may be published, so no template,
@@ -90,7 +93,19 @@ pub fn build(
     let suppression = context::Suppression {
         below: if public { opts.suppress_below } else { 0 },
     };
-    let ctx = context::build(&g, &analysis, &journeys, public, suppression);
+    // The previous edition is redacted the same way, so nothing internal
+    // in it (an internal journey's refusal, say) reaches a public plan.
+    let progress = opts
+        .previous
+        .map(|previous| crate::progress::compare_as(previous, full, public));
+    let ctx = context::build(
+        &g,
+        &analysis,
+        &journeys,
+        public,
+        suppression,
+        progress.as_ref(),
+    );
     let count = |n: usize| suppression.count(n);
     let (touchpoint_counts, _) = context::journey_counts(&journeys, suppression).by_touchpoint;
     let charts = charts::all(&g, &analysis, &journeys, &keep, &count, &touchpoint_counts);
@@ -171,6 +186,25 @@ pub fn build(
         bytes: exports::action_plan_xlsx(a, &analysis)?,
     });
     Ok(files)
+}
+
+/// `needsmap progress` as Markdown: the same `progress.md` template the
+/// action plan includes (overridable beside the later edition), under a
+/// title of its own.
+pub fn progress_report(
+    progress: &crate::progress::Progress,
+    assessment_path: &Path,
+    allow_outside: bool,
+) -> Result<String, String> {
+    let templates = templates::load(assessment_path, allow_outside)?;
+    let mut tera = tera_with(&templates)?;
+    let report = "# Progress: {{ progress.title }}\n\n{% include \"progress.md\" %}";
+    tera.add_raw_template("progress-report", report)
+        .map_err(|e| format!("progress report: {e}"))?;
+    let mut ctx = tera::Context::new();
+    ctx.insert("progress", &context::progress_ctx(progress, "##"));
+    tera.render("progress-report", &ctx)
+        .map_err(|e| template_error("progress.md", &templates, &e))
 }
 
 fn tera_with(templates: &[templates::Template]) -> Result<tera::Tera, String> {

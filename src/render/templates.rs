@@ -6,6 +6,9 @@ use std::path::{Path, PathBuf};
 
 /// (file name, built-in text).
 pub const BUILT_IN: &[(&str, &str)] = &[
+    // Included by the action plan and by `needsmap progress`: first, so
+    // it is known when they are added.
+    ("progress.md", include_str!("../../templates/progress.md")),
     (
         "needs-assessment.md",
         include_str!("../../templates/needs-assessment.md"),
