@@ -1,0 +1,233 @@
+//! The survivor journey part of the context: the two tables of counts
+//! after disclosure control, and the journeys published one by one.
+
+use super::*;
+
+/// A table with a totals row, and whether any count in it was hidden to
+/// protect a small one (the template then says why).
+#[derive(Serialize)]
+pub struct TableCtx<T> {
+    pub rows: Vec<T>,
+    pub total: T,
+    pub complementary: bool,
+}
+
+#[derive(Serialize)]
+pub struct TouchpointCtx {
+    pub name: String,
+    pub visits: String,
+    pub feeling: String,
+    pub refusals: String,
+    pub retold: String,
+    pub dropped_out: String,
+}
+
+#[derive(Serialize)]
+pub struct JourneyCtx {
+    pub id: String,
+    pub persona: String,
+    pub cohorts: String,
+    pub steps: usize,
+    pub services: usize,
+    pub retold: usize,
+    pub refusals: usize,
+    pub days_to_support: String,
+    pub ended: String,
+    pub quotes: Vec<String>,
+}
+
+#[derive(Serialize)]
+pub struct JourneysCtx {
+    /// How many journeys the document draws on; hidden ("not shown") only
+    /// when it alone would give a small count away.
+    pub count: String,
+    pub count_shown: bool,
+    pub published: Vec<JourneyCtx>,
+    /// Cohort, journeys, times retold, refusals, dropped out.
+    pub by_cohort: TableCtx<[String; 5]>,
+    pub barriers: Vec<(String, Vec<String>)>,
+    pub informal_routes: Vec<GapCtx>,
+}
+
+/// The two tables of counts from journeys, after disclosure control: by
+/// touchpoint (visits, refusals, retellings, drop-outs) and by cohort
+/// (journeys, retellings, refusals, drop-outs), each with a totals row.
+pub struct JourneyCounts {
+    pub by_touchpoint: (Vec<[String; 4]>, [String; 4]),
+    pub by_cohort: (Vec<[String; 4]>, [String; 4]),
+}
+
+pub fn journey_counts(r: &JourneyReport, s: Suppression) -> JourneyCounts {
+    let column = |f: fn(&crate::journeys::TouchpointSummary) -> usize| -> (Vec<usize>, usize) {
+        let counts: Vec<usize> = r.by_touchpoint.iter().map(f).collect();
+        let total = counts.iter().sum();
+        (counts, total)
+    };
+    let (visits, refusals, retold, dropped) = (
+        column(|t| t.visits),
+        column(|t| t.refusals),
+        column(|t| t.retold),
+        column(|t| t.dropped_out),
+    );
+    let cohort = |f: fn(&crate::journeys::CohortSummary) -> usize| -> Vec<usize> {
+        r.by_cohort.values().map(f).collect()
+    };
+    // Journeys can count in several cohorts, so the cohort totals are over
+    // journeys, not the sums of the rows.
+    let m = &r.journeys;
+    let journeys = (cohort(|c| c.journeys), m.len());
+    let c_retold = (cohort(|c| c.retold), m.iter().map(|j| j.retold).sum());
+    let c_refusals = (cohort(|c| c.refusals), m.iter().map(|j| j.refusals).sum());
+    let c_dropped = (
+        cohort(|c| c.dropped_out),
+        m.iter().filter(|j| j.dropped_out).count(),
+    );
+    // Refusals, retellings and drop-outs are totalled in both tables.
+    let link =
+        |a: &(Vec<usize>, usize), b: &(Vec<usize>, usize)| s.linked((&a.0, a.1), (&b.0, b.1));
+    let (t_refusals, k_refusals) = link(&refusals, &c_refusals);
+    let (t_retold, k_retold) = link(&retold, &c_retold);
+    let (t_dropped, k_dropped) = link(&dropped, &c_dropped);
+    let t_visits = s.column(&visits.0, visits.1);
+    let k_journeys = s.column(&journeys.0, journeys.1);
+    JourneyCounts {
+        by_touchpoint: s.rows_in_words(&[t_visits, t_refusals, t_retold, t_dropped]),
+        by_cohort: s.rows_in_words(&[k_journeys, k_retold, k_refusals, k_dropped]),
+    }
+}
+
+fn has_complementary<const N: usize>(rows: &[[String; N]], total: &[String; N]) -> bool {
+    rows.iter()
+        .chain(std::iter::once(total))
+        .flatten()
+        .any(|c| c == crate::render::disclosure::NOT_SHOWN)
+}
+
+fn signed_feeling(f: f64) -> String {
+    if f.abs() < 0.05 {
+        "0.0".into()
+    } else {
+        format!("{f:+.1}")
+    }
+}
+
+pub(super) fn touchpoint_rows(
+    r: &JourneyReport,
+    (counts, totals): (Vec<[String; 4]>, [String; 4]),
+) -> TableCtx<TouchpointCtx> {
+    let row = |name: String, feeling: f64, [visits, refusals, retold, dropped_out]: [String; 4]| {
+        TouchpointCtx {
+            name,
+            visits,
+            feeling: signed_feeling(feeling),
+            refusals,
+            retold,
+            dropped_out,
+        }
+    };
+    let visits: usize = r.by_touchpoint.iter().map(|t| t.visits).sum();
+    let mean = if visits == 0 {
+        0.0
+    } else {
+        r.by_touchpoint
+            .iter()
+            .map(|t| t.mean_feeling * t.visits as f64)
+            .sum::<f64>()
+            / visits as f64
+    };
+    TableCtx {
+        complementary: has_complementary(&counts, &totals),
+        rows: r
+            .by_touchpoint
+            .iter()
+            .zip(counts)
+            .map(|(t, c)| row(md(&t.name), t.mean_feeling, c))
+            .collect(),
+        total: row("All services".to_owned(), mean, totals),
+    }
+}
+
+pub(super) fn journeys_ctx(
+    a: &Assessment,
+    r: &JourneyReport,
+    (rows, total): (Vec<[String; 4]>, [String; 4]),
+) -> JourneysCtx {
+    let published = a
+        .journeys
+        .iter()
+        .filter(|j| r.journeys.iter().any(|m| m.id == j.id))
+        .map(|j| {
+            let m = r.journeys.iter().find(|m| m.id == j.id).expect("kept");
+            JourneyCtx {
+                id: md(&j.id),
+                persona: md(&j.persona),
+                cohorts: j
+                    .cohorts
+                    .iter()
+                    .map(|c| {
+                        md(&a
+                            .cohorts
+                            .iter()
+                            .find(|x| &x.id == c)
+                            .map_or(c.clone(), |x| x.name.clone()))
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                steps: m.steps,
+                services: m.services_touched,
+                retold: m.retold,
+                refusals: m.refusals,
+                days_to_support: m
+                    .days_to_support
+                    .map_or("not supported".into(), |d| format!("{d} days")),
+                ended: words(&m.ended),
+                quotes: j
+                    .steps
+                    .iter()
+                    .filter_map(|x| x.note.as_deref())
+                    .map(md)
+                    .collect(),
+            }
+        })
+        .collect();
+    let names: Vec<String> = r
+        .by_cohort
+        .keys()
+        .map(|c| {
+            md(&a
+                .cohorts
+                .iter()
+                .find(|k| &k.id == c)
+                .map_or(c.clone(), |k| k.name.clone()))
+        })
+        .collect();
+    let by_cohort = TableCtx {
+        complementary: has_complementary(&rows, &total),
+        rows: names
+            .into_iter()
+            .zip(rows)
+            .map(|(name, [j, rt, rf, d])| [name, j, rt, rf, d])
+            .collect(),
+        total: {
+            let [j, rt, rf, d] = total;
+            ["All journeys".to_owned(), j, rt, rf, d]
+        },
+    };
+    let barriers = r
+        .barriers_by_touchpoint
+        .iter()
+        .map(|(t, list)| {
+            let (name, _) = crate::journeys::touchpoint(a, t);
+            let unique: BTreeSet<String> = list.iter().map(|b| md(b)).collect();
+            (md(&name), unique.into_iter().collect())
+        })
+        .collect();
+    JourneysCtx {
+        count: by_cohort.total[1].clone(),
+        count_shown: by_cohort.total[1] != crate::render::disclosure::NOT_SHOWN,
+        published,
+        by_cohort,
+        barriers,
+        informal_routes: r.findings.iter().map(|g| gap_ctx(a, g)).collect(),
+    }
+}
