@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use crate::gaps::{Analysis, Gap, GapKind, GapSeverity, analyse};
-use crate::model::{Assessment, Better, Status, Target, Unit};
+use crate::model::{Assessment, Better, Indicator, Status, Target, Unit};
 
 #[derive(Debug, Serialize)]
 pub struct Progress {
@@ -24,6 +24,9 @@ pub struct Progress {
     /// The Council of Europe benchmark in the later edition, if it has the
     /// population to work it out.
     pub refuge_benchmark: Option<f64>,
+    /// In a public report, the disclosure threshold small counts were
+    /// withheld under.
+    pub suppress_below: Option<u32>,
 }
 
 /// One edition's headline.
@@ -99,6 +102,9 @@ pub struct IndicatorChange {
     pub target: Option<Target>,
     pub direction: Direction,
     pub target_met: Option<bool>,
+    /// A count below the disclosure threshold, left out of a public report
+    /// (the value is then absent from `latest`): then, now.
+    pub withheld: Change<bool>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -115,16 +121,51 @@ pub enum Direction {
     New,
     /// Only in the earlier edition.
     Dropped,
+    /// A value is withheld (a small count in a public report).
+    Withheld,
 }
 
-/// [`compare`] as a public document may show it: both editions without
-/// what they mark internal (an internal journey's refusal, say), unless
-/// `public` is false.
-pub fn compare_as(before: &Assessment, after: &Assessment, public: bool) -> Progress {
-    if public {
-        compare(&before.public_view(), &after.public_view())
-    } else {
-        compare(before, after)
+/// [`compare`] as a public document may show it, when `public` gives the
+/// disclosure threshold: both editions without what they mark internal (an
+/// internal journey's refusal, say); last year's journeys only where this
+/// edition still has them with consent to publish (consent can be
+/// withdrawn); and counts below the threshold withheld. `None` compares
+/// everything.
+pub fn compare_as(before: &Assessment, after: &Assessment, public: Option<u32>) -> Progress {
+    let Some(below) = public else {
+        return compare(before, after);
+    };
+    let after = after.public_view();
+    let mut before = before.public_view();
+    before
+        .journeys
+        .retain(|j| after.journeys.iter().any(|k| k.id == j.id));
+    let mut progress = compare(&before, &after);
+    progress.withhold_small_counts(below);
+    progress
+}
+
+impl Progress {
+    /// Take count indicators from 1 to `below - 1` out of the report: they
+    /// can identify people.
+    pub fn withhold_small_counts(&mut self, below: u32) {
+        self.suppress_below = Some(below);
+        let small = |v: f64| v > 0.0 && v < f64::from(below);
+        for i in self.indicators.iter_mut().filter(|i| i.unit == Unit::Count) {
+            for (value, withheld) in [
+                (&mut i.latest.before, &mut i.withheld.before),
+                (&mut i.latest.after, &mut i.withheld.after),
+            ] {
+                if value.is_some_and(|(_, v)| small(v)) {
+                    *value = None;
+                    *withheld = Some(true);
+                }
+            }
+            if i.withheld.before.is_some() || i.withheld.after.is_some() {
+                i.direction = Direction::Withheld;
+                i.target_met = None;
+            }
+        }
     }
 }
 
@@ -142,6 +183,7 @@ pub fn compare(before: &Assessment, after: &Assessment) -> Progress {
             after: Some(now.safe_accommodation.refuge_family_places),
         },
         refuge_benchmark: now.safe_accommodation.benchmark_places,
+        suppress_below: None,
     }
 }
 
@@ -288,12 +330,7 @@ fn moved(status: Change<Status>) -> ActionMove {
 }
 
 fn indicator_changes(before: &Assessment, after: &Assessment) -> Vec<IndicatorChange> {
-    let latest = |a: &Assessment, id: &str| {
-        a.indicators
-            .iter()
-            .find(|i| i.id == id)
-            .and_then(|i| i.values.iter().next_back().map(|(y, v)| (*y, *v)))
-    };
+    let latest = |i: &Indicator| i.values.iter().next_back().map(|(y, v)| (*y, *v));
     let mut ids: Vec<&str> = after.indicators.iter().map(|i| i.id.as_str()).collect();
     ids.extend(
         before
@@ -305,12 +342,18 @@ fn indicator_changes(before: &Assessment, after: &Assessment) -> Vec<IndicatorCh
     ids.into_iter()
         .map(|id| {
             let now = after.indicators.iter().find(|i| i.id == id);
-            let indicator = now
-                .or_else(|| before.indicators.iter().find(|i| i.id == id))
-                .expect("listed from one of the two");
+            let then = before.indicators.iter().find(|i| i.id == id);
+            let indicator = now.or(then).expect("listed from one of the two");
+            // A value in another unit is not comparable: a new series.
+            let then = then.filter(|t| t.unit == indicator.unit);
             let change = Change {
-                before: latest(before, id),
-                after: latest(after, id),
+                before: then.and_then(latest),
+                after: now.and_then(latest),
+            };
+            let direction = match (then, now) {
+                (None, _) => Direction::New,
+                (_, None) => Direction::Dropped,
+                _ => direction(change, indicator.better),
             };
             let target = now.and_then(|i| i.target);
             IndicatorChange {
@@ -319,20 +362,24 @@ fn indicator_changes(before: &Assessment, after: &Assessment) -> Vec<IndicatorCh
                 unit: indicator.unit,
                 latest: change,
                 target,
-                direction: direction(change, indicator.better),
+                direction,
                 target_met: target
                     .zip(change.after)
                     .and_then(|(t, (_, v))| met(t.value, v, indicator.better)),
+                withheld: Change {
+                    before: None,
+                    after: None,
+                },
             }
         })
         .collect()
 }
 
+/// Which way an indicator in both editions went; `Stable` when either has
+/// no value to compare.
 fn direction(change: Change<(i32, f64)>, better: Option<Better>) -> Direction {
-    let (b, a) = match (change.before, change.after) {
-        (None, _) => return Direction::New,
-        (_, None) => return Direction::Dropped,
-        (Some((_, b)), Some((_, a))) => (b, a),
+    let (Some((_, b)), Some((_, a))) = (change.before, change.after) else {
+        return Direction::Stable;
     };
     let relative = if b != 0.0 { (a - b) / b.abs() } else { a - b };
     if relative.abs() < 0.02 {
@@ -411,7 +458,7 @@ mod tests {
                 },
                 None
             ),
-            Direction::New
+            Direction::Stable
         );
         assert_eq!(met(50.0, 60.0, Some(Better::Higher)), Some(true));
         assert_eq!(met(50.0, 60.0, Some(Better::Lower)), Some(false));

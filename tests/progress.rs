@@ -145,3 +145,86 @@ fn a_broken_previous_edition_stops_the_build() {
     assert!(err.contains("error[unknown-reference]"), "{err}");
     assert!(!out.exists(), "nothing written");
 }
+
+#[test]
+fn small_counts_are_withheld_from_a_public_report() {
+    let p = progress_json(BEFORE, AFTER);
+    let stalking = &p["indicators"][2];
+    assert_eq!(stalking["id"], "stalking-referrals");
+    // 3 referrals in 2025: fewer than 5, so not in the public report.
+    assert!(stalking["latest"]["before"].is_null());
+    assert_eq!(stalking["withheld"]["before"], true);
+    assert_eq!(stalking["latest"]["after"][1], 7.0);
+    let (_, md, _) = run(&["progress", BEFORE, AFTER]);
+    assert!(md.contains("| Referrals to stalking advocacy | fewer than 5 | 7 (2026) |"));
+    let (_, internal, _) = run(&["progress", BEFORE, AFTER, "--internal"]);
+    assert!(internal.contains("| Referrals to stalking advocacy | 3 (2025) | 7 (2026) |"));
+}
+
+/// The example in a temporary workspace, `edit` applied to each file's
+/// text (path relative to the workspace, text).
+fn example_edition(edit: impl Fn(&str, String) -> String) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("needsmap.toml"), "").expect("workspace marker");
+    for sub in ["assessments", "assessments/northmoor", "journeys/northmoor"] {
+        std::fs::create_dir_all(dir.path().join(sub)).expect("mkdir");
+        for e in std::fs::read_dir(sub).expect("example") {
+            let path = e.expect("entry").path();
+            if path.is_dir() {
+                continue;
+            }
+            let rel = path.display().to_string();
+            let text = std::fs::read_to_string(&path).expect("read");
+            std::fs::write(dir.path().join(&rel), edit(&rel, text)).expect("write");
+        }
+    }
+    dir
+}
+
+#[test]
+fn consent_withdrawn_since_last_year_is_respected() {
+    // Last year Amara's account (j05) could be published; this year it is
+    // internal, and the refuges no longer turn away survivors with no
+    // recourse to public funds, so the gap her refusal evidenced closed.
+    let last = example_edition(|rel, text| {
+        if rel.contains("j05") {
+            text.replace("consent: internal", "consent: publish")
+        } else {
+            text
+        }
+    });
+    let this = example_edition(|rel, text| {
+        if rel.ends_with("services.yaml") {
+            text.replace(
+                "excludes: [substance-misuse, nrpf]",
+                "excludes: [substance-misuse]",
+            )
+        } else {
+            text
+        }
+    });
+    let file = |d: &tempfile::TempDir| {
+        d.path()
+            .join("assessments/northmoor.yaml")
+            .display()
+            .to_string()
+    };
+    let closed = |extra: &[&str]| -> String {
+        let (before, after) = (file(&last), file(&this));
+        let mut args = vec!["progress", &before, &after, "--format", "json"];
+        args.extend_from_slice(extra);
+        let (code, out, err) = run(&args);
+        assert_eq!(code, 0, "{err}");
+        let p: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+        let gap = p["gaps"]["closed"]
+            .as_array()
+            .expect("list")
+            .iter()
+            .find(|g| g["id"] == "exclusion/women/nrpf/refuge")
+            .expect("the NRPF refuge gap closed")
+            .clone();
+        gap["evidence"].as_str().expect("evidence").to_owned()
+    };
+    assert!(closed(&["--internal"]).contains("journey j05"));
+    assert!(!closed(&[]).contains("j05"), "{}", closed(&[]));
+}

@@ -27,6 +27,10 @@ pub struct Args {
     /// Without it the report is fit to publish, like `build`.
     #[arg(long)]
     pub internal: bool,
+    /// Withhold count indicators below N [default: the later edition's
+    /// `assessment.suppress_below`, else 5].
+    #[arg(long, value_name = "N")]
+    pub suppress_below: Option<u32>,
     #[arg(long, value_enum, default_value_t = ProgressFormat::Markdown)]
     pub format: ProgressFormat,
 }
@@ -45,7 +49,11 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
     let Some((_, after)) = load(&args.after, err)? else {
         return Ok(EXIT_PROBLEMS);
     };
-    let progress = compare_as(&before, &after, !args.internal);
+    let below = args
+        .suppress_below
+        .or(after.info.suppress_below)
+        .unwrap_or(crate::render::DEFAULT_SUPPRESS_BELOW);
+    let progress = compare_as(&before, &after, (!args.internal).then_some(below));
     match args.format {
         ProgressFormat::Json => {
             let json =

@@ -73,6 +73,15 @@ impl Suppression {
     /// journey can count in several cohorts); the rule treats it as one all
     /// the same, which can only hide more.
     pub fn column(&self, counts: &[usize], total: usize) -> Column {
+        self.column_capped(counts, &[], total)
+    }
+
+    /// [`Suppression::column`] where the reader knows a ceiling for some
+    /// cells from elsewhere in their row (refusals at a service are at most
+    /// its visits, which are shown): `caps[i]`, when given, bounds cell `i`.
+    /// A hidden count with a low ceiling cannot soak up the difference, so
+    /// it protects less.
+    pub fn column_capped(&self, counts: &[usize], caps: &[Option<usize>], total: usize) -> Column {
         let mut cells: Vec<Cell> = counts.iter().map(|&n| self.single(n)).collect();
         let total_cell = self.single(total);
         if total_cell == Cell::Small {
@@ -82,7 +91,7 @@ impl Suppression {
                 total: total_cell,
             };
         }
-        while !self.total_tells_nothing(&cells, counts, total) {
+        while !self.total_tells_nothing(&cells, counts, caps, total) {
             let shown = |i: &usize| matches!(cells[*i], Cell::Shown(n) if n > 0);
             let mut candidates: Vec<usize> = (0..counts.len()).filter(shown).collect();
             // Hide as little as possible: the smallest count that is enough
@@ -91,7 +100,7 @@ impl Suppression {
             let enough = candidates.iter().copied().find(|&i| {
                 let mut trial = cells.clone();
                 trial[i] = Cell::Complementary;
-                self.total_tells_nothing(&trial, counts, total)
+                self.total_tells_nothing(&trial, counts, caps, total)
             });
             match enough.or(candidates.last().copied()) {
                 Some(i) => cells[i] = Cell::Complementary,
@@ -120,7 +129,13 @@ impl Suppression {
     /// when a unit can be counted in several rows (a journey in two
     /// cohorts); at most the total when some units are in no row. The reader
     /// is assumed to know which holds.
-    fn total_tells_nothing(&self, cells: &[Cell], counts: &[usize], total: usize) -> bool {
+    fn total_tells_nothing(
+        &self,
+        cells: &[Cell],
+        counts: &[usize],
+        caps: &[Option<usize>],
+        total: usize,
+    ) -> bool {
         let b = self.below as i64;
         let smalls = cells.iter().filter(|c| **c == Cell::Small).count() as i64;
         if smalls == 0 {
@@ -141,20 +156,40 @@ impl Suppression {
         // count can be is what is left once every other is at its least.
         let upper_ok = sum > total || rest - (smalls - 1) - complementary * b >= b - 1;
         // If they add up to at least `rest`: the least it can be is what is
-        // left once the others are at their most; a count not shown can be
-        // any amount, so it can take up everything.
-        let lower_ok = sum < total || complementary > 0 || rest - (smalls - 1) * (b - 1) <= 1;
+        // left once the others are at their most. A count not shown can be
+        // any amount up to its ceiling; without one it can take up
+        // everything.
+        let ceilings: Option<i64> = cells
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| **c == Cell::Complementary)
+            .map(|(i, _)| caps.get(i).copied().flatten().map(|c| c as i64))
+            .sum();
+        let lower_ok = sum < total
+            || match ceilings {
+                None => true,
+                Some(most_hidden) => rest - (smalls - 1) * (b - 1) - most_hidden <= 1,
+            };
         upper_ok && lower_ok
     }
 
     /// Two columns in different tables that publish the same total (all
-    /// refusals, by service and by cohort): a total hidden in one must be
-    /// hidden in the other, or the other would give it away. With its total
-    /// hidden, a column needs no cell hidden beyond its small counts.
-    pub fn linked(&self, a: (&[usize], usize), b: (&[usize], usize)) -> (Column, Column) {
-        let (ca, cb) = (self.column(a.0, a.1), self.column(b.0, b.1));
+    /// refusals, by service and by cohort): `exact`, whose cells add up to
+    /// it, and `overlapping`, whose cells can count a unit twice (so each
+    /// is at most the total). A total hidden in one must be hidden in the
+    /// other; and since every shown count of the overlapping column would
+    /// still bound the hidden total from below, those are hidden too. With
+    /// its total hidden, the exact column needs no cell hidden beyond its
+    /// small counts.
+    pub fn linked(
+        &self,
+        exact: (&[usize], &[Option<usize>], usize),
+        overlapping: (&[usize], &[Option<usize>], usize),
+    ) -> (Column, Column) {
+        let ca = self.column_capped(exact.0, exact.1, exact.2);
+        let cb = self.column_capped(overlapping.0, overlapping.1, overlapping.2);
         if ca.total == Cell::Complementary || cb.total == Cell::Complementary {
-            (self.without_total(a.0), self.without_total(b.0))
+            (self.without_total(exact.0), Self::all_hidden(overlapping.0))
         } else {
             (ca, cb)
         }
@@ -163,6 +198,20 @@ impl Suppression {
     fn without_total(&self, counts: &[usize]) -> Column {
         Column {
             cells: counts.iter().map(|&n| self.single(n)).collect(),
+            total: Cell::Complementary,
+        }
+    }
+
+    /// Only the zeros shown.
+    fn all_hidden(counts: &[usize]) -> Column {
+        Column {
+            cells: counts
+                .iter()
+                .map(|&n| match n {
+                    0 => Cell::Shown(0),
+                    _ => Cell::Complementary,
+                })
+                .collect(),
             total: Cell::Complementary,
         }
     }
@@ -245,15 +294,30 @@ mod tests {
 
     #[test]
     fn a_total_hidden_in_one_table_is_hidden_in_the_other() {
-        // By service, 4 + 4 = 8 gives both away, so 8 is hidden; by cohort
-        // alone 8 would be safe, but it would undo the first table.
-        let (by_service, by_cohort) = FIVE.linked((&[4, 4], 8), (&[3, 2, 12], 8));
+        // By service, 4 + 4 = 8 gives both away, so 8 is hidden. By cohort
+        // (one journey in both cohorts) 3 + 6 is safe against 8, but the 6
+        // would tell the reader the hidden total is at least 6, and so each
+        // 4 at least 2: every count there is hidden.
+        let none: &[Option<usize>] = &[None, None];
+        let (by_service, by_cohort) = FIVE.linked((&[4, 4], none, 8), (&[3, 6, 0], &[], 8));
         assert_eq!(by_service.total, Complementary);
+        assert_eq!(by_service.cells, [Small, Small]);
         assert_eq!(by_cohort.total, Complementary);
-        // With no total to subtract from, the 12 need not be hidden.
-        assert_eq!(by_cohort.cells, [Small, Small, Shown(12)]);
-        let (x, y) = FIVE.linked((&[3, 9], 12), (&[12], 12));
+        assert_eq!(by_cohort.cells, [Complementary, Complementary, Shown(0)]);
+        let (x, y) = FIVE.linked((&[3, 9], &[], 12), (&[12], &[], 12));
         assert_eq!((x.total, y.total), (Shown(12), Shown(12)));
+    }
+
+    #[test]
+    fn a_hidden_count_capped_by_its_row_cannot_protect() {
+        // Refusals 4, 5, 20 (total 29) at services with 20, 5 and 30
+        // visits: hiding the 5 would not do, since it can be no more than
+        // its 5 visits, so 29 - 20 - 5 gives the 4 away. Hide the 20
+        // (up to 30) instead.
+        let caps = [Some(20), Some(5), Some(30)];
+        let c = FIVE.column_capped(&[4, 5, 20], &caps, 29);
+        assert_eq!(c.cells, [Small, Shown(5), Complementary]);
+        assert_eq!(c.total, Shown(29));
     }
 
     #[test]
@@ -279,7 +343,13 @@ mod tests {
 
     /// Every value a hidden small cell could take, found by trying every
     /// assignment of the hidden cells that fits what is published.
-    fn possible_values(col: &Column, total: usize, cell: usize, relation: Relation) -> Vec<usize> {
+    fn possible_values(
+        col: &Column,
+        caps: &[Option<usize>],
+        total: usize,
+        cell: usize,
+        relation: Relation,
+    ) -> Vec<usize> {
         let b = 5;
         let hidden: Vec<usize> = (0..col.cells.len())
             .filter(|&i| !matches!(col.cells[i], Shown(_)))
@@ -296,7 +366,7 @@ mod tests {
             .iter()
             .map(|&i| match col.cells[i] {
                 Small => (1..b).collect(),
-                _ => (b..=cap).collect(),
+                _ => (b..=caps[i].unwrap_or(cap).min(cap)).collect(),
             })
             .collect();
         let at = hidden.iter().position(|&i| i == cell).expect("hidden");
@@ -331,37 +401,42 @@ mod tests {
 
     #[test]
     fn the_total_tells_a_reader_nothing_more_than_fewer_than_five() {
-        // Every column of four counts from 0 to 11, with its sum as total,
+        // Every column of four counts from 0 to 9, with its sum as total,
         // with a smaller total (rows overlap) and a larger one (units in no
-        // row).
+        // row); and with no ceilings, ceilings equal to the counts (visits
+        // as many as refusals) and a little above them.
         let mut counts = [0usize; 4];
-        for code in 0..12usize.pow(4) {
+        for code in 0..10usize.pow(4) {
             let mut x = code;
             for c in &mut counts {
-                *c = x % 12;
-                x /= 12;
+                *c = x % 10;
+                x /= 10;
             }
             let sum: usize = counts.iter().sum();
             let largest = *counts.iter().max().expect("four");
-            let cases = [
+            let totals = [
                 (sum, Relation::Exact),
                 (sum.saturating_sub(3).max(largest), Relation::AtLeast),
                 (sum + 3, Relation::AtMost),
             ];
-            for (total, relation) in cases {
-                let col = FIVE.column(&counts, total);
-                if col.total != Shown(total) {
-                    continue;
-                }
-                for i in 0..4 {
-                    match col.cells[i] {
-                        Small => assert_eq!(
-                            possible_values(&col, total, i, relation),
-                            [1, 2, 3, 4],
-                            "{counts:?} total {total} -> {col:?}"
-                        ),
-                        Shown(n) => assert_eq!(n, counts[i]),
-                        Complementary => assert!(counts[i] >= 5),
+            for (total, relation) in totals {
+                for headroom in [None, Some(0), Some(2)] {
+                    let caps: Vec<Option<usize>> =
+                        counts.iter().map(|&n| headroom.map(|h| n + h)).collect();
+                    let col = FIVE.column_capped(&counts, &caps, total);
+                    if col.total != Shown(total) {
+                        continue;
+                    }
+                    for i in 0..4 {
+                        match col.cells[i] {
+                            Small => assert_eq!(
+                                possible_values(&col, &caps, total, i, relation),
+                                [1, 2, 3, 4],
+                                "{counts:?} total {total} caps {caps:?} -> {col:?}"
+                            ),
+                            Shown(n) => assert_eq!(n, counts[i]),
+                            Complementary => assert!(counts[i] >= 5),
+                        }
                     }
                 }
             }

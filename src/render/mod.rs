@@ -95,9 +95,9 @@ pub fn build(
     };
     // The previous edition is redacted the same way, so nothing internal
     // in it (an internal journey's refusal, say) reaches a public plan.
-    let progress = opts
-        .previous
-        .map(|previous| crate::progress::compare_as(previous, full, public));
+    let progress = opts.previous.map(|previous| {
+        crate::progress::compare_as(previous, full, public.then_some(opts.suppress_below))
+    });
     let ctx = context::build(
         &g,
         &analysis,

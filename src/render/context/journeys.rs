@@ -2,6 +2,7 @@
 //! after disclosure control, and the journeys published one by one.
 
 use super::*;
+use crate::render::disclosure::{Cell, Column};
 
 /// A table with a totals row, and whether any count in it was hidden to
 /// protect a small one (the template then says why).
@@ -82,14 +83,28 @@ pub fn journey_counts(r: &JourneyReport, s: Suppression) -> JourneyCounts {
         cohort(|c| c.dropped_out),
         m.iter().filter(|j| j.dropped_out).count(),
     );
-    // Refusals, retellings and drop-outs are totalled in both tables.
-    let link =
-        |a: &(Vec<usize>, usize), b: &(Vec<usize>, usize)| s.linked((&a.0, a.1), (&b.0, b.1));
-    let (t_refusals, k_refusals) = link(&refusals, &c_refusals);
-    let (t_retold, k_retold) = link(&retold, &c_retold);
-    let (t_dropped, k_dropped) = link(&dropped, &c_dropped);
+    // Visits and journeys first: what they show caps the other counts of
+    // their row (refusals, retellings and drop-outs at a service are at
+    // most its visits; a cohort's drop-outs at most its journeys).
     let t_visits = s.column(&visits.0, visits.1);
     let k_journeys = s.column(&journeys.0, journeys.1);
+    let ceilings = |c: &Column| -> Vec<Option<usize>> {
+        c.cells
+            .iter()
+            .map(|x| match x {
+                Cell::Shown(n) => Some(*n),
+                _ => None,
+            })
+            .collect()
+    };
+    let (by_visits, by_journeys, uncapped) = (ceilings(&t_visits), ceilings(&k_journeys), vec![]);
+    // Refusals, retellings and drop-outs are totalled in both tables.
+    let link = |a: &(Vec<usize>, usize), b: &(Vec<usize>, usize), caps: &Vec<Option<usize>>| {
+        s.linked((&a.0, &by_visits, a.1), (&b.0, caps, b.1))
+    };
+    let (t_refusals, k_refusals) = link(&refusals, &c_refusals, &uncapped);
+    let (t_retold, k_retold) = link(&retold, &c_retold, &uncapped);
+    let (t_dropped, k_dropped) = link(&dropped, &c_dropped, &by_journeys);
     JourneyCounts {
         by_touchpoint: s.rows_in_words(&[t_visits, t_refusals, t_retold, t_dropped]),
         by_cohort: s.rows_in_words(&[k_journeys, k_retold, k_refusals, k_dropped]),

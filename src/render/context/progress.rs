@@ -84,8 +84,9 @@ pub fn progress_ctx(p: &crate::progress::Progress, level: &str) -> ProgressCtx {
         evidence: md(&g.evidence),
     };
     let moved = |m: ActionMove| p.actions.iter().filter(|a| a.moved == m).count();
-    let value = |unit: Unit, c: Option<(i32, f64)>| {
-        or_dash(c.map(|(y, v)| format!("{} ({y})", indicator_value(unit, v))))
+    let value = |unit: Unit, c: Option<(i32, f64)>, withheld: Option<bool>| match withheld {
+        Some(true) => format!("fewer than {}", p.suppress_below.unwrap_or_default()),
+        _ => or_dash(c.map(|(y, v)| format!("{} ({y})", indicator_value(unit, v)))),
     };
     ProgressCtx {
         title: md(&p.after.title),
@@ -132,11 +133,12 @@ pub fn progress_ctx(p: &crate::progress::Progress, level: &str) -> ProgressCtx {
             .iter()
             .map(|i| ProgressIndicatorCtx {
                 name: md(&i.name),
-                then: value(i.unit, i.latest.before),
-                now: value(i.unit, i.latest.after),
+                then: value(i.unit, i.latest.before, i.withheld.before),
+                now: value(i.unit, i.latest.after, i.withheld.after),
                 direction: match i.direction {
                     Direction::New => "new indicator".to_owned(),
                     Direction::Dropped => "no longer reported".to_owned(),
+                    Direction::Withheld => "not shown (small numbers)".to_owned(),
                     d => words(&d),
                 },
                 target: match (i.target, i.target_met) {
