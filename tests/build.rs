@@ -483,8 +483,9 @@ fn md_table(md: &str, first: &str) -> Vec<Vec<String>> {
 /// Whether a reader of one published column (cells, then the total row)
 /// could narrow any "fewer than 5" count below 1 to 4, assuming the cells
 /// add up to the total (`exact`) or to at least it (journeys in several
-/// cohorts). "not shown" counts are 5 or more, else they would say so.
-fn column_gives_a_small_count_away(column: &[String], exact: bool) -> bool {
+/// cohorts). "not shown" counts are 5 or more, else they would say so, and
+/// at most their row's ceiling when it is shown (`caps`, e.g. visits).
+fn column_gives_a_small_count_away(column: &[String], caps: &[Option<i64>], exact: bool) -> bool {
     let (total, cells) = column.split_last().expect("a totals row");
     let Ok(total) = total.replace(',', "").parse::<i64>() else {
         return false; // the total is hidden: nothing to subtract from
@@ -500,23 +501,36 @@ fn column_gives_a_small_count_away(column: &[String], exact: bool) -> bool {
         return false;
     }
     let most = rest - (small - 1) - 5 * not_shown;
-    let least = if not_shown > 0 {
-        1
-    } else {
-        rest - 4 * (small - 1)
+    // What the hidden "not shown" counts can take up at most, if bounded.
+    let ceilings: Option<i64> = cells
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| *c == "not shown")
+        .map(|(i, _)| caps.get(i).copied().flatten())
+        .sum();
+    let least = match ceilings {
+        None => 1,
+        Some(c) => rest - 4 * (small - 1) - c,
     };
     (exact && most < 4) || least > 1
 }
 
 /// Both journey tables of a needs assessment: journeys by service add up to
-/// their totals; by cohort they add up to at least them.
+/// their totals; by cohort they add up to at least them. Refusals,
+/// retellings and drop-outs at a service are at most its visits.
 fn assert_no_column_gives_a_small_count_away(md: &str) {
     for (first, exact) in [("Service | Visits", true), ("Cohort | Journeys", false)] {
         let rows = md_table(md, first);
+        let body = &rows[..rows.len() - 1];
+        let visits: Vec<Option<i64>> = body
+            .iter()
+            .map(|r| r[1].replace(',', "").parse().ok())
+            .collect();
         for k in 1..rows[0].len() {
             let column: Vec<String> = rows.iter().map(|r| r[k].clone()).collect();
+            let caps = if exact && k > 1 { &visits[..] } else { &[][..] };
             assert!(
-                !column_gives_a_small_count_away(&column, exact),
+                !column_gives_a_small_count_away(&column, caps, exact),
                 "{first} table, column {k}: {column:?}"
             );
         }
