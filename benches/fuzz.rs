@@ -15,69 +15,10 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        if n == 0 {
-            0
-        } else {
-            (self.next() % n as u64) as usize
-        }
-    }
-}
-
-const FRAGMENTS: &[&str] = &[
-    ":",
-    "- ",
-    "[",
-    "]",
-    "{",
-    "}",
-    "&a ",
-    "*a",
-    "!!str ",
-    "|",
-    ">",
-    "'",
-    "\"",
-    "#",
-    "\t",
-    "\n",
-    "  ",
-    "%YAML 1.2\n---\n",
-    "@",
-    "~",
-    "null",
-    "-1",
-    "1e999",
-    "0x1F",
-    "2026-13-45",
-    "<<: *a",
-    "? ",
-    ",",
-    "\u{FEFF}",
-    "\r\n",
-    "id: ",
-    "services: ",
-    "levels: [",
-    "to: ",
-    "day: -",
-    "feeling: 9",
-    "include: [\"../*\"]",
-    "journeys: /etc/*",
-    "csv: x.csv",
-    "case:concept:name,concept:name,time:timestamp\n",
-    "2011-10-11 13:45:40.276000+02:00",
-    ",,,",
-    "\"\"\"",
-];
+#[path = "../tests/common/fragments.rs"]
+mod fragments;
+mod support;
+use support::Rng;
 
 fn seeds() -> Vec<Vec<u8>> {
     let mut out = Vec::new();
@@ -116,7 +57,7 @@ fn mutate(rng: &mut Rng, seed: &[u8], other: &[u8]) -> Vec<u8> {
                 bytes.drain(at..end);
             }
             1 => {
-                let f = FRAGMENTS[rng.below(FRAGMENTS.len())].as_bytes();
+                let f = fragments::HOSTILE[rng.below(fragments::HOSTILE.len())].as_bytes();
                 bytes.splice(at..at, f.iter().copied());
             }
             2 => {

@@ -11,26 +11,11 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+mod support;
+use support::Rng;
+
 const AREAS: usize = 300;
 const SERVICES_PER_AREA: usize = 100;
-
-/// xorshift64*: deterministic, so every run benchmarks the same input.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn pick<'a>(&mut self, items: &'a [&'a str]) -> &'a str {
-        items[self.below(items.len())]
-    }
-}
 
 const LEVELS: [&str; 7] = [
     "prevention",

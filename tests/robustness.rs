@@ -21,37 +21,7 @@ enum Mutation {
 
 fn fragment() -> impl Strategy<Value = Vec<u8>> {
     prop_oneof![
-        prop::sample::select(vec![
-            ":",
-            "- ",
-            "[",
-            "]",
-            "{",
-            "}",
-            "&a ",
-            "*a",
-            "!!str ",
-            "|",
-            ">",
-            "'",
-            "\"",
-            "#",
-            "\t",
-            "\n",
-            "  ",
-            "%YAML",
-            "@",
-            "~",
-            "null",
-            "-1",
-            "1e999",
-            "0x1F",
-            "2026-13-45",
-            "<<: *a",
-            "? ",
-            ",",
-        ])
-        .prop_map(|s| s.as_bytes().to_vec()),
+        prop::sample::select(common::fragments::HOSTILE).prop_map(|s| s.as_bytes().to_vec()),
         prop::collection::vec(any::<u8>(), 1..8),
     ]
 }

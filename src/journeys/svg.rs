@@ -299,21 +299,7 @@ pub fn journey_map(a: &Assessment, j: &Journey) -> String {
                 width - 20.0
             );
         }
-        let name_lines = wrap_lines(&name, 30, 2);
-        for (n, line) in name_lines.iter().enumerate() {
-            let _ = writeln!(
-                out,
-                "<text x=\"20\" y=\"{:.1}\" font-size=\"12\">{}</text>",
-                y + 17.0 + 13.0 * n as f64,
-                escape(line)
-            );
-        }
-        let _ = writeln!(
-            out,
-            "<text x=\"20\" y=\"{:.1}\" font-size=\"10\" fill=\"#444\">{}</text>",
-            y + lane_h - 4.0,
-            sector.map_or("", |s| s.label())
-        );
+        row_label(&mut out, &name, 30, sector, y + 17.0, y + lane_h - 4.0);
     }
     // The path between steps, then the markers over it.
     let path: Vec<String> = j
@@ -393,6 +379,31 @@ pub fn journey_map(a: &Assessment, j: &Journey) -> String {
     out
 }
 
+/// A row's label at the left: the touchpoint's name wrapped to two lines of
+/// `width` characters from `name_y`, and its sector below at `sector_y`.
+fn row_label(
+    out: &mut String,
+    name: &str,
+    width: usize,
+    sector: Option<crate::model::Sector>,
+    name_y: f64,
+    sector_y: f64,
+) {
+    for (n, line) in wrap_lines(name, width, 2).iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "<text x=\"20\" y=\"{:.1}\" font-size=\"12\">{}</text>",
+            name_y + 13.0 * n as f64,
+            escape(line)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "<text x=\"20\" y=\"{sector_y:.1}\" font-size=\"10\" fill=\"#444\">{}</text>",
+        sector.map_or("", |s| s.label())
+    );
+}
+
 /// The averaged map: for each touchpoint, the mean feeling of every visit,
 /// with counts of visits, refusals, retellings and drop-outs as published
 /// (`counts`, one row a touchpoint, after any disclosure control).
@@ -459,21 +470,7 @@ pub fn touchpoint_map(touchpoints: &[TouchpointSummary], counts: &[[String; 4]])
                 width - 20.0
             );
         }
-        let lines = wrap_lines(&t.name, 46, 2);
-        for (n, line) in lines.iter().enumerate() {
-            let _ = writeln!(
-                out,
-                "<text x=\"20\" y=\"{:.1}\" font-size=\"12\">{}</text>",
-                y + 15.0 + 13.0 * n as f64,
-                escape(line)
-            );
-        }
-        let _ = writeln!(
-            out,
-            "<text x=\"20\" y=\"{:.1}\" font-size=\"10\" fill=\"#444\">{}</text>",
-            y + 40.0,
-            t.sector.map_or("", |s| s.label())
-        );
+        row_label(&mut out, &t.name, 46, t.sector, y + 15.0, y + 40.0);
         let len = t.mean_feeling * bar_w / 6.0;
         let (x, w, fill, pattern) = if len < 0.0 {
             (zero + len, -len, "url(#worse)", "")

@@ -130,6 +130,24 @@ struct Row {
     proposed: bool,
 }
 
+impl Row {
+    /// The row as the tracker's columns, in `HEADER` order.
+    fn cells(&self) -> [&str; 10] {
+        [
+            &self.reference,
+            &self.theme,
+            &self.objective,
+            &self.outcome,
+            &self.action,
+            &self.lead,
+            &self.due,
+            &self.status,
+            &self.addresses,
+            if self.proposed { "yes" } else { "no" },
+        ]
+    }
+}
+
 const HEADER: [&str; 10] = [
     "Ref",
     "Theme",
@@ -184,19 +202,7 @@ pub fn action_plan_csv(a: &Assessment, analysis: &Analysis) -> Result<Vec<u8>, S
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(HEADER).map_err(|e| e.to_string())?;
     for r in rows(a, analysis) {
-        w.write_record([
-            r.reference.as_str(),
-            &r.theme,
-            &r.objective,
-            &r.outcome,
-            &r.action,
-            &r.lead,
-            &r.due,
-            &r.status,
-            &r.addresses,
-            if r.proposed { "yes" } else { "no" },
-        ])
-        .map_err(|e| e.to_string())?;
+        w.write_record(r.cells()).map_err(|e| e.to_string())?;
     }
     w.into_inner().map_err(|e| e.to_string())
 }
@@ -232,25 +238,15 @@ pub fn action_plan_xlsx(a: &Assessment, analysis: &Analysis) -> Result<Vec<u8>, 
     let all = rows(a, analysis);
     for (i, r) in all.iter().enumerate() {
         let row = i as u32 + 1;
-        let cells = [
-            &r.reference,
-            &r.theme,
-            &r.objective,
-            &r.outcome,
-            &r.action,
-            &r.lead,
-            &r.due,
-            &r.status,
-            &r.addresses,
-        ];
-        for (c, v) in cells.iter().enumerate() {
-            sheet
-                .write_string_with_format(row, c as u16, v.as_str(), &wrap)
-                .map_err(err)?;
-        }
-        sheet
-            .write_string(row, 9, if r.proposed { "yes" } else { "no" })
+        for (c, v) in r.cells().into_iter().enumerate() {
+            // Free text wraps; the last column is a plain yes/no.
+            if c + 1 < HEADER.len() {
+                sheet.write_string_with_format(row, c as u16, v, &wrap)
+            } else {
+                sheet.write_string(row, c as u16, v)
+            }
             .map_err(err)?;
+        }
     }
     sheet
         .autofilter(0, 0, all.len() as u32, (HEADER.len() - 1) as u16)

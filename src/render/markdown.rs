@@ -36,6 +36,19 @@ pub fn to_markdown_file(markdown: &str) -> String {
     out
 }
 
+/// An image's alt text: its content, up to its end tag (consumed).
+fn image_alt<'a>(events: &mut impl Iterator<Item = Event<'a>>) -> String {
+    let mut alt = String::new();
+    for inner in events {
+        match inner {
+            Event::End(TagEnd::Image) => break,
+            Event::Text(t) | Event::Code(t) => alt.push_str(&t),
+            _ => {}
+        }
+    }
+    alt
+}
+
 /// Markdown → HTML body, charts inline as `<figure>` with their SVG.
 pub fn to_html(markdown: &str, charts: &BTreeMap<String, String>) -> String {
     let mut events = Vec::new();
@@ -44,15 +57,7 @@ pub fn to_html(markdown: &str, charts: &BTreeMap<String, String>) -> String {
         match event {
             Event::Start(Tag::Image { dest_url, .. }) if chart_name(&dest_url).is_some() => {
                 let name = chart_name(&dest_url).unwrap_or_default().to_owned();
-                // The alt text is the image's content, up to its end tag.
-                let mut alt = String::new();
-                for inner in parser.by_ref() {
-                    match inner {
-                        Event::End(TagEnd::Image) => break,
-                        Event::Text(t) | Event::Code(t) => alt.push_str(&t),
-                        _ => {}
-                    }
-                }
+                let alt = image_alt(&mut parser);
                 let svg = charts.get(&name).cloned().unwrap_or_default();
                 let figure = format!(
                     "<figure class=\"chart\" id=\"chart-{}\">{svg}<figcaption>{}</figcaption></figure>",
@@ -324,14 +329,7 @@ impl TypstWriter {
                 self.push(&format!("#link({})[", typst_string(&dest_url)));
             }
             Tag::Image { dest_url, .. } => {
-                let mut alt = String::new();
-                for inner in parser.by_ref() {
-                    match inner {
-                        Event::End(TagEnd::Image) => break,
-                        Event::Text(t) | Event::Code(t) => alt.push_str(&t),
-                        _ => {}
-                    }
-                }
+                let alt = image_alt(parser);
                 let path = match chart_name(&dest_url) {
                     Some(name) => format!("charts/{name}.svg"),
                     None => dest_url.to_string(),

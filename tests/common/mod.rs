@@ -1,6 +1,8 @@
 //! Helpers shared by the end-to-end tests.
 #![allow(dead_code)]
 
+pub mod fragments;
+
 /// Run `needsmap ARGS…` in process: (exit code, stdout, stderr).
 pub fn run(args: &[&str]) -> (u8, String, String) {
     let mut out = Vec::new();
