@@ -158,4 +158,7 @@ fn journey_maps_are_accessible_svg_with_escaped_text() {
     // Meaning in text, not only colour: outcomes and retellings are written.
     assert!(j02.contains(">referred<") && j02.contains(">supported<") && j02.contains("retold"));
     assert!(j02.contains("barrier: No written route &lt;b&gt;between&lt;/b&gt; services"));
+    // Sectors in words under each touchpoint, not as slugs.
+    let touch = std::fs::read_to_string(dir.path().join("touchpoints.svg")).expect("svg");
+    assert!(touch.contains(">police and criminal justice<") && !touch.contains("police-justice"));
 }

@@ -166,7 +166,8 @@ pub fn load_checked(
         let (errors, _) = crate::check::summary(&located);
         writeln!(
             err,
-            "failed: {errors} errors in {}; nothing was analysed",
+            "failed: {errors} error{} in {}; nothing was analysed",
+            if errors == 1 { "" } else { "s" },
             path.display()
         )?;
         return Ok(None);
