@@ -104,7 +104,14 @@ pub struct IndicatorChange {
     pub target_met: Option<bool>,
     /// A count below the disclosure threshold, left out of a public report
     /// (the value is then absent from `latest`): then, now.
-    pub withheld: Change<bool>,
+    pub withheld: Withheld,
+}
+
+/// Which of an indicator's two latest values were withheld.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Withheld {
+    pub before: bool,
+    pub after: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -158,10 +165,10 @@ impl Progress {
             ] {
                 if value.is_some_and(|(_, v)| small(v)) {
                     *value = None;
-                    *withheld = Some(true);
+                    *withheld = true;
                 }
             }
-            if i.withheld.before.is_some() || i.withheld.after.is_some() {
+            if i.withheld.before || i.withheld.after {
                 i.direction = Direction::Withheld;
                 i.target_met = None;
             }
@@ -366,10 +373,7 @@ fn indicator_changes(before: &Assessment, after: &Assessment) -> Vec<IndicatorCh
                 target_met: target
                     .zip(change.after)
                     .and_then(|(t, (_, v))| met(t.value, v, indicator.better)),
-                withheld: Change {
-                    before: None,
-                    after: None,
-                },
+                withheld: Withheld::default(),
             }
         })
         .collect()

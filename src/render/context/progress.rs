@@ -84,9 +84,9 @@ pub fn progress_ctx(p: &crate::progress::Progress, level: &str) -> ProgressCtx {
         evidence: md(&g.evidence),
     };
     let moved = |m: ActionMove| p.actions.iter().filter(|a| a.moved == m).count();
-    let value = |unit: Unit, c: Option<(i32, f64)>, withheld: Option<bool>| match withheld {
-        Some(true) => format!("fewer than {}", p.suppress_below.unwrap_or_default()),
-        _ => or_dash(c.map(|(y, v)| format!("{} ({y})", indicator_value(unit, v)))),
+    let value = |unit: Unit, c: Option<(i32, f64)>, withheld: bool| match withheld {
+        true => format!("fewer than {}", p.suppress_below.unwrap_or_default()),
+        false => or_dash(c.map(|(y, v)| format!("{} ({y})", indicator_value(unit, v)))),
     };
     ProgressCtx {
         title: md(&p.after.title),
