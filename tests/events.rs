@@ -68,10 +68,10 @@ fn assert_matches_pm4py(log: &str, name: &str) {
 #[test]
 fn running_example_matches_pm4py() {
     assert_matches_pm4py(
-        "../shared/data/event-logs/running-example.csv",
+        "tests/fixtures/events/running-example.csv",
         "running-example",
     );
-    let got = ours("../shared/data/event-logs/running-example.csv", &[]);
+    let got = ours("tests/fixtures/events/running-example.csv", &[]);
     assert_eq!(got["variants"].as_array().map(Vec::len), Some(6));
     assert_eq!(
         got["dfg"][0],
@@ -81,8 +81,8 @@ fn running_example_matches_pm4py() {
 
 #[test]
 fn receipt_log_matches_pm4py() {
-    assert_matches_pm4py("../shared/data/event-logs/receipt.csv", "receipt");
-    let got = ours("../shared/data/event-logs/receipt.csv", &[]);
+    assert_matches_pm4py("tests/fixtures/events/receipt.csv", "receipt");
+    let got = ours("tests/fixtures/events/receipt.csv", &[]);
     assert_eq!(got["cases"], 1434);
     assert_eq!(got["variants"].as_array().map(Vec::len), Some(116));
 }
@@ -162,7 +162,7 @@ fn a_missing_column_is_a_clear_error() {
         "events",
         "--case",
         "case_id",
-        "../shared/data/event-logs/running-example.csv",
+        "tests/fixtures/events/running-example.csv",
     ]);
     assert_eq!(code, 1);
     assert!(err.contains("no column `case_id`"), "{err}");

@@ -2,7 +2,7 @@
 //! their loading from files (`load`), with the YAML tree that lets every
 //! diagnostic point at a line and column (`yaml`, `source`).
 //!
-//! Field names are the public contract of `shared/design/model.md`; every
+//! Field names are the public contract of `docs/model.md` (made exact in `docs/model-v1-spec.md`); every
 //! struct denies unknown fields so a typo is an error, never a silently
 //! dropped value. Each list item carries an [`Origin`] (skipped by serde)
 //! saying which file and YAML path it came from.
