@@ -9,6 +9,7 @@
 //! - [`journeys`]: survivor journeys and case event logs as evidence;
 //! - [`progress`]: what changed between two editions (the annual review);
 //! - [`render`]: the documents (tera → Markdown → HTML, Typst → PDF) and exports;
+//! - [`output`]: writing output folders, replacing only needsmap's own;
 //! - [`cli`]: the `needsmap` command.
 
 pub mod check;
@@ -17,5 +18,6 @@ pub mod gaps;
 pub mod graph;
 pub mod journeys;
 pub mod model;
+pub mod output;
 pub mod progress;
 pub mod render;

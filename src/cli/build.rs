@@ -1,20 +1,22 @@
 //! `needsmap build`: the three documents in every format, and the exports.
 //!
-//! Everything is built in memory first, then written to a temporary folder
-//! beside the output and moved into place in one step: a failed build
-//! leaves the previous outputs as they were.
+//! Everything is built in memory first, then written to a staging folder
+//! beside the output and swapped in (see [`crate::output`]): a failed build
+//! leaves the previous outputs as they were, and a folder holding anything
+//! needsmap did not write is never replaced.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use super::{AssessmentArg, CliError, CliResult, EXIT_OK, EXIT_PROBLEMS, load_checked};
-use crate::render::{DEFAULT_SUPPRESS_BELOW, Options, OutputFile, build};
+use super::{AssessmentArg, CliResult, EXIT_OK, EXIT_PROBLEMS, load_checked};
+use crate::render::{DEFAULT_SUPPRESS_BELOW, Options, build};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
     #[command(flatten)]
     pub file: AssessmentArg,
-    /// Output folder (replaced as a whole when the build succeeds).
+    /// Output folder: replaced as a whole when the build succeeds, and only
+    /// if it is new, empty or an earlier needsmap output.
     #[arg(short, long, default_value = "out")]
     pub out: PathBuf,
     /// An internal build: include journeys and notes marked internal. Never
@@ -35,9 +37,20 @@ pub struct Args {
 }
 
 pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
-    let Some((_, a)) = load_checked(&args.file, err)? else {
+    let Some((loaded, a)) = load_checked(&args.file, err)? else {
         return Ok(EXIT_PROBLEMS);
     };
+    let mut inputs: Vec<PathBuf> = loaded.sources.files().map(|f| f.path.clone()).collect();
+    inputs.push(args.file.assessment.clone());
+    // Refuse an unsafe output folder before the slow part.
+    if let Err(e) = crate::output::check_replaceable(&args.out, &inputs) {
+        writeln!(
+            err,
+            "error: {e}
+nothing was written"
+        )?;
+        return Ok(EXIT_PROBLEMS);
+    }
     let previous = match &args.previous {
         Some(path) => {
             let arg = AssessmentArg {
@@ -45,7 +58,10 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
                 allow_outside: args.file.allow_outside,
             };
             match load_checked(&arg, err)? {
-                Some((_, p)) => Some(p),
+                Some((loaded, p)) => {
+                    inputs.extend(loaded.sources.files().map(|f| f.path.clone()));
+                    Some(p)
+                }
                 None => return Ok(EXIT_PROBLEMS),
             }
         }
@@ -72,7 +88,14 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
             return Ok(EXIT_PROBLEMS);
         }
     };
-    replace_dir(&args.out, &files)?;
+    if let Err(e) = crate::output::replace_folder(&args.out, &files, &inputs) {
+        writeln!(
+            err,
+            "error: {e}
+nothing was written"
+        )?;
+        return Ok(EXIT_PROBLEMS);
+    }
     let kind = if args.internal {
         "internal (not for publication)"
     } else {
@@ -84,53 +107,14 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
         files.len(),
         args.out.display()
     )?;
+    let formats: &[&str] = if args.no_pdf {
+        &["html", "md"]
+    } else {
+        &["html", "pdf", "md"]
+    };
     for (stem, label) in crate::render::DOCUMENTS {
-        writeln!(out, "  {label}: {stem}.html, {stem}.pdf, {stem}.md")?;
+        let names: Vec<String> = formats.iter().map(|ext| format!("{stem}.{ext}")).collect();
+        writeln!(out, "  {label}: {}", names.join(", "))?;
     }
     Ok(EXIT_OK)
-}
-
-/// Write `files` into a fresh folder next to `dir`, then swap it in.
-pub fn replace_dir(dir: &Path, files: &[OutputFile]) -> Result<(), CliError> {
-    let parent = match dir.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&parent)
-        .map_err(|e| CliError(format!("cannot create {}: {e}", parent.display())))?;
-    let name = dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "out".into());
-    let staging = parent.join(format!(".{name}.new-{}", std::process::id()));
-    let old = parent.join(format!(".{name}.old-{}", std::process::id()));
-    let result = (|| -> Result<(), CliError> {
-        for f in files {
-            let path = staging.join(&f.path);
-            if let Some(p) = path.parent() {
-                std::fs::create_dir_all(p)
-                    .map_err(|e| CliError(format!("cannot create {}: {e}", p.display())))?;
-            }
-            std::fs::write(&path, &f.bytes)
-                .map_err(|e| CliError(format!("cannot write {}: {e}", path.display())))?;
-        }
-        if dir.exists() {
-            std::fs::rename(dir, &old).map_err(|e| {
-                CliError(format!("cannot move the old {} aside: {e}", dir.display()))
-            })?;
-        }
-        if let Err(e) = std::fs::rename(&staging, dir) {
-            let _ = std::fs::rename(&old, dir);
-            return Err(CliError(format!(
-                "cannot move the new build into {}: {e}",
-                dir.display()
-            )));
-        }
-        let _ = std::fs::remove_dir_all(&old);
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_dir_all(&staging);
-    }
-    result
 }

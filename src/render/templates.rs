@@ -86,19 +86,22 @@ pub fn load(assessment: &Path, allow_outside: bool) -> Result<Vec<Template>, Str
         .collect()
 }
 
-/// Copy the built-ins to `dir` to start an override from; existing files
-/// are kept unless `force`.
+/// Copy the built-ins to `dir` to start an override from. Existing files
+/// are kept unless `force`: then nothing at all is written.
 pub fn export(dir: &Path, force: bool) -> Result<Vec<PathBuf>, String> {
+    let targets: Vec<(PathBuf, &str)> = BUILT_IN
+        .iter()
+        .map(|(name, text)| (dir.join(name), *text))
+        .collect();
+    if !force && let Some((existing, _)) = targets.iter().find(|(path, _)| path.exists()) {
+        return Err(format!(
+            "{} already exists; nothing was written (use --force to overwrite)",
+            existing.display()
+        ));
+    }
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let mut written = Vec::new();
-    for (name, text) in BUILT_IN {
-        let path = dir.join(name);
-        if path.exists() && !force {
-            return Err(format!(
-                "{} already exists; nothing more was written (use --force to overwrite)",
-                path.display()
-            ));
-        }
+    for (path, text) in targets {
         std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         written.push(path);
     }
