@@ -6,11 +6,13 @@
 //! does not hold together (ids, references, ranges, order).
 
 mod diagnostic;
+mod limits;
 mod suggest;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 pub use diagnostic::{Diagnostic, Located, Severity, locate_all, render_text, summary};
+pub use limits::MAX_TEXT_CHARS;
 pub use suggest::{did_you_mean, suggest};
 
 use crate::model::*;
@@ -43,6 +45,7 @@ pub fn check(a: &Assessment) -> Vec<Diagnostic> {
     c.check_actions();
     c.check_journeys();
     c.warn_unreferred_services();
+    c.out.extend(limits::long_texts(a));
     c.out
 }
 

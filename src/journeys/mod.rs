@@ -7,7 +7,7 @@
 pub mod events;
 pub mod svg;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Serialize;
 
@@ -271,11 +271,15 @@ pub fn transitions(j: &Journey) -> Vec<(usize, &str, &str)> {
 /// `pathways` entry records: informal or undocumented routes.
 pub fn unmapped_pathways(g: &PathwayGraph, journeys: &[&Journey]) -> Vec<Gap> {
     let a = g.a;
-    let node = |id: &str| {
-        g.graph
-            .node_indices()
-            .find(|&n| g.node_id(n) == id && g.graph[n] != crate::graph::NodeRef::Root)
-    };
+    // Indexed once: a scan of the graph for every step of every journey
+    // grew with journeys times services.
+    let nodes: HashMap<&str, petgraph::graph::NodeIndex> = g
+        .graph
+        .node_indices()
+        .filter(|&n| g.graph[n] != crate::graph::NodeRef::Root)
+        .map(|n| (g.node_id(n), n))
+        .collect();
+    let node = |id: &str| nodes.get(id).copied();
     let mut seen: BTreeMap<(String, String), Vec<(&Journey, usize)>> = BTreeMap::new();
     for j in journeys {
         for (i, from, to) in transitions(j) {
@@ -298,14 +302,7 @@ pub fn unmapped_pathways(g: &PathwayGraph, journeys: &[&Journey]) -> Vec<Gap> {
                 .filter(|(j, _)| j.consent == Consent::Publish)
                 .map(|(j, i)| format!("{} (day {})", j.id, j.steps[*i].day))
                 .collect();
-            let unpublished = uses.len() - named.len();
-            let mut who = named.join(", ");
-            if unpublished > 0 {
-                if !who.is_empty() {
-                    who.push_str(" and ");
-                }
-                who.push_str(&format!("{unpublished} unpublished account{}", if unpublished == 1 { "" } else { "s" }));
-            }
+            let who = who_took_it(&named, uses.len());
             let evidence = format!(
                 "{} went from {from_name} to {to_name}: a referral route no service records (no accepts_from, refers_to or pathway).",
                 if uses.len() == 1 { format!("Journey {who}") } else { format!("{} journeys, {who},", uses.len()) }
@@ -335,13 +332,49 @@ pub fn unmapped_pathways(g: &PathwayGraph, journeys: &[&Journey]) -> Vec<Gap> {
         .collect()
 }
 
+/// Evidence names at most this many journeys, then counts the rest: a
+/// sentence naming hundreds of journeys helps no reader, and it is quoted
+/// in several tables of every document.
+pub const MAX_NAMED_JOURNEYS: usize = 5;
+
+/// The journeys that took a route, for its evidence: the published ones by
+/// name (up to [`MAX_NAMED_JOURNEYS`]), then how many more, published or not.
+fn who_took_it(named: &[String], uses: usize) -> String {
+    let shown = named.len().min(MAX_NAMED_JOURNEYS);
+    let mut who = named[..shown].join(", ");
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    let unpublished = uses - named.len();
+    if shown < named.len() {
+        let more = uses - shown;
+        who.push_str(&format!(" and {more} more"));
+    } else if unpublished > 0 {
+        if !who.is_empty() {
+            who.push_str(" and ");
+        }
+        who.push_str(&format!(
+            "{unpublished} unpublished account{}",
+            plural(unpublished)
+        ));
+    }
+    who
+}
+
 /// Tie each refusal at a service that excludes one of the journey's
 /// cohorts to the matching `exclusion` gap: the journey becomes part of its
 /// evidence.
 pub fn link_refusals(a: &Assessment, gaps: &mut [Gap], keep: impl Fn(&Journey) -> bool) {
+    // Indexed once, not searched for at every refusal of every journey.
+    let services: HashMap<&str, &crate::model::Service> =
+        a.services.iter().map(|s| (s.id.as_str(), s)).collect();
+    let exclusions: Vec<usize> = (0..gaps.len())
+        .filter(|&k| gaps[k].kind == GapKind::Exclusion)
+        .collect();
+    // Refusals each gap's evidence tells of, and those it only counts.
+    let mut told = vec![0usize; gaps.len()];
+    let mut untold = vec![0usize; gaps.len()];
     for j in a.journeys.iter().filter(|j| keep(j)) {
         for step in j.steps.iter().filter(|s| s.outcome == StepOutcome::Refused) {
-            let Some(service) = a.services.iter().find(|s| s.id == step.at) else {
+            let Some(service) = services.get(step.at.as_str()) else {
                 continue;
             };
             let excluded: Vec<&String> = service
@@ -349,14 +382,22 @@ pub fn link_refusals(a: &Assessment, gaps: &mut [Gap], keep: impl Fn(&Journey) -
                 .iter()
                 .filter(|x| j.cohorts.contains(x))
                 .collect();
-            for gap in gaps.iter_mut().filter(|g| g.kind == GapKind::Exclusion) {
+            for &k in &exclusions {
+                let gap = &mut gaps[k];
+                // Journeys are visited one at a time, so one already linked
+                // is the last: no search of the list.
                 let matches = gap.services.contains(&service.id)
                     && gap.need.as_ref().is_some_and(|n| excluded.contains(&n))
-                    && !gap.journeys.contains(&j.id);
+                    && gap.journeys.last() != Some(&j.id);
                 if !matches {
                     continue;
                 }
                 gap.journeys.push(j.id.clone());
+                if told[k] == MAX_NAMED_JOURNEYS {
+                    untold[k] += 1;
+                    continue;
+                }
+                told[k] += 1;
                 let who = if j.consent == Consent::Publish {
                     format!("journey {}", j.id)
                 } else {
@@ -368,5 +409,41 @@ pub fn link_refusals(a: &Assessment, gaps: &mut [Gap], keep: impl Fn(&Journey) -
                 ));
             }
         }
+    }
+    for (gap, more) in gaps.iter_mut().zip(untold) {
+        if more > 0 {
+            let (verb, noun) = if more == 1 {
+                ("was", "journey")
+            } else {
+                ("were", "journeys")
+            };
+            gap.evidence.push_str(&format!(
+                " So {verb} {} more {noun}.",
+                crate::gaps::number(more as f64)
+            ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids(n: usize) -> Vec<String> {
+        (1..=n).map(|i| format!("j{i:02} (day 0)")).collect()
+    }
+
+    #[test]
+    fn a_route_names_a_few_journeys_and_counts_the_rest() {
+        assert_eq!(
+            who_took_it(&ids(7), 9),
+            "j01 (day 0), j02 (day 0), j03 (day 0), j04 (day 0), j05 (day 0) and 4 more"
+        );
+        assert_eq!(
+            who_took_it(&ids(2), 3),
+            "j01 (day 0), j02 (day 0) and 1 unpublished account"
+        );
+        assert_eq!(who_took_it(&[], 2), "2 unpublished accounts");
+        assert_eq!(who_took_it(&ids(1), 1), "j01 (day 0)");
     }
 }

@@ -347,12 +347,13 @@ pub fn accommodation(analysis: &Analysis) -> String {
     out
 }
 
-/// Every chart the templates may place, by name.
+/// Every chart the templates may place, by name; journey maps for the
+/// journeys `mapped` accepts (those the needs assessment tells one by one).
 pub fn all(
     g: &PathwayGraph,
     analysis: &Analysis,
     journeys: &crate::journeys::JourneyReport,
-    keep: &dyn Fn(&crate::model::Journey) -> bool,
+    mapped: &dyn Fn(&crate::model::Journey) -> bool,
     count: &dyn Fn(usize) -> String,
     touchpoint_counts: &[[String; 4]],
 ) -> BTreeMap<String, String> {
@@ -369,7 +370,7 @@ pub fn all(
     for i in &a.indicators {
         charts.insert(format!("indicator-{}", i.id), indicator(i, count));
     }
-    for j in a.journeys.iter().filter(|j| keep(j)) {
+    for j in a.journeys.iter().filter(|j| mapped(j)) {
         charts.insert(
             format!("journey-{}", j.id),
             crate::journeys::svg::journey_map(a, j),

@@ -108,7 +108,16 @@ pub fn build(
     );
     let count = |n: usize| suppression.count(n);
     let (touchpoint_counts, _) = context::journey_counts(&journeys, suppression).by_touchpoint;
-    let charts = charts::all(&g, &analysis, &journeys, &keep, &count, &touchpoint_counts);
+    let told = context::journeys_told(&journeys);
+    let mapped = |j: &Journey| told.contains_key(j.id.as_str());
+    let charts = charts::all(
+        &g,
+        &analysis,
+        &journeys,
+        &mapped,
+        &count,
+        &touchpoint_counts,
+    );
     let templates = templates::load(assessment_path, opts.allow_outside)?;
     let tera = tera_with(&templates)?;
     let tera_ctx =

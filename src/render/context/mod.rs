@@ -3,13 +3,13 @@
 //! template cannot forget to escape (a `<script>` in a service name renders
 //! as text) and cannot compute a number that does not trace to the input.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Serialize;
 
 use crate::gaps::{Analysis, Gap, GapKind, GapSeverity, in_sentence, money, number, percent, rate};
 use crate::graph::PathwayGraph;
-use crate::journeys::JourneyReport;
+use crate::journeys::{JourneyMetrics, JourneyReport};
 use crate::model::*;
 
 pub use super::disclosure::Suppression;
@@ -18,6 +18,34 @@ mod journeys;
 mod progress;
 pub use journeys::*;
 pub use progress::*;
+
+/// The most survivor journeys the needs assessment tells one by one, each
+/// with a section and a journey map. Journeys gathered by interview rarely
+/// reach a few dozen; past a hundred they come from case data, where the
+/// tables of counts are the evidence, and a section for each would make a
+/// document of thousands of pages that no reader gets through (and that
+/// Typst needs gigabytes to lay out).
+pub const MAX_JOURNEY_SECTIONS: usize = 100;
+
+/// Which of `count` items to show when at most `limit` fit: all of them,
+/// or `limit` spread evenly from the first on, so a sample of a long list
+/// reaches its end too.
+pub fn spread(count: usize, limit: usize) -> Vec<usize> {
+    if count <= limit {
+        return (0..count).collect();
+    }
+    // Strictly increasing, as count > limit: no index is picked twice.
+    (0..limit).map(|i| i * count / limit).collect()
+}
+
+/// The journeys the needs assessment tells one by one, by id: every
+/// journey it counts, or [`MAX_JOURNEY_SECTIONS`] of them spread evenly.
+pub fn journeys_told(r: &JourneyReport) -> HashMap<&str, &JourneyMetrics> {
+    spread(r.journeys.len(), MAX_JOURNEY_SECTIONS)
+        .into_iter()
+        .map(|i| (r.journeys[i].id.as_str(), &r.journeys[i]))
+        .collect()
+}
 
 /// Escape text from the assessment for Markdown: every character that
 /// Markdown (or inline HTML) would read as markup becomes literal.
@@ -1000,6 +1028,18 @@ fn sources(a: &Assessment, public: bool) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_list_is_sampled_evenly_to_its_end() {
+        assert_eq!(spread(3, 5), vec![0, 1, 2]);
+        assert_eq!(spread(5, 5), vec![0, 1, 2, 3, 4]);
+        assert_eq!(spread(10, 4), vec![0, 2, 5, 7]);
+        let picked = spread(10_000, MAX_JOURNEY_SECTIONS);
+        assert_eq!(picked.len(), MAX_JOURNEY_SECTIONS);
+        assert!(picked.windows(2).all(|w| w[0] < w[1]), "each once");
+        assert!(picked[picked.len() - 1] >= 9_900, "reaches the end");
+        assert!(spread(7, 0).is_empty());
+    }
 
     #[test]
     fn markdown_escaping_neutralises_markup() {
