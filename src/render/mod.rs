@@ -218,11 +218,21 @@ pub fn progress_report(
 
 fn tera_with(templates: &[templates::Template]) -> Result<tera::Tera, String> {
     let mut tera = tera::Tera::default();
+    // A template sees its context and nothing else: with `get_env` an
+    // override could print the builder's environment (tokens, home
+    // folder, user name) into a public document.
+    tera.register_function("get_env", no_environment);
     for t in templates {
         tera.add_raw_template(t.name, &t.text)
             .map_err(|e| template_error(t.name, templates, &e))?;
     }
     Ok(tera)
+}
+
+fn no_environment(_: &std::collections::HashMap<String, tera::Value>) -> tera::Result<tera::Value> {
+    Err(tera::Error::msg(
+        "templates cannot read environment variables: get_env is turned off",
+    ))
 }
 
 /// A template error naming the file to fix, with tera's reasons.
