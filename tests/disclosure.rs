@@ -5,12 +5,411 @@
 //! between years. Each attempt must fail, and what is published journey
 //! by journey must not be pretended hidden.
 
-use std::path::PathBuf;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
 
 mod common;
 use common::run;
 
+const EXAMPLE: &str = "assessments/northmoor.yaml";
 const FIXTURE: &str = "tests/fixtures/valid/disclosure";
+const SMALL: &str = "fewer than 5";
+const BELOW: i64 = 5;
+
+fn public_build(assessment: &str, out: &Path) {
+    let out = out.display().to_string();
+    let (code, _, err) = run(&["build", assessment, "-o", &out, "--no-pdf"]);
+    assert_eq!(code, 0, "{err}");
+}
+
+/// A Markdown table, with the heading it sits under.
+struct Table {
+    heading: String,
+    header: Vec<String>,
+    /// Body rows, the totals row last; cells without bold or escapes.
+    rows: Vec<Vec<String>>,
+}
+
+fn unescape(cell: &str) -> String {
+    let mut out = String::new();
+    let mut chars = cell.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => out.extend(chars.next()),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn cells(line: &str) -> Vec<String> {
+    line.trim()
+        .trim_matches('|')
+        .split(" | ")
+        .map(|c| unescape(c.trim().trim_matches('*')))
+        .collect()
+}
+
+fn tables(md: &str) -> Vec<Table> {
+    let lines: Vec<&str> = md.lines().collect();
+    let mut out = Vec::new();
+    let mut heading = String::new();
+    let mut i = 0;
+    while i < lines.len() {
+        if lines[i].starts_with('#') {
+            heading = lines[i].trim_start_matches('#').trim().to_owned();
+        }
+        let is_table = lines[i].starts_with('|')
+            && lines
+                .get(i + 1)
+                .is_some_and(|l| l.starts_with("|-") || l.starts_with("|:"));
+        if !is_table {
+            i += 1;
+            continue;
+        }
+        let header = cells(lines[i]);
+        let rows: Vec<Vec<String>> = lines[i + 2..]
+            .iter()
+            .take_while(|l| l.starts_with('|'))
+            .map(|l| cells(l))
+            .collect();
+        i += 2 + rows.len();
+        out.push(Table {
+            heading: heading.clone(),
+            header,
+            rows,
+        });
+    }
+    out
+}
+
+/// How a count reads in a public document.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Count {
+    Exact(i64),
+    Small,
+    NotShown,
+}
+
+fn count(cell: &str) -> Count {
+    match cell {
+        SMALL => Count::Small,
+        "not shown" => Count::NotShown,
+        n => Count::Exact(
+            n.replace(',', "")
+                .parse()
+                .unwrap_or_else(|_| panic!("not a count: {n:?}")),
+        ),
+    }
+}
+
+/// A mean feeling as the documents write it.
+fn feeling(mean: f64) -> String {
+    if mean.abs() < 0.05 {
+        "0.0".into()
+    } else {
+        format!("{mean:+.1}")
+    }
+}
+
+/// Whether `n` visits with whole feelings from -3 to 3 can have the mean
+/// a document shows (a mean not shown allows any number).
+fn mean_allows(shown: &str, n: i64) -> bool {
+    if shown == "not shown" {
+        return true;
+    }
+    (-3 * n..=3 * n).any(|sum| feeling(sum as f64 / n as f64) == shown)
+}
+
+/// How the cells of a column relate to its total.
+#[derive(Clone, Copy)]
+enum Relation {
+    /// Each unit in exactly one row (visits by service).
+    Sum,
+    /// A unit in one row or more (journeys in several cohorts): the cells
+    /// add up to at least the total, and none is more than it.
+    AtLeast,
+}
+
+/// Every value each hidden cell could take, given what the column shows:
+/// its total, a ceiling from its row (`caps`) and what else is known of
+/// each cell (`allows`, e.g. the mean beside a count of visits).
+fn possible_values(
+    column: &[Count],
+    total: Count,
+    caps: &[Option<i64>],
+    allows: &dyn Fn(usize, i64) -> bool,
+    relation: Relation,
+) -> BTreeMap<usize, BTreeSet<i64>> {
+    let shown: i64 = column
+        .iter()
+        .map(|c| if let Count::Exact(n) = c { *n } else { 0 })
+        .sum();
+    let total = match total {
+        Count::Exact(t) => Some(t),
+        _ => None,
+    };
+    let limit = total.unwrap_or(0).max(shown) + 200;
+    let domains: BTreeMap<usize, Vec<i64>> = column
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| {
+            let range = match c {
+                Count::Exact(_) => return None,
+                Count::Small => 1..=BELOW - 1,
+                Count::NotShown => BELOW..=limit,
+            };
+            let cap = caps.get(i).copied().flatten().unwrap_or(limit);
+            let cap = match relation {
+                Relation::AtLeast => cap.min(total.unwrap_or(limit)),
+                Relation::Sum => cap,
+            };
+            Some((i, range.filter(|&v| v <= cap && allows(i, v)).collect()))
+        })
+        .collect();
+    let Some(total) = total else {
+        return domains
+            .into_iter()
+            .map(|(i, d)| (i, d.into_iter().collect()))
+            .collect();
+    };
+    let rest = total - shown;
+    domains
+        .keys()
+        .map(|&k| {
+            let others: Vec<&Vec<i64>> = domains
+                .iter()
+                .filter(|(i, _)| **i != k)
+                .map(|(_, d)| d)
+                .collect();
+            let fits: BTreeSet<i64> = match relation {
+                Relation::Sum => {
+                    // Sums the other hidden cells can reach, up to `rest`.
+                    let mut reach = vec![false; rest.max(0) as usize + 1];
+                    reach[0] = true;
+                    for d in &others {
+                        let mut next = vec![false; reach.len()];
+                        for (s, _) in reach.iter().enumerate().filter(|(_, r)| **r) {
+                            for &v in d.iter() {
+                                if let Some(slot) = next.get_mut(s + v as usize) {
+                                    *slot = true;
+                                }
+                            }
+                        }
+                        reach = next;
+                    }
+                    domains[&k]
+                        .iter()
+                        .copied()
+                        .filter(|&v| v <= rest && reach[(rest - v) as usize])
+                        .collect()
+                }
+                Relation::AtLeast => {
+                    let most: i64 = others.iter().filter_map(|d| d.last()).sum();
+                    domains[&k]
+                        .iter()
+                        .copied()
+                        .filter(|&v| v + most >= rest)
+                        .collect()
+                }
+            };
+            (k, fits)
+        })
+        .collect()
+}
+
+/// Try every column of every table of counts in a public needs assessment:
+/// no "fewer than 5" may be narrowed below 1 to 4.
+fn assert_no_small_count_can_be_narrowed(md: &str) {
+    let every_small: BTreeSet<i64> = (1..BELOW).collect();
+    let mut tried = 0;
+    for t in tables(md) {
+        let (relation, ceiling) = match t.header[..2] {
+            [ref a, ref b] if a == "Service" && b == "Visits" => (Relation::Sum, 1),
+            [ref a, ref b] if a == "Cohort" && b == "Journeys" => (Relation::AtLeast, 1),
+            _ => continue,
+        };
+        tried += 1;
+        let (total_row, body) = t.rows.split_last().expect("a totals row");
+        let mean_column = t.header.iter().position(|h| h.starts_with("Mean feeling"));
+        for k in 1..t.header.len() {
+            if Some(k) == mean_column {
+                continue;
+            }
+            let column: Vec<Count> = body.iter().map(|r| count(&r[k])).collect();
+            // Refusals, retellings and drop-outs at a service are at most
+            // its visits; a cohort's drop-outs at most its journeys.
+            let caps: Vec<Option<i64>> = body
+                .iter()
+                .map(|r| match count(&r[ceiling]) {
+                    Count::Exact(n) if k != ceiling => Some(n),
+                    _ => None,
+                })
+                .collect();
+            let allows = |i: usize, v: i64| match mean_column {
+                Some(m) if k == ceiling => mean_allows(&body[i][m], v),
+                _ => true,
+            };
+            let possible = possible_values(&column, count(&total_row[k]), &caps, &allows, relation);
+            for (i, values) in possible {
+                if column[i] == Count::Small {
+                    assert_eq!(
+                        values, every_small,
+                        "under {:?}, {} of {:?} shows {SMALL:?} but can only be {values:?}: {:?}",
+                        t.heading, t.header[k], body[i][0], body[i]
+                    );
+                }
+            }
+        }
+    }
+    assert!(tried >= 2, "the journey tables were found");
+}
+
+/// What a published journey shows of itself: where each step was and how
+/// it felt (its map's text alternative), its cohorts, retellings and
+/// refusals (its section).
+struct Published {
+    steps: Vec<(String, i64)>,
+    cohorts: String,
+    retold: i64,
+    refusals: i64,
+}
+
+fn published_journeys(md: &str, out: &Path) -> Vec<Published> {
+    let lines: Vec<&str> = md.lines().collect();
+    let mut found = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let Some(rest) = line.strip_prefix("### Journey ") else {
+            continue;
+        };
+        let id = rest.split(':').next().expect("id");
+        let summary = lines[i + 1..]
+            .iter()
+            .find(|l| !l.trim().is_empty())
+            .expect("a summary line");
+        let number_before = |marker: &str| -> i64 {
+            let before = &summary[..summary.find(marker).expect(marker)];
+            let word = before.split_whitespace().last().expect("a number");
+            word.parse()
+                .unwrap_or_else(|_| panic!("{word:?} in {summary}"))
+        };
+        let svg = std::fs::read_to_string(out.join(format!("charts/journey-{id}.svg")))
+            .expect("a map for each published journey");
+        let doc = roxmltree::Document::parse(&svg).expect("svg");
+        let desc = doc
+            .descendants()
+            .find(|n| n.has_tag_name("desc"))
+            .and_then(|n| n.text())
+            .expect("desc");
+        let by_step = desc
+            .split("Feeling by step: ")
+            .nth(1)
+            .expect("feelings")
+            .trim_end_matches('.');
+        let steps = by_step
+            .split("; ")
+            .map(|s| {
+                let place = &s[s.find(" at ").expect("at") + 4..s.rfind(' ').expect("feeling")];
+                let feeling = s[s.rfind(' ').expect("feeling") + 1..].parse().expect("n");
+                (place.to_owned(), feeling)
+            })
+            .collect();
+        found.push(Published {
+            steps,
+            cohorts: summary[..summary.find(". ").expect("cohorts")].to_owned(),
+            retold: number_before(" times;"),
+            refusals: number_before(" refusal"),
+        });
+    }
+    found
+}
+
+/// The tables that add up the published journeys show exactly what those
+/// journeys add up to: a count hidden there is hidden from no one who
+/// reads the journeys below it.
+fn assert_journey_tables_add_up_the_published_journeys(md: &str, out: &Path) {
+    let journeys = published_journeys(md, out);
+    assert!(!journeys.is_empty());
+    let all = tables(md);
+    let find = |first: &str| {
+        all.iter()
+            .find(|t| t.heading == "Survivor journeys" && t.header[0] == first)
+            .unwrap_or_else(|| panic!("no {first} table of the published journeys"))
+    };
+    let by_service = find("Service");
+    for row in &by_service.rows[..by_service.rows.len() - 1] {
+        let feelings: Vec<i64> = journeys
+            .iter()
+            .flat_map(|j| &j.steps)
+            .filter(|(place, _)| *place == row[0])
+            .map(|(_, f)| *f)
+            .collect();
+        let mean = feelings.iter().sum::<i64>() as f64 / feelings.len() as f64;
+        assert_eq!(
+            (row[1].as_str(), row[2].as_str()),
+            (feelings.len().to_string().as_str(), feeling(mean).as_str()),
+            "{}: the published journeys show {} visits",
+            row[0],
+            feelings.len()
+        );
+    }
+    let by_cohort = find("Cohort");
+    for row in &by_cohort.rows[..by_cohort.rows.len() - 1] {
+        let members: Vec<&Published> = journeys
+            .iter()
+            .filter(|j| j.cohorts.contains(row[0].as_str()))
+            .collect();
+        let add = |f: fn(&Published) -> i64| members.iter().map(|j| f(j)).sum::<i64>().to_string();
+        assert_eq!(
+            [&row[1], &row[2], &row[3]],
+            [
+                &members.len().to_string(),
+                &add(|j| j.retold),
+                &add(|j| j.refusals)
+            ],
+            "{}: journeys, retellings and refusals the published journeys show",
+            row[0]
+        );
+    }
+}
+
+#[test]
+fn the_example_hides_no_count_its_journeys_give_away_and_every_count_it_hides_holds() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("out");
+    public_build(EXAMPLE, &out);
+    let md = std::fs::read_to_string(out.join("needs-assessment.md")).expect("md");
+    assert_journey_tables_add_up_the_published_journeys(&md, &out);
+    assert_no_small_count_can_be_narrowed(&md);
+    // The example has a journey counted but not published: its counts are
+    // there, hidden, and nothing else of it is.
+    assert!(md.contains("### Journeys counted but not published"));
+    assert!(md.contains(SMALL));
+}
+
+#[test]
+fn a_mean_beside_a_hidden_count_does_not_give_it_away() {
+    // +0.8 over "fewer than 5" visits with whole feelings can only be
+    // 3 out of 4 visits: a mean to one decimal narrows its count.
+    assert!(mean_allows("+0.8", 4));
+    assert!((1..4).all(|n| !mean_allows("+0.8", n)));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("out");
+    public_build(&format!("{FIXTURE}/assessment.yaml"), &out);
+    let md = std::fs::read_to_string(out.join("needs-assessment.md")).expect("md");
+    let counted = tables(&md)
+        .into_iter()
+        .find(|t| t.heading == "Journeys counted but not published" && t.header[0] == "Service")
+        .expect("the counted journeys' table");
+    let outreach = counted
+        .rows
+        .iter()
+        .find(|r| r[0] == "Outreach")
+        .expect("outreach");
+    assert_eq!(outreach[1], SMALL);
+    assert_eq!(outreach[2], "not shown", "its mean goes with its count");
+    assert_no_small_count_can_be_narrowed(&md);
+}
 
 /// A copy of the disclosure fixture in a workspace of its own, the
 /// assessment edited by `edit`.
@@ -27,6 +426,84 @@ fn fixture_copy(edit: &dyn Fn(String) -> String) -> (tempfile::TempDir, PathBuf)
     let file = ws.path().join("assessment.yaml");
     std::fs::write(&file, edit(text)).expect("write");
     (ws, file)
+}
+
+/// Every file of a build, by its path inside the output folder.
+fn contents(out: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut found = BTreeMap::new();
+    let mut stack = vec![out.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).expect("dir") {
+            let p = e.expect("entry").path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let rel = p.strip_prefix(out).expect("inside").to_path_buf();
+                found.insert(rel, std::fs::read(&p).expect("read"));
+            }
+        }
+    }
+    found
+}
+
+fn first_difference(a: &[u8], b: &[u8]) -> String {
+    let (a, b) = (String::from_utf8_lossy(a), String::from_utf8_lossy(b));
+    let line = a.lines().zip(b.lines()).find(|(x, y)| x != y).map_or_else(
+        || "(lengths differ)".to_owned(),
+        |(x, y)| format!("{x}\n{y}"),
+    );
+    line.chars().take(2000).collect()
+}
+
+#[test]
+fn nothing_but_its_counts_comes_from_a_journey_counted_but_not_published() {
+    // The fixture's journeys are all counted but not published. Change
+    // everything they hold beyond what is counted: persona, source, notes,
+    // barriers and days.
+    let (ws_a, file_a) = fixture_copy(&|t| t);
+    let (ws_b, file_b) = fixture_copy(&|t| t);
+    let rewrite = |ws: &Path, persona: &str, note: &str, day: &str| {
+        for e in std::fs::read_dir(ws.join("journeys")).expect("journeys") {
+            let p = e.expect("entry").path();
+            let text = std::fs::read_to_string(&p).expect("read");
+            assert!(text.contains("consent: count"), "{}", p.display());
+            let text = text
+                .replace("persona: Survivor", &format!("persona: {persona}"))
+                .replace(
+                    "source: Test interview",
+                    &format!("source: {persona} interview"),
+                )
+                .replace("day: 3,", &format!("day: {day},"))
+                .replace(
+                    "outcome: supported }",
+                    &format!("outcome: supported, note: {note}, barrier: {note} }}"),
+                );
+            std::fs::write(&p, text).expect("write");
+        }
+    };
+    rewrite(ws_a.path(), "Kim in Northtown", "SECRET NOTE A", "3");
+    rewrite(ws_b.path(), "Pat in Southtown", "SECRET NOTE B", "9");
+    let out_a = ws_a.path().join("out");
+    let out_b = ws_b.path().join("out");
+    public_build(&file_a.display().to_string(), &out_a);
+    public_build(&file_b.display().to_string(), &out_b);
+    let (a, b) = (contents(&out_a), contents(&out_b));
+    for (path, bytes) in &a {
+        let text = String::from_utf8_lossy(bytes);
+        for secret in ["Kim", "Northtown", "SECRET", "j0", "j10", "counted-"] {
+            assert!(
+                !text.contains(secret),
+                "{} shows {secret:?}",
+                path.display()
+            );
+        }
+        assert!(
+            bytes == &b[path],
+            "{} tells the two apart:\n{}",
+            path.display(),
+            first_difference(bytes, &b[path])
+        );
+    }
 }
 
 #[test]

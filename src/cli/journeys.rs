@@ -9,7 +9,7 @@ use comfy_table::{ContentArrangement, Table};
 use super::{AssessmentArg, CliError, CliResult, EXIT_OK, EXIT_PROBLEMS, load_checked};
 use crate::graph::PathwayGraph;
 use crate::journeys::{report, svg};
-use crate::render::context::Suppression;
+use crate::render::charts;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum JourneysFormat {
@@ -44,16 +44,8 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
                 .map_err(|e| CliError(format!("cannot write {}: {e}", path.display())))?;
         }
         let path = dir.join("touchpoints.svg");
-        std::fs::write(
-            &path,
-            svg::touchpoint_map(
-                &r.by_touchpoint,
-                &crate::render::context::journey_counts(&r, Suppression { below: 0 })
-                    .by_touchpoint
-                    .0,
-            ),
-        )
-        .map_err(|e| CliError(format!("cannot write {}: {e}", path.display())))?;
+        std::fs::write(&path, charts::touchpoints(&r))
+            .map_err(|e| CliError(format!("cannot write {}: {e}", path.display())))?;
         writeln!(
             err,
             "wrote {} journey maps and touchpoints.svg to {}",

@@ -135,8 +135,14 @@ pub struct JourneyReport {
 /// Analyse the journeys of an assessment against its pathway graph. Only
 /// journeys `keep` accepts are used (a public build keeps published ones).
 pub fn report(g: &PathwayGraph, keep: impl Fn(&Journey) -> bool) -> JourneyReport {
-    let a = g.a;
-    let journeys: Vec<&Journey> = a.journeys.iter().filter(|j| keep(j)).collect();
+    let journeys: Vec<&Journey> = g.a.journeys.iter().filter(|j| keep(j)).collect();
+    report_of(g, &journeys)
+}
+
+/// [`report`] on any journeys through the graph's services, whether or
+/// not the assessment holds them (journeys counted but not published are
+/// kept apart from it).
+pub fn report_of(g: &PathwayGraph, journeys: &[&Journey]) -> JourneyReport {
     let all: Vec<JourneyMetrics> = journeys.iter().map(|j| metrics(j)).collect();
     let mut by_cohort: BTreeMap<String, CohortSummary> = BTreeMap::new();
     let mut feelings: BTreeMap<String, Vec<i64>> = BTreeMap::new();
@@ -167,7 +173,7 @@ pub fn report(g: &PathwayGraph, keep: impl Fn(&Journey) -> bool) -> JourneyRepor
     }
     let mut barriers_by_cohort: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut barriers_by_touchpoint: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for j in &journeys {
+    for j in journeys {
         for step in &j.steps {
             if let Some(b) = &step.barrier {
                 for c in &j.cohorts {
@@ -186,10 +192,10 @@ pub fn report(g: &PathwayGraph, keep: impl Fn(&Journey) -> bool) -> JourneyRepor
     JourneyReport {
         journeys: all,
         by_cohort,
-        by_touchpoint: touchpoints(g, &journeys),
+        by_touchpoint: touchpoints(g, journeys),
         barriers_by_cohort,
         barriers_by_touchpoint,
-        findings: unmapped_pathways(g, &journeys),
+        findings: unmapped_pathways(g, journeys),
     }
 }
 

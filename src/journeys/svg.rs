@@ -406,22 +406,30 @@ fn row_label(
 
 /// The averaged map: for each touchpoint, the mean feeling of every visit,
 /// with counts of visits, refusals, retellings and drop-outs as published
-/// (`counts`, one row a touchpoint, after any disclosure control).
-pub fn touchpoint_map(touchpoints: &[TouchpointSummary], counts: &[[String; 4]]) -> String {
+/// (`counts`, one row a touchpoint, after any disclosure control), and the
+/// mean as published (`feelings`: `None` where it is hidden, and no bar is
+/// drawn, since its length would give it away).
+pub fn touchpoint_map(
+    touchpoints: &[TouchpointSummary],
+    counts: &[[String; 4]],
+    feelings: &[Option<f64>],
+) -> String {
     let row_h = 44.0;
     let (left, bar_w) = (330.0, 300.0);
     let width = left + bar_w + 330.0;
     let top = 80.0;
     let height = top + row_h * touchpoints.len() as f64 + 40.0;
     let zero = left + bar_w / 2.0;
+    let mean = |f: &Option<f64>| f.map_or_else(|| "not shown".to_owned(), |f| signed(f, 1));
     let desc = touchpoints
         .iter()
         .zip(counts)
-        .map(|(t, [visits, refusals, retold, dropped_out])| {
+        .zip(feelings)
+        .map(|((t, [visits, refusals, retold, dropped_out]), f)| {
             format!(
                 "{}: mean feeling {} over {visits} visits, {refusals} refused, {retold} retold, {dropped_out} dropped out",
                 t.name,
-                signed(t.mean_feeling, 1),
+                mean(f),
             )
         })
         .collect::<Vec<_>>()
@@ -459,8 +467,8 @@ pub fn touchpoint_map(touchpoints: &[TouchpointSummary], counts: &[[String; 4]])
         left + bar_w + 20.0,
         top - 14.0
     );
-    for (k, (t, [visits, refusals, retold, dropped_out])) in
-        touchpoints.iter().zip(counts).enumerate()
+    for (k, ((t, [visits, refusals, retold, dropped_out]), feeling)) in
+        touchpoints.iter().zip(counts).zip(feelings).enumerate()
     {
         let y = top + row_h * k as f64;
         if k % 2 == 0 {
@@ -471,7 +479,21 @@ pub fn touchpoint_map(touchpoints: &[TouchpointSummary], counts: &[[String; 4]])
             );
         }
         row_label(&mut out, &t.name, 46, t.sector, y + 15.0, y + 40.0);
-        let len = t.mean_feeling * bar_w / 6.0;
+        let _ = writeln!(
+            out,
+            "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\">n={visits} · {refusals} · {retold} · {dropped_out}</text>",
+            left + bar_w + 20.0,
+            y + 21.0,
+        );
+        let Some(feeling) = feeling else {
+            let _ = writeln!(
+                out,
+                "<text x=\"{zero:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"middle\">mean not shown</text>",
+                y + 21.0
+            );
+            continue;
+        };
+        let len = feeling * bar_w / 6.0;
         let (x, w, fill, pattern) = if len < 0.0 {
             (zero + len, -len, "url(#worse)", "")
         } else {
@@ -489,13 +511,7 @@ pub fn touchpoint_map(touchpoints: &[TouchpointSummary], counts: &[[String; 4]])
             out,
             "<text x=\"{anchor_x:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"{anchor}\">{}</text>",
             y + 21.0,
-            signed(t.mean_feeling, 1)
-        );
-        let _ = writeln!(
-            out,
-            "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\">n={visits} · {refusals} · {retold} · {dropped_out}</text>",
-            left + bar_w + 20.0,
-            y + 21.0,
+            signed(*feeling, 1)
         );
     }
     out.push_str("</svg>\n");

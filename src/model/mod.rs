@@ -610,8 +610,14 @@ pub struct Action {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Consent {
-    /// May appear in public documents.
+    /// May appear in public documents, journey by journey.
     Publish,
+    /// May be counted in a public document's tables, with small counts
+    /// hidden, but never shown on its own: no section, map, persona, note,
+    /// barrier, source or route of it is published. For accounts given
+    /// (or case files reviewed) on the understanding that they are only
+    /// added up.
+    Count,
     /// Never reaches a public build.
     Internal,
 }
@@ -741,6 +747,39 @@ impl Assessment {
             s.internal_notes = None;
         }
         a
+    }
+
+    /// The journeys a public build may count but not show (`consent:
+    /// count`), each stripped to what is counted: cohorts and, at each
+    /// step, where, when, how it felt, whether the story was retold and
+    /// what happened. Persona, source, localities, notes and barriers are
+    /// gone, and the id is replaced, so nothing ties a count to a file.
+    pub fn counted_only(&self) -> Vec<Journey> {
+        self.journeys
+            .iter()
+            .filter(|j| j.consent == Consent::Count)
+            .enumerate()
+            .map(|(k, j)| Journey {
+                id: format!("counted-{}", k + 1),
+                persona: String::new(),
+                cohorts: j.cohorts.clone(),
+                consent: Consent::Count,
+                source: "withheld".into(),
+                source_internal: true,
+                localities: Vec::new(),
+                steps: j
+                    .steps
+                    .iter()
+                    .map(|s| Step {
+                        note: None,
+                        barrier: None,
+                        internal: true,
+                        ..s.clone()
+                    })
+                    .collect(),
+                origin: Origin::default(),
+            })
+            .collect()
     }
 }
 

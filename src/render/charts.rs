@@ -9,8 +9,10 @@ use std::fmt::Write;
 
 use crate::gaps::{Analysis, number};
 use crate::graph::PathwayGraph;
+use crate::journeys::JourneyReport;
 use crate::journeys::svg::escape;
 use crate::model::{Assessment, Indicator};
+use crate::render::disclosure::Suppression;
 
 const FONT: &str = "font-family=\"Helvetica, Arial, sans-serif\"";
 
@@ -174,7 +176,8 @@ pub fn levels(g: &PathwayGraph) -> String {
 }
 
 /// One indicator's values by year, with the target if set.
-pub fn indicator(i: &Indicator, count: &dyn Fn(usize) -> String) -> String {
+pub fn indicator(i: &Indicator, s: Suppression) -> String {
+    let count = |n: usize| s.count(n);
     let fmt = |v: f64| {
         if i.unit == crate::model::Unit::Count && v >= 0.0 && v.fract() == 0.0 {
             count(v as usize)
@@ -347,15 +350,16 @@ pub fn accommodation(analysis: &Analysis) -> String {
     out
 }
 
-/// Every chart the templates may place, by name; journey maps for the
-/// journeys `mapped` accepts (those the needs assessment tells one by one).
+/// Every chart the templates may place, by name: journey maps for the
+/// journeys `mapped` accepts (those the needs assessment tells one by
+/// one), the averaged map of all `journeys`, and indicators with their
+/// counts published as `s` says.
 pub fn all(
     g: &PathwayGraph,
     analysis: &Analysis,
-    journeys: &crate::journeys::JourneyReport,
+    journeys: &JourneyReport,
     mapped: &dyn Fn(&crate::model::Journey) -> bool,
-    count: &dyn Fn(usize) -> String,
-    touchpoint_counts: &[[String; 4]],
+    s: Suppression,
 ) -> BTreeMap<String, String> {
     let a = g.a;
     let mut charts = BTreeMap::new();
@@ -363,12 +367,9 @@ pub fn all(
     charts.insert("levels".into(), levels(g));
     charts.insert("pathways".into(), pathways(g));
     charts.insert("accommodation".into(), accommodation(analysis));
-    charts.insert(
-        "touchpoints".into(),
-        crate::journeys::svg::touchpoint_map(&journeys.by_touchpoint, touchpoint_counts),
-    );
+    charts.insert("touchpoints".into(), touchpoints(journeys));
     for i in &a.indicators {
-        charts.insert(format!("indicator-{}", i.id), indicator(i, count));
+        charts.insert(format!("indicator-{}", i.id), indicator(i, s));
     }
     for j in a.journeys.iter().filter(|j| mapped(j)) {
         charts.insert(
@@ -377,6 +378,17 @@ pub fn all(
         );
     }
     charts
+}
+
+/// The averaged journey map of the journeys shown one by one, with the
+/// counts their tables publish: `build` and `journeys --svg` draw the same.
+pub fn touchpoints(journeys: &JourneyReport) -> String {
+    let counts = crate::render::context::published_counts(journeys);
+    crate::journeys::svg::touchpoint_map(
+        &journeys.by_touchpoint,
+        &counts.by_touchpoint.0,
+        &counts.feelings.0,
+    )
 }
 
 /// The pathway graph: entry points in the first column, then each service

@@ -1,6 +1,19 @@
-//! Disclosure control for counts that add up journeys or case data.
+//! What a public output may show, and disclosure control for what it only
+//! counts.
 //!
-//! A public document must not let a reader single out a survivor, so:
+//! [`View`] decides, once for every command that writes for readers, what
+//! an output draws on: a public one the assessment's public view (only
+//! journeys with consent to publish, nothing marked internal) and, apart
+//! from it, the journeys consented for counting only, stripped to what is
+//! counted; an internal one everything.
+//!
+//! What is published journey by journey is not pretended hidden: each
+//! published journey is shown in full, so the tables adding them up give
+//! exact counts (a reader could add them up from the journeys anyway).
+//! What is only counted (journeys with `consent: count`, indicators that
+//! count people) must never be recoverable from totals, means or
+//! differences. A public document must not let a reader single out a
+//! survivor, so for those counts:
 //! - *primary suppression*: a count from 1 to N-1 is shown as "fewer than
 //!   N" (0 is shown: it describes nobody);
 //! - *secondary suppression*: in a table column whose total is published,
@@ -10,9 +23,15 @@
 //!   until both hold ("not shown"), or the total itself when no count is
 //!   left to hide.
 //!
+//! - *means*: a mean is shown only beside a count that is shown. Feelings
+//!   are whole numbers from -3 to 3, so a mean to one decimal narrows the
+//!   count it was taken over: +0.8 from fewer than 5 visits can only be 4
+//!   visits adding up to 3.
+//!
 //! The rule is stated for readers in the needs assessment's method appendix.
 
 use crate::gaps::number;
+use crate::model::{Assessment, Journey};
 
 /// How a count hidden to protect a small one is shown.
 pub const NOT_SHOWN: &str = "not shown";
@@ -41,6 +60,10 @@ pub struct Column {
 }
 
 impl Suppression {
+    /// Nothing hidden: for what is published journey by journey, and for
+    /// internal builds.
+    pub const NONE: Suppression = Suppression { below: 0 };
+
     /// Whether a count of `n` is too small to publish.
     pub fn is_small(&self, n: usize) -> bool {
         n > 0 && (n as u64) < u64::from(self.below)
@@ -226,6 +249,66 @@ impl Suppression {
             .map(|r| std::array::from_fn(|k| self.show(columns[k].cells[r])))
             .collect();
         (rows, std::array::from_fn(|k| self.show(columns[k].total)))
+    }
+}
+
+/// What an output may draw on.
+pub struct View {
+    /// The assessment as the output may show it: in a public view only
+    /// journeys with consent to publish, and nothing marked internal.
+    pub assessment: Assessment,
+    /// Journeys a public view may count but not show, stripped of all but
+    /// what is counted ([`Assessment::counted_only`]); none in an internal
+    /// view, whose assessment holds every journey.
+    pub counted: Vec<Journey>,
+    /// How counts from `counted` and indicator counts are published.
+    pub suppression: Suppression,
+    public: bool,
+}
+
+impl View {
+    /// The public view unless `internal`, hiding counts below
+    /// `suppress_below` there.
+    pub fn of(full: &Assessment, internal: bool, suppress_below: u32) -> View {
+        if internal {
+            View {
+                assessment: full.clone(),
+                counted: Vec::new(),
+                suppression: Suppression::NONE,
+                public: false,
+            }
+        } else {
+            View {
+                assessment: full.public_view(),
+                counted: full.counted_only(),
+                suppression: Suppression {
+                    below: suppress_below,
+                },
+                public: true,
+            }
+        }
+    }
+
+    pub fn is_public(&self) -> bool {
+        self.public
+    }
+
+    /// What the journeys counted but not published add up to, if there are
+    /// any: the counts only. Their touchpoints are in name order (the order
+    /// of first visit would trace one journey's path), and the routes they
+    /// took are dropped (a route is a journey's own).
+    pub fn counted_report(
+        &self,
+        g: &crate::graph::PathwayGraph,
+    ) -> Option<crate::journeys::JourneyReport> {
+        if self.counted.is_empty() {
+            return None;
+        }
+        let journeys: Vec<&Journey> = self.counted.iter().collect();
+        let mut r = crate::journeys::report_of(g, &journeys);
+        r.by_touchpoint.sort_by(|x, y| x.name.cmp(&y.name));
+        r.findings.clear();
+        Some(r)
     }
 }
 

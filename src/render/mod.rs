@@ -19,10 +19,10 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::gaps::analyse_graph_with;
+use crate::gaps::analyse_graph;
 use crate::graph::{GraphFormat, PathwayGraph, export};
 use crate::journeys::report;
-use crate::model::{Assessment, Consent, Journey};
+use crate::model::{Assessment, Journey};
 
 /// Counts from journeys below this are hidden in public builds unless the
 /// assessment or the command line says otherwise: the threshold most UK
@@ -76,23 +76,16 @@ pub fn build(
     assessment_path: &Path,
     opts: Options<'_>,
 ) -> Result<Vec<OutputFile>, String> {
-    let public = !opts.internal;
     // A public build renders only what may be published, so no template,
-    // chart or export can reach an internal field.
-    let redacted;
-    let a = if public {
-        redacted = full.public_view();
-        &redacted
-    } else {
-        full
-    };
-    let keep = move |j: &Journey| !public || j.consent == Consent::Publish;
+    // chart or export can reach an internal field; journeys it may only
+    // count reach nothing but the tables of their counts.
+    let view = disclosure::View::of(full, opts.internal, opts.suppress_below);
+    let public = view.is_public();
+    let a = &view.assessment;
     let g = PathwayGraph::build(a);
-    let analysis = analyse_graph_with(&g, &keep);
-    let journeys = report(&g, keep);
-    let suppression = context::Suppression {
-        below: if public { opts.suppress_below } else { 0 },
-    };
+    let analysis = analyse_graph(&g);
+    let journeys = report(&g, |_| true);
+    let counted = view.counted_report(&g);
     // The previous edition is redacted the same way, so nothing internal
     // in it (an internal journey's refusal, say) reaches a public plan.
     let progress = opts.previous.map(|previous| {
@@ -102,22 +95,14 @@ pub fn build(
         &g,
         &analysis,
         &journeys,
+        counted.as_ref(),
         public,
-        suppression,
+        view.suppression,
         progress.as_ref(),
     );
-    let count = |n: usize| suppression.count(n);
-    let (touchpoint_counts, _) = context::journey_counts(&journeys, suppression).by_touchpoint;
     let told = context::journeys_told(&journeys);
     let mapped = |j: &Journey| told.contains_key(j.id.as_str());
-    let charts = charts::all(
-        &g,
-        &analysis,
-        &journeys,
-        &mapped,
-        &count,
-        &touchpoint_counts,
-    );
+    let charts = charts::all(&g, &analysis, &journeys, &mapped, view.suppression);
     let templates = templates::load(assessment_path, opts.allow_outside)?;
     let tera = tera_with(&templates)?;
     let tera_ctx =

@@ -39,10 +39,9 @@ pub struct JourneyCtx {
 
 #[derive(Serialize)]
 pub struct JourneysCtx {
-    /// How many journeys the document draws on; hidden ("not shown") only
-    /// when it alone would give a small count away.
+    /// How many journeys the tables add up: in a public build those
+    /// published below, each in full, so the tables count them exactly.
     pub count: String,
-    pub count_shown: bool,
     /// The journeys told one by one: all, or a sample when there are more
     /// than [`MAX_JOURNEY_SECTIONS`] (`sampled`).
     pub published: Vec<JourneyCtx>,
@@ -51,14 +50,42 @@ pub struct JourneysCtx {
     pub by_cohort: TableCtx<[String; 5]>,
     pub barriers: Vec<(String, Vec<String>)>,
     pub informal_routes: Vec<GapCtx>,
+    /// The journeys counted but not published (public builds), tabulated
+    /// apart from the published ones so that subtracting these from a
+    /// total cannot leave them.
+    pub counted: Option<CountedCtx>,
+}
+
+/// The tables of the journeys counted but not published, after
+/// disclosure control.
+#[derive(Serialize)]
+pub struct CountedCtx {
+    /// How many there are; hidden ("not shown") only when it alone would
+    /// give a small count away.
+    pub count: String,
+    pub count_shown: bool,
+    pub touchpoints: TableCtx<TouchpointCtx>,
+    pub by_cohort: TableCtx<[String; 5]>,
 }
 
 /// The two tables of counts from journeys, after disclosure control: by
-/// touchpoint (visits, refusals, retellings, drop-outs) and by cohort
-/// (journeys, retellings, refusals, drop-outs), each with a totals row.
+/// touchpoint (visits, refusals, retellings, drop-outs, and the mean
+/// feeling) and by cohort (journeys, retellings, refusals, drop-outs),
+/// each with a totals row.
 pub struct JourneyCounts {
     pub by_touchpoint: (Vec<[String; 4]>, [String; 4]),
+    /// The mean feeling of each touchpoint's visits, then of all of them;
+    /// `None` where those visits are hidden. Feelings are whole numbers,
+    /// so a mean to one decimal narrows the count it was taken over (+0.8
+    /// from fewer than 5 visits can only be 4 visits adding up to 3).
+    pub feelings: (Vec<Option<f64>>, Option<f64>),
     pub by_cohort: (Vec<[String; 4]>, [String; 4]),
+}
+
+/// The counts of journeys published one by one: exact, since each is
+/// shown in full and a reader could add them up anyway.
+pub fn published_counts(r: &JourneyReport) -> JourneyCounts {
+    journey_counts(r, Suppression::NONE)
 }
 
 pub fn journey_counts(r: &JourneyReport, s: Suppression) -> JourneyCounts {
@@ -109,9 +136,33 @@ pub fn journey_counts(r: &JourneyReport, s: Suppression) -> JourneyCounts {
     let (t_retold, k_retold) = link(&retold, &c_retold, &uncapped);
     let (t_dropped, k_dropped) = link(&dropped, &c_dropped, &by_journeys);
     JourneyCounts {
+        feelings: mean_feelings(r, &t_visits),
         by_touchpoint: s.rows_in_words(&[t_visits, t_refusals, t_retold, t_dropped]),
         by_cohort: s.rows_in_words(&[k_journeys, k_retold, k_refusals, k_dropped]),
     }
+}
+
+/// Each touchpoint's mean feeling and all visits', where `visits` shows
+/// the count it is taken over.
+fn mean_feelings(r: &JourneyReport, visits: &Column) -> (Vec<Option<f64>>, Option<f64>) {
+    let shown = |c: &Cell| matches!(c, Cell::Shown(_));
+    let rows = r
+        .by_touchpoint
+        .iter()
+        .zip(&visits.cells)
+        .map(|(t, c)| shown(c).then_some(t.mean_feeling))
+        .collect();
+    let all: usize = r.by_touchpoint.iter().map(|t| t.visits).sum();
+    let mean = if all == 0 {
+        0.0
+    } else {
+        r.by_touchpoint
+            .iter()
+            .map(|t| t.mean_feeling * t.visits as f64)
+            .sum::<f64>()
+            / all as f64
+    };
+    (rows, shown(&visits.total).then_some(mean))
 }
 
 fn has_complementary<const N: usize>(rows: &[[String; N]], total: &[String; N]) -> bool {
@@ -129,46 +180,85 @@ fn signed_feeling(f: f64) -> String {
     }
 }
 
+/// A mean feeling in words, or "not shown" beside hidden visits.
+fn feeling_in_words(f: Option<f64>) -> String {
+    f.map_or_else(
+        || crate::render::disclosure::NOT_SHOWN.to_owned(),
+        signed_feeling,
+    )
+}
+
 pub(super) fn touchpoint_rows(
     r: &JourneyReport,
-    (counts, totals): (Vec<[String; 4]>, [String; 4]),
+    counts: &JourneyCounts,
 ) -> TableCtx<TouchpointCtx> {
-    let row = |name: String, feeling: f64, [visits, refusals, retold, dropped_out]: [String; 4]| {
+    let (rows, totals) = &counts.by_touchpoint;
+    let (feelings, mean) = &counts.feelings;
+    let row = |name: String,
+               feeling: Option<f64>,
+               [visits, refusals, retold, dropped_out]: [String; 4]| {
         TouchpointCtx {
             name,
             visits,
-            feeling: signed_feeling(feeling),
+            feeling: feeling_in_words(feeling),
             refusals,
             retold,
             dropped_out,
         }
     };
-    let visits: usize = r.by_touchpoint.iter().map(|t| t.visits).sum();
-    let mean = if visits == 0 {
-        0.0
-    } else {
-        r.by_touchpoint
-            .iter()
-            .map(|t| t.mean_feeling * t.visits as f64)
-            .sum::<f64>()
-            / visits as f64
-    };
     TableCtx {
-        complementary: has_complementary(&counts, &totals),
+        complementary: has_complementary(rows, totals),
         rows: r
             .by_touchpoint
             .iter()
-            .zip(counts)
-            .map(|(t, c)| row(md(&t.name), t.mean_feeling, c))
+            .zip(rows.iter().cloned())
+            .zip(feelings)
+            .map(|((t, c), f)| row(md(&t.name), *f, c))
             .collect(),
-        total: row("All services".to_owned(), mean, totals),
+        total: row("All services".to_owned(), *mean, totals.clone()),
+    }
+}
+
+/// The counted journeys' tables, as published.
+pub(super) fn counted_ctx(a: &Assessment, r: &JourneyReport, s: Suppression) -> CountedCtx {
+    let counts = journey_counts(r, s);
+    let by_cohort = cohort_rows(a, r, &counts.by_cohort);
+    CountedCtx {
+        count: by_cohort.total[1].clone(),
+        count_shown: by_cohort.total[1] != crate::render::disclosure::NOT_SHOWN,
+        touchpoints: touchpoint_rows(r, &counts),
+        by_cohort,
+    }
+}
+
+fn cohort_rows(
+    a: &Assessment,
+    r: &JourneyReport,
+    (rows, total): &(Vec<[String; 4]>, [String; 4]),
+) -> TableCtx<[String; 5]> {
+    let names = r.by_cohort.keys().map(|c| {
+        md(&a
+            .cohorts
+            .iter()
+            .find(|k| &k.id == c)
+            .map_or(c.clone(), |k| k.name.clone()))
+    });
+    let [j, rt, rf, d] = total.clone();
+    TableCtx {
+        complementary: has_complementary(rows, total),
+        rows: names
+            .zip(rows.iter().cloned())
+            .map(|(name, [j, rt, rf, d])| [name, j, rt, rf, d])
+            .collect(),
+        total: ["All journeys".to_owned(), j, rt, rf, d],
     }
 }
 
 pub(super) fn journeys_ctx(
     a: &Assessment,
     r: &JourneyReport,
-    (rows, total): (Vec<[String; 4]>, [String; 4]),
+    counts: &JourneyCounts,
+    counted: Option<CountedCtx>,
 ) -> JourneysCtx {
     // Looked up by id, not searched for: a scan of every journey for each
     // one was quadratic (10,000 journeys, 50 million comparisons).
@@ -211,29 +301,7 @@ pub(super) fn journeys_ctx(
             }
         })
         .collect();
-    let names: Vec<String> = r
-        .by_cohort
-        .keys()
-        .map(|c| {
-            md(&a
-                .cohorts
-                .iter()
-                .find(|k| &k.id == c)
-                .map_or(c.clone(), |k| k.name.clone()))
-        })
-        .collect();
-    let by_cohort = TableCtx {
-        complementary: has_complementary(&rows, &total),
-        rows: names
-            .into_iter()
-            .zip(rows)
-            .map(|(name, [j, rt, rf, d])| [name, j, rt, rf, d])
-            .collect(),
-        total: {
-            let [j, rt, rf, d] = total;
-            ["All journeys".to_owned(), j, rt, rf, d]
-        },
-    };
+    let by_cohort = cohort_rows(a, r, &counts.by_cohort);
     let barriers = r
         .barriers_by_touchpoint
         .iter()
@@ -244,12 +312,12 @@ pub(super) fn journeys_ctx(
         })
         .collect();
     JourneysCtx {
-        count: by_cohort.total[1].clone(),
-        count_shown: by_cohort.total[1] != crate::render::disclosure::NOT_SHOWN,
+        count: number(r.journeys.len() as f64),
         sampled: published.len() < r.journeys.len(),
         published,
         by_cohort,
         barriers,
         informal_routes: r.findings.iter().map(|g| gap_ctx(a, g)).collect(),
+        counted,
     }
 }

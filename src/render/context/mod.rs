@@ -445,18 +445,21 @@ fn indicator(i: &Indicator, cohorts: &[Cohort], s: Suppression) -> IndicatorCtx 
     }
 }
 
-/// Everything the three documents need.
+/// Everything the three documents need: `journeys` are those the
+/// documents show one by one, `counted` those they only count (public
+/// builds), whose counts and indicator counts follow `suppression`.
 pub fn build(
     g: &PathwayGraph,
     analysis: &Analysis,
     journeys: &JourneyReport,
+    counted: Option<&JourneyReport>,
     public: bool,
     suppression: Suppression,
     progress: Option<&crate::progress::Progress>,
 ) -> Context {
     let a = g.a;
     let info = &a.info;
-    let counts = journey_counts(journeys, suppression);
+    let counts = published_counts(journeys);
     let levels = a
         .levels
         .iter()
@@ -588,7 +591,7 @@ pub fn build(
             .map(|i| indicator(i, &a.cohorts, suppression))
             .collect(),
         routes: routes(g),
-        touchpoints: touchpoint_rows(journeys, counts.by_touchpoint),
+        touchpoints: touchpoint_rows(journeys, &counts),
         gaps: GapsCtx {
             high: gap_list(GapSeverity::High),
             medium: gap_list(GapSeverity::Medium),
@@ -604,7 +607,12 @@ pub fn build(
         unaddressed_gaps: unaddressed,
         progress: progress.map(|p| progress_ctx(p, "###")),
         action_counts,
-        journeys: journeys_ctx(a, journeys, counts.by_cohort),
+        journeys: journeys_ctx(
+            a,
+            journeys,
+            &counts,
+            counted.map(|r| counted_ctx(a, r, suppression)),
+        ),
         accommodation: accommodation_ctx(a, analysis),
         balance: balance_ctx(analysis),
         sources: sources(a, public),
