@@ -446,6 +446,35 @@ fn contents(out: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     found
 }
 
+/// Build two assessments that differ only in what a public build hides;
+/// every public file must be the same byte for byte, so nothing in them
+/// can tell the two apart.
+fn assert_public_files_cannot_tell_apart(
+    a: &dyn Fn(String) -> String,
+    b: &dyn Fn(String) -> String,
+) {
+    let build = |edit: &dyn Fn(String) -> String| {
+        let (ws, file) = fixture_copy(edit);
+        let out = ws.path().join("out");
+        public_build(&file.display().to_string(), &out);
+        (ws, contents(&out))
+    };
+    let ((_wa, fa), (_wb, fb)) = (build(a), build(b));
+    assert_eq!(
+        fa.keys().collect::<Vec<_>>(),
+        fb.keys().collect::<Vec<_>>(),
+        "the same files"
+    );
+    for (path, bytes) in &fa {
+        assert!(
+            bytes == &fb[path],
+            "{} tells the two apart:\n{}",
+            path.display(),
+            first_difference(bytes, &fb[path])
+        );
+    }
+}
+
 fn first_difference(a: &[u8], b: &[u8]) -> String {
     let (a, b) = (String::from_utf8_lossy(a), String::from_utf8_lossy(b));
     let line = a.lines().zip(b.lines()).find(|(x, y)| x != y).map_or_else(
@@ -453,6 +482,26 @@ fn first_difference(a: &[u8], b: &[u8]) -> String {
         |(x, y)| format!("{x}\n{y}"),
     );
     line.chars().take(2000).collect()
+}
+
+/// An indicator counting people, whose first year is below the threshold,
+/// and a cohort's share of it.
+fn with_indicator(first_year: u32, men_share: f64) -> impl Fn(String) -> String {
+    move |text: String| {
+        let indicator = format!(
+            "indicators:\n  - id: refuge-declined-men\n    name: Men turned away by refuges\n    unit: count\n    values: {{ 2023: {first_year}, 2024: 9, 2025: 12 }}\n    cohort_shares: {{ men: {men_share} }}\n    source: Test figures\n    better: lower\n    target: {{ value: 2, year: 2029 }}\n"
+        );
+        text.replace("findings:\n", &format!("{indicator}findings:\n"))
+    }
+}
+
+#[test]
+fn an_indicator_count_cannot_be_recovered_from_its_trend_its_chart_or_a_cohort_share() {
+    // 3 or 2 people in 2023 against 12 in 2025: "up 300%" or "up 500%"
+    // would give it away, and so would its height in the chart. The
+    // men's share of 12 (0.3 or 0.25) is 3.6 or 3: fewer than 5 either
+    // way, and the share beside the 12 would give it away.
+    assert_public_files_cannot_tell_apart(&with_indicator(3, 0.3), &with_indicator(2, 0.25));
 }
 
 #[test]

@@ -12,7 +12,7 @@ use crate::graph::PathwayGraph;
 use crate::journeys::JourneyReport;
 use crate::journeys::svg::escape;
 use crate::model::{Assessment, Indicator};
-use crate::render::disclosure::Suppression;
+use crate::render::disclosure::{Cell, Suppression};
 
 const FONT: &str = "font-family=\"Helvetica, Arial, sans-serif\"";
 
@@ -175,23 +175,27 @@ pub fn levels(g: &PathwayGraph) -> String {
     out
 }
 
-/// One indicator's values by year, with the target if set.
+/// One indicator's values by year, with the target if set. A count of
+/// people a public document hides is drawn on a band below the
+/// threshold, not at its height, and the scale is set by what is shown,
+/// so nothing in the chart depends on the hidden value.
 pub fn indicator(i: &Indicator, s: Suppression) -> String {
-    let count = |n: usize| s.count(n);
-    let fmt = |v: f64| {
-        if i.unit == crate::model::Unit::Count && v >= 0.0 && v.fract() == 0.0 {
-            count(v as usize)
-        } else {
-            fmt(v)
-        }
-    };
+    let hidden = |v: f64| s.hides_value(i.unit, v);
+    let small = s.show(Cell::Small);
+    let label = |v: f64| if hidden(v) { small.clone() } else { fmt(v) };
     let (left, top, w, h) = (70.0, 40.0, 420.0, 160.0);
     let values: Vec<(i32, f64)> = i.values.iter().map(|(y, v)| (*y, *v)).collect();
     let target = i.target.map(|t| t.value);
+    let band = values
+        .iter()
+        .any(|(_, v)| hidden(*v))
+        .then_some(f64::from(s.below));
     let max = values
         .iter()
         .map(|(_, v)| *v)
+        .filter(|v| !hidden(*v))
         .chain(target)
+        .chain(band)
         .fold(0.0_f64, f64::max)
         .max(1.0)
         * 1.15;
@@ -204,12 +208,20 @@ pub fn indicator(i: &Indicator, s: Suppression) -> String {
         }
     };
     let y_of = |v: f64| top + h - h * v / max;
+    // Where a value is drawn: a hidden one mid-band, whatever it is.
+    let y_drawn = |v: f64| {
+        y_of(if hidden(v) {
+            f64::from(s.below) / 2.0
+        } else {
+            v
+        })
+    };
     let desc = format!(
         "{} by year: {}{}. Source: {}.",
         i.name,
         values
             .iter()
-            .map(|(y, v)| format!("{y}: {}", fmt(*v)))
+            .map(|(y, v)| format!("{y}: {}", label(*v)))
             .collect::<Vec<_>>()
             .join(", "),
         target
@@ -224,6 +236,15 @@ pub fn indicator(i: &Indicator, s: Suppression) -> String {
         "<text x=\"10\" y=\"22\" font-size=\"13\" font-weight=\"bold\">{}</text>",
         escape(&truncate(&i.name, 70))
     );
+    // The band a hidden value lies in; its marker's label says so.
+    if let Some(b) = band {
+        let _ = writeln!(
+            out,
+            "<rect x=\"{left}\" y=\"{:.1}\" width=\"{w}\" height=\"{:.1}\" fill=\"#eee\"/>",
+            y_of(b),
+            y_of(0.0) - y_of(b),
+        );
+    }
     let _ = writeln!(
         out,
         "<line x1=\"{left}\" x2=\"{:.1}\" y1=\"{:.1}\" y2=\"{:.1}\" stroke=\"#000\"/>",
@@ -254,25 +275,35 @@ pub fn indicator(i: &Indicator, s: Suppression) -> String {
             fmt(t)
         );
     }
-    let points: Vec<String> = values
+    // The line joins shown values only: a segment to a hidden one would
+    // slope by its value.
+    for run in values
         .iter()
         .enumerate()
-        .map(|(k, (_, v))| format!("{:.1},{:.1}", x_of(k), y_of(*v)))
-        .collect();
-    let _ = writeln!(
-        out,
-        "<polyline points=\"{}\" fill=\"none\" stroke=\"#2166ac\" stroke-width=\"2.5\"/>",
-        points.join(" ")
-    );
-    for (k, (y, v)) in values.iter().enumerate() {
+        .collect::<Vec<_>>()
+        .split(|(_, (_, v))| hidden(*v))
+        .filter(|run| !run.is_empty())
+    {
+        let points: Vec<String> = run
+            .iter()
+            .map(|(k, (_, v))| format!("{:.1},{:.1}", x_of(*k), y_of(*v)))
+            .collect();
         let _ = writeln!(
             out,
-            "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"4\" fill=\"#2166ac\"/><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"middle\">{}</text><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"middle\">{y}</text>",
+            "<polyline points=\"{}\" fill=\"none\" stroke=\"#2166ac\" stroke-width=\"2.5\"/>",
+            points.join(" ")
+        );
+    }
+    for (k, (y, v)) in values.iter().enumerate() {
+        let fill = if hidden(*v) { "#fff" } else { "#2166ac" };
+        let _ = writeln!(
+            out,
+            "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"4\" fill=\"{fill}\" stroke=\"#2166ac\"/><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"middle\">{}</text><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"middle\">{y}</text>",
             x_of(k),
-            y_of(*v),
+            y_drawn(*v),
             x_of(k),
-            y_of(*v) - 9.0,
-            fmt(*v),
+            y_drawn(*v) - 9.0,
+            escape(&label(*v)),
             x_of(k),
             top + h + 18.0
         );

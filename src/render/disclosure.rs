@@ -27,11 +27,14 @@
 //!   are whole numbers from -3 to 3, so a mean to one decimal narrows the
 //!   count it was taken over: +0.8 from fewer than 5 visits can only be 4
 //!   visits adding up to 3.
+//! - *differences*: a change between two values (an indicator's trend in
+//!   percent) is not shown when either is hidden, and a hidden value is
+//!   not drawn at its height.
 //!
 //! The rule is stated for readers in the needs assessment's method appendix.
 
 use crate::gaps::number;
-use crate::model::{Assessment, Journey};
+use crate::model::{Assessment, Journey, Unit};
 
 /// How a count hidden to protect a small one is shown.
 pub const NOT_SHOWN: &str = "not shown";
@@ -67,6 +70,12 @@ impl Suppression {
     /// Whether a count of `n` is too small to publish.
     pub fn is_small(&self, n: usize) -> bool {
         n > 0 && (n as u64) < u64::from(self.below)
+    }
+
+    /// Whether an indicator's value is a count of people too small to
+    /// publish (a fraction such as an average counts too).
+    pub fn hides_value(&self, unit: Unit, v: f64) -> bool {
+        unit == Unit::Count && v > 0.0 && v < f64::from(self.below)
     }
 
     /// A single count with no table around it: `7`, or `fewer than 5`.

@@ -375,11 +375,26 @@ fn trim_float(v: f64) -> String {
     }
 }
 
+/// A cohort's estimated part of an indicator's latest value (its `share`
+/// of it), with the year; `None` when a public document must hide it:
+/// the value is a hidden count (share times part would give it back), or
+/// the part is itself a count of people below the threshold (the share
+/// beside the value would give it back).
+fn cohort_part(i: &Indicator, share: f64, s: Suppression) -> Option<(i32, f64)> {
+    let (year, value) = i.values.iter().next_back()?;
+    let part = value * share;
+    let hidden = s.hides_value(i.unit, *value) || s.hides_value(i.unit, part.round());
+    (!hidden).then_some((*year, part))
+}
+
 fn indicator(i: &Indicator, cohorts: &[Cohort], s: Suppression) -> IndicatorCtx {
-    // Small counts are suppressed like journey counts: they can identify people.
-    let indicator_value = |unit: Unit, v: f64| match unit {
-        Unit::Count if v >= 0.0 && v.fract() == 0.0 => s.count(v as usize),
-        _ => indicator_value(unit, v),
+    let small = s.show(super::disclosure::Cell::Small);
+    // Small counts are suppressed like journey counts: they can identify
+    // people. Targets are goals, not counts of anyone, and show as set.
+    let target_value = indicator_value;
+    let indicator_value = |unit: Unit, v: f64| match s.hides_value(unit, v) {
+        true => small.clone(),
+        false => indicator_value(unit, v),
     };
     let years: Vec<String> = i.values.keys().map(|y| y.to_string()).collect();
     let values: Vec<String> = i
@@ -389,7 +404,13 @@ fn indicator(i: &Indicator, cohorts: &[Cohort], s: Suppression) -> IndicatorCtx 
         .collect();
     let first = i.values.iter().next();
     let last = i.values.iter().next_back();
+    let hidden = |v: &f64| s.hides_value(i.unit, *v);
     let trend = match (first, last) {
+        // The change in percent and the value shown would give the hidden
+        // one back.
+        (Some((_, v0)), Some((_, v1))) if hidden(v0) || hidden(v1) => {
+            super::disclosure::NOT_SHOWN.to_owned()
+        }
         (Some((y0, v0)), Some((y1, v1))) if y0 != y1 => {
             let change = if *v0 != 0.0 {
                 (v1 - v0) / v0.abs()
@@ -429,17 +450,18 @@ fn indicator(i: &Indicator, cohorts: &[Cohort], s: Suppression) -> IndicatorCtx 
         trend,
         target: i
             .target
-            .map(|t| format!("{} by {}", indicator_value(i.unit, t.value), t.year))
+            .map(|t| format!("{} by {}", target_value(i.unit, t.value), t.year))
             .unwrap_or_else(|| "not set".into()),
         shares: i
             .cohort_shares
             .iter()
-            .map(|(c, s)| {
+            .map(|(c, share)| {
                 let name = cohorts
                     .iter()
                     .find(|x| &x.id == c)
                     .map_or(c.clone(), |x| x.name.clone());
-                format!("{}: {}", md(&name), rate(*s))
+                let shown = cohort_part(i, *share, s).map_or(small.clone(), |_| rate(*share));
+                format!("{}: {shown}", md(&name))
             })
             .collect(),
     }
@@ -487,7 +509,7 @@ pub fn build(
         .cohorts
         .iter()
         .enumerate()
-        .map(|(c, cohort)| cohort_ctx(a, analysis, c, cohort))
+        .map(|(c, cohort)| cohort_ctx(a, analysis, c, cohort, suppression))
         .collect();
     let mut sectors: BTreeMap<String, Vec<ServiceCtx>> = BTreeMap::new();
     for s in &a.services {
@@ -650,7 +672,13 @@ fn routes(g: &PathwayGraph) -> Vec<(String, String, String, String)> {
         .collect()
 }
 
-fn cohort_ctx(a: &Assessment, analysis: &Analysis, c: usize, cohort: &Cohort) -> CohortCtx {
+fn cohort_ctx(
+    a: &Assessment,
+    analysis: &Analysis,
+    c: usize,
+    cohort: &Cohort,
+    s: Suppression,
+) -> CohortCtx {
     let (estimate, basis) = match (&cohort.population, cohort.prevalence, &cohort.demand) {
         (Some(group), Some(p), _) => {
             let count = a
@@ -683,13 +711,23 @@ fn cohort_ctx(a: &Assessment, analysis: &Analysis, c: usize, cohort: &Cohort) ->
         .iter()
         .filter_map(|i| {
             let share = i.cohort_shares.get(&cohort.id)?;
-            let (year, value) = i.values.iter().next_back()?;
-            Some(format!(
-                "{} of {} ({year}): about {}",
-                rate(*share),
-                md(&in_sentence(&i.name)),
-                number(value * share)
-            ))
+            let name = md(&in_sentence(&i.name));
+            Some(match cohort_part(i, *share, s) {
+                Some((year, part)) => {
+                    format!(
+                        "{} of {name} ({year}): about {}",
+                        rate(*share),
+                        number(part)
+                    )
+                }
+                None => {
+                    let (year, _) = i.values.iter().next_back()?;
+                    format!(
+                        "{name} ({year}): {}",
+                        s.show(super::disclosure::Cell::Small)
+                    )
+                }
+            })
         })
         .collect();
     let levels_without = analysis
