@@ -556,6 +556,59 @@ fn nothing_but_its_counts_comes_from_a_journey_counted_but_not_published() {
 }
 
 #[test]
+fn journey_maps_written_by_the_journeys_command_are_public_by_default() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let maps = dir.path().join("maps");
+    let maps_text = maps.display().to_string();
+    let (code, stdout, err) = run(&["journeys", EXAMPLE, "--svg", &maps_text]);
+    assert_eq!(code, 0, "{err}");
+    let (_, json, _) = run(&["journeys", EXAMPLE, "--format", "json"]);
+    let written = contents(&maps);
+    assert!(written.contains_key(Path::new("j01.svg")));
+    // consent: internal (j05) and consent: count (j13) journeys have no map,
+    // and no step note marked internal or withheld source shows anywhere.
+    for name in ["j05.svg", "j13.svg"] {
+        assert!(!written.contains_key(Path::new(name)), "{name} written");
+    }
+    let printed = [("stdout", stdout.as_bytes()), ("json", json.as_bytes())];
+    for (path, bytes) in written
+        .iter()
+        .map(|(p, b)| (p.display().to_string(), b.as_slice()))
+        .chain(printed.iter().map(|(p, b)| (p.to_string(), *b)))
+    {
+        let text = String::from_utf8_lossy(bytes);
+        for canary in [
+            "Amara, 20s",
+            "Gemma, 20s",
+            "j05",
+            "j13",
+            "R. Patel",
+            "she did not know she had been referred",
+            "not told about the MARAC referral",
+        ] {
+            assert!(!text.contains(canary), "{path} shows {canary:?}");
+        }
+    }
+    // The averaged map is the one the public needs assessment shows.
+    let out = dir.path().join("out");
+    public_build(EXAMPLE, &out);
+    assert_eq!(
+        std::fs::read_to_string(out.join("charts/touchpoints.svg")).expect("chart"),
+        String::from_utf8_lossy(&written[Path::new("touchpoints.svg")]),
+    );
+    // --internal writes everything, as build --internal does.
+    let all = dir.path().join("all");
+    let all_text = all.display().to_string();
+    let (code, _, err) = run(&["journeys", EXAMPLE, "--internal", "--svg", &all_text]);
+    assert_eq!(code, 0, "{err}");
+    let everything = contents(&all);
+    assert!(everything.contains_key(Path::new("j05.svg")));
+    assert!(everything.contains_key(Path::new("j13.svg")));
+    let j05 = String::from_utf8_lossy(&everything[Path::new("j05.svg")]).into_owned();
+    assert!(j05.contains("Amara, 20s"));
+}
+
+#[test]
 fn a_template_cannot_read_the_environment() {
     let dir = tempfile::tempdir().expect("tempdir");
     let (ws, file) = fixture_copy(&|t| t);

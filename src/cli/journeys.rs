@@ -9,7 +9,8 @@ use comfy_table::{ContentArrangement, Table};
 use super::{AssessmentArg, CliError, CliResult, EXIT_OK, EXIT_PROBLEMS, load_checked};
 use crate::graph::PathwayGraph;
 use crate::journeys::{report, svg};
-use crate::render::charts;
+use crate::render::disclosure::View;
+use crate::render::{DEFAULT_SUPPRESS_BELOW, charts};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum JourneysFormat {
@@ -27,13 +28,32 @@ pub struct Args {
     /// (touchpoints.svg) to this folder.
     #[arg(long)]
     pub svg: Option<PathBuf>,
+    /// Include every journey and note: those marked internal, and those
+    /// consented for counting only. Without it the maps, tables and JSON
+    /// hold only what a public build shows journey by journey.
+    #[arg(long)]
+    pub internal: bool,
 }
 
 pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
-    let Some((_, a)) = load_checked(&args.file, err)? else {
+    let Some((_, full)) = load_checked(&args.file, err)? else {
         return Ok(EXIT_PROBLEMS);
     };
-    let g = PathwayGraph::build(&a);
+    // Public unless --internal, as `build` is, and through the same view:
+    // the maps are files to hand on, and the tables are easily pasted into
+    // a paper, so none of it may show a journey without consent to
+    // publish it. Journeys consented only for counting are left out here
+    // (their counts, with small ones hidden, are in the needs assessment).
+    let threshold = full.info.suppress_below.unwrap_or(DEFAULT_SUPPRESS_BELOW);
+    let view = View::of(&full, args.internal, threshold);
+    let a = &view.assessment;
+    if view.is_public() && a.journeys.len() < full.journeys.len() {
+        writeln!(
+            err,
+            "journeys without consent to publish are left out (--internal includes them)"
+        )?;
+    }
+    let g = PathwayGraph::build(a);
     let r = report(&g, |_| true);
     if let Some(dir) = &args.svg {
         std::fs::create_dir_all(dir)
@@ -59,6 +79,9 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
             writeln!(out, "{json}")?;
         }
         JourneysFormat::Table => {
+            if !view.is_public() {
+                writeln!(out, "INTERNAL: not for publication")?;
+            }
             let mut t = Table::new();
             t.force_no_tty()
                 .set_content_arrangement(ContentArrangement::Dynamic)
