@@ -46,15 +46,16 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
     // (their counts, with small ones hidden, are in the needs assessment).
     let threshold = full.info.suppress_below.unwrap_or(DEFAULT_SUPPRESS_BELOW);
     let view = View::of(&full, args.internal, threshold);
-    let a = &view.assessment;
-    if view.is_public() && a.journeys.len() < full.journeys.len() {
+    let public = view.is_public();
+    let a = view.assessment;
+    if public && a.journeys.len() < full.journeys.len() {
         writeln!(
             err,
             "journeys without consent to publish are left out (--internal includes them)"
         )?;
     }
-    let g = PathwayGraph::build(a);
-    let r = report(&g, |_| true);
+    let g = PathwayGraph::build(&a);
+    let r = report(&g);
     if let Some(dir) = &args.svg {
         std::fs::create_dir_all(dir)
             .map_err(|e| CliError(format!("cannot create {}: {e}", dir.display())))?;
@@ -79,7 +80,7 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
             writeln!(out, "{json}")?;
         }
         JourneysFormat::Table => {
-            if !view.is_public() {
+            if !public {
                 writeln!(out, "INTERNAL: not for publication")?;
             }
             let mut t = Table::new();

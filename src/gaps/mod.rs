@@ -165,17 +165,10 @@ pub fn analyse(a: &Assessment) -> Analysis {
     analyse_graph(&g)
 }
 
-/// Analyse with a graph already built, using every journey.
+/// Analyse with a graph already built, using every journey its assessment
+/// holds (a public build hands it the public view, so internal accounts
+/// leave no trace in its gaps).
 pub fn analyse_graph(g: &PathwayGraph) -> Analysis {
-    analyse_graph_with(g, &|_| true)
-}
-
-/// Analyse using only the journeys `keep` accepts (a public build keeps the
-/// published ones, so internal accounts leave no trace in its gaps).
-pub fn analyse_graph_with(
-    g: &PathwayGraph,
-    keep: &dyn Fn(&crate::model::Journey) -> bool,
-) -> Analysis {
     let ctx = rules::Context::new(g);
     let mut gaps = Vec::new();
     rules::no_provision(&ctx, &mut gaps);
@@ -188,9 +181,9 @@ pub fn analyse_graph_with(
     rules::refuge_benchmark(&ctx, &safe_accommodation, &mut gaps);
     rules::funding_cliff(&ctx, &mut gaps);
     rules::locality(&ctx, &mut gaps);
-    let journeys: Vec<&crate::model::Journey> = g.a.journeys.iter().filter(|j| keep(j)).collect();
+    let journeys: Vec<&crate::model::Journey> = g.a.journeys.iter().collect();
     gaps.extend(crate::journeys::unmapped_pathways(g, &journeys));
-    crate::journeys::link_refusals(g.a, &mut gaps, keep);
+    crate::journeys::link_refusals(g.a, &mut gaps);
     sort(&mut gaps);
     Analysis {
         gaps,

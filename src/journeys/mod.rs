@@ -132,10 +132,11 @@ pub struct JourneyReport {
     pub findings: Vec<Gap>,
 }
 
-/// Analyse the journeys of an assessment against its pathway graph. Only
-/// journeys `keep` accepts are used (a public build keeps published ones).
-pub fn report(g: &PathwayGraph, keep: impl Fn(&Journey) -> bool) -> JourneyReport {
-    let journeys: Vec<&Journey> = g.a.journeys.iter().filter(|j| keep(j)).collect();
+/// Analyse the journeys of an assessment against its pathway graph: all
+/// it holds (a public build hands in the public view, which holds only
+/// published ones).
+pub fn report(g: &PathwayGraph) -> JourneyReport {
+    let journeys: Vec<&Journey> = g.a.journeys.iter().collect();
     report_of(g, &journeys)
 }
 
@@ -368,7 +369,7 @@ fn who_took_it(named: &[String], uses: usize) -> String {
 /// Tie each refusal at a service that excludes one of the journey's
 /// cohorts to the matching `exclusion` gap: the journey becomes part of its
 /// evidence.
-pub fn link_refusals(a: &Assessment, gaps: &mut [Gap], keep: impl Fn(&Journey) -> bool) {
+pub fn link_refusals(a: &Assessment, gaps: &mut [Gap]) {
     // Indexed once, not searched for at every refusal of every journey.
     let services: HashMap<&str, &crate::model::Service> =
         a.services.iter().map(|s| (s.id.as_str(), s)).collect();
@@ -378,7 +379,7 @@ pub fn link_refusals(a: &Assessment, gaps: &mut [Gap], keep: impl Fn(&Journey) -
     // Refusals each gap's evidence tells of, and those it only counts.
     let mut told = vec![0usize; gaps.len()];
     let mut untold = vec![0usize; gaps.len()];
-    for j in a.journeys.iter().filter(|j| keep(j)) {
+    for j in &a.journeys {
         for step in j.steps.iter().filter(|s| s.outcome == StepOutcome::Refused) {
             let Some(service) = services.get(step.at.as_str()) else {
                 continue;

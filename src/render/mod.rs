@@ -84,7 +84,7 @@ pub fn build(
     let a = &view.assessment;
     let g = PathwayGraph::build(a);
     let analysis = analyse_graph(&g);
-    let journeys = report(&g, |_| true);
+    let journeys = report(&g);
     let counted = view.counted_report(&g);
     // The previous edition is redacted the same way, so nothing internal
     // in it (an internal journey's refusal, say) reaches a public plan.
