@@ -385,6 +385,11 @@ fn the_example_hides_no_count_its_journeys_give_away_and_every_count_it_hides_ho
     // there, hidden, and nothing else of it is.
     assert!(md.contains("### Journeys counted but not published"));
     assert!(md.contains(SMALL));
+    // A source withheld is not listed among the sources as "withheld".
+    assert!(
+        !md.contains("\n- withheld\n"),
+        "sources list a withheld one"
+    );
 }
 
 #[test]

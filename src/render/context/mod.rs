@@ -1056,11 +1056,9 @@ fn sources(a: &Assessment, public: bool) -> Vec<String> {
     for f in &a.findings {
         all.insert(f.source.clone());
     }
-    for j in a
-        .journeys
-        .iter()
-        .filter(|j| !public || j.consent == Consent::Publish)
-    {
+    // In a public build the assessment is its public view: its journeys
+    // have consent to publish, and a withheld source says only "withheld".
+    for j in a.journeys.iter().filter(|j| !(public && j.source_internal)) {
         all.insert(j.source.clone());
     }
     for s in &a.services {
