@@ -220,3 +220,30 @@ fn staging_folders_left_by_a_killed_build_are_removed() {
         "a folder without the marker is kept"
     );
 }
+
+#[test]
+fn journey_maps_replace_only_their_own_folder() {
+    let ws = workspace();
+    let assessment = ws.path().join(EXAMPLE).display().to_string();
+    let maps = ws.path().join("maps");
+    let maps_text = maps.display().to_string();
+    let (code, _, err) = run(&["journeys", &assessment, "--svg", &maps_text]);
+    assert_eq!(code, 0, "{err}");
+    assert!(maps.join(MARKER).is_file() && maps.join("touchpoints.svg").is_file());
+    assert_eq!(
+        run(&["journeys", &assessment, "--svg", &maps_text]).0,
+        0,
+        "its own folder is replaced"
+    );
+    let notes = ws.path().join("notes");
+    std::fs::create_dir(&notes).expect("mkdir");
+    std::fs::write(notes.join("interview.txt"), "mine").expect("write");
+    let notes_text = notes.display().to_string();
+    let (code, _, err) = run(&["journeys", &assessment, "--svg", &notes_text]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("interview.txt"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(notes.join("interview.txt")).expect("read"),
+        "mine"
+    );
+}

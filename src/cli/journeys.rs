@@ -10,7 +10,7 @@ use super::{AssessmentArg, CliError, CliResult, EXIT_OK, EXIT_PROBLEMS, load_che
 use crate::graph::PathwayGraph;
 use crate::journeys::{report, svg};
 use crate::render::disclosure::View;
-use crate::render::{DEFAULT_SUPPRESS_BELOW, charts};
+use crate::render::{DEFAULT_SUPPRESS_BELOW, OutputFile, charts};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum JourneysFormat {
@@ -25,7 +25,8 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t = JourneysFormat::Table)]
     pub format: JourneysFormat,
     /// Write a journey map per journey (JOURNEY.svg) and the averaged map
-    /// (touchpoints.svg) to this folder.
+    /// (touchpoints.svg) to this folder: replaced as a whole, and only if it
+    /// is new, empty or an earlier needsmap output.
     #[arg(long)]
     pub svg: Option<PathBuf>,
     /// Include every journey and note: those marked internal, and those
@@ -36,7 +37,7 @@ pub struct Args {
 }
 
 pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
-    let Some((_, full)) = load_checked(&args.file, err)? else {
+    let Some((loaded, full)) = load_checked(&args.file, err)? else {
         return Ok(EXIT_PROBLEMS);
     };
     // Public unless --internal, as `build` is, and through the same view:
@@ -57,16 +58,25 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
     let g = PathwayGraph::build(&a);
     let r = report(&g);
     if let Some(dir) = &args.svg {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| CliError(format!("cannot create {}: {e}", dir.display())))?;
-        for j in &a.journeys {
-            let path = dir.join(format!("{}.svg", j.id));
-            std::fs::write(&path, svg::journey_map(&a, j))
-                .map_err(|e| CliError(format!("cannot write {}: {e}", path.display())))?;
+        let mut maps: Vec<OutputFile> = a
+            .journeys
+            .iter()
+            .map(|j| OutputFile {
+                path: format!("{}.svg", j.id),
+                bytes: svg::journey_map(&a, j).into_bytes(),
+            })
+            .collect();
+        maps.push(OutputFile {
+            path: "touchpoints.svg".into(),
+            bytes: charts::touchpoints(&r).into_bytes(),
+        });
+        // The same rule as `build -o`: the folder is replaced whole, so only
+        // when it is new, empty or needsmap's own earlier output.
+        let inputs: Vec<PathBuf> = loaded.sources.files().map(|f| f.path.clone()).collect();
+        if let Err(e) = crate::output::replace_folder(dir, &maps, &inputs) {
+            writeln!(err, "error: {e}\nnothing was written")?;
+            return Ok(EXIT_PROBLEMS);
         }
-        let path = dir.join("touchpoints.svg");
-        std::fs::write(&path, charts::touchpoints(&r))
-            .map_err(|e| CliError(format!("cannot write {}: {e}", path.display())))?;
         writeln!(
             err,
             "wrote {} journey maps and touchpoints.svg to {}",
