@@ -2,6 +2,8 @@
 //! matrix (CSV), the pathway graph (DOT), and the action plan as CSV and as
 //! an Excel workbook for the partnership's tracker.
 
+use std::borrow::Cow;
+
 use chrono::Datelike;
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
 
@@ -9,9 +11,88 @@ use super::context::action_theme_label;
 use crate::gaps::{Analysis, Gap, GapSeverity};
 use crate::model::{Assessment, kebab};
 
+/// A CSV file meant to be opened in a spreadsheet. Every CSV needsmap
+/// writes goes through it, so no cell can be read as a formula: see
+/// [`formula_safe`].
+pub struct SpreadsheetCsv {
+    writer: csv::Writer<Vec<u8>>,
+}
+
+impl SpreadsheetCsv {
+    pub fn new() -> SpreadsheetCsv {
+        SpreadsheetCsv {
+            writer: csv::Writer::from_writer(Vec::new()),
+        }
+    }
+
+    pub fn row<'c>(&mut self, cells: impl IntoIterator<Item = &'c str>) -> Result<(), String> {
+        let safe: Vec<Cow<'c, str>> = cells.into_iter().map(formula_safe).collect();
+        self.writer
+            .write_record(safe.iter().map(|cell| cell.as_bytes()))
+            .map_err(|e| e.to_string())
+    }
+
+    pub fn finish(self) -> Result<Vec<u8>, String> {
+        self.writer.into_inner().map_err(|e| e.to_string())
+    }
+}
+
+impl Default for SpreadsheetCsv {
+    fn default() -> Self {
+        SpreadsheetCsv::new()
+    }
+}
+
+/// A cell that Excel, LibreOffice and Google Sheets will show as text, not
+/// run as a formula: a cell starting with `=`, `+`, `-`, `@`, tab or
+/// carriage return gets a leading `'`, as OWASP recommends for CSV
+/// injection (`=HYPERLINK("http://evil.example","x")` in an action would
+/// otherwise become a live link in the commissioner's spreadsheet).
+///
+/// A plain number (`-3`, `+2.5`, `-1e3`) is left alone, whoever wrote it:
+/// a spreadsheet reads it as that number, which cannot call a function or
+/// refer to a cell, so it is harmless, and a `'` would turn a negative
+/// figure needsmap writes (a feeling, an amount) into text that no longer
+/// sums. The test is the strict decimal grammar below, not Rust's float
+/// parser, which also takes `-inf` and `NaN`: a spreadsheet reads `-inf`
+/// as a formula naming `inf`.
+pub fn formula_safe(cell: &str) -> Cow<'_, str> {
+    let starts_a_formula = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if starts_a_formula && !is_plain_number(cell) {
+        Cow::Owned(format!("'{cell}"))
+    } else {
+        Cow::Borrowed(cell)
+    }
+}
+
+/// `[+-]digits[.digits][e[+-]digits]`, with digits on at least one side of
+/// the point.
+fn is_plain_number(text: &str) -> bool {
+    fn digits(s: &str) -> (&str, &str) {
+        let end = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+        s.split_at(end)
+    }
+    let unsigned = text.strip_prefix(['+', '-']).unwrap_or(text);
+    let (whole, rest) = digits(unsigned);
+    let (fraction, rest) = match rest.strip_prefix('.') {
+        Some(after_point) => digits(after_point),
+        None => ("", rest),
+    };
+    if whole.is_empty() && fraction.is_empty() {
+        return false;
+    }
+    match rest.strip_prefix(['e', 'E']) {
+        None => rest.is_empty(),
+        Some(exponent) => {
+            let (power, rest) = digits(exponent.strip_prefix(['+', '-']).unwrap_or(exponent));
+            !power.is_empty() && rest.is_empty()
+        }
+    }
+}
+
 /// One row per gap; list fields joined with `;`.
 pub fn gaps_csv(gaps: &[Gap]) -> Result<Vec<u8>, String> {
-    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut w = SpreadsheetCsv::new();
     let header = [
         "id",
         "kind",
@@ -28,9 +109,9 @@ pub fn gaps_csv(gaps: &[Gap]) -> Result<Vec<u8>, String> {
         "theme",
         "recommendation",
     ];
-    w.write_record(header).map_err(|e| e.to_string())?;
+    w.row(header)?;
     for g in gaps {
-        w.write_record([
+        w.row([
             g.id.as_str(),
             g.kind.as_str(),
             g.severity.as_str(),
@@ -45,17 +126,15 @@ pub fn gaps_csv(gaps: &[Gap]) -> Result<Vec<u8>, String> {
             &g.evidence,
             &kebab(&g.recommendation.theme),
             &g.recommendation.text,
-        ])
-        .map_err(|e| e.to_string())?;
+        ])?;
     }
-    w.into_inner().map_err(|e| e.to_string())
+    w.finish()
 }
 
 /// Cohort × level: the number of eligible services and their ids.
 pub fn coverage_csv(analysis: &Analysis) -> Result<Vec<u8>, String> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(["cohort", "level", "services", "service_ids"])
-        .map_err(|e| e.to_string())?;
+    let mut w = SpreadsheetCsv::new();
+    w.row(["cohort", "level", "services", "service_ids"])?;
     let c = &analysis.coverage;
     for cohort in &c.cohorts {
         for level in &c.levels {
@@ -65,16 +144,15 @@ pub fn coverage_csv(analysis: &Analysis) -> Result<Vec<u8>, String> {
                 .and_then(|r| r.get(level))
                 .cloned()
                 .unwrap_or_default();
-            w.write_record([
+            w.row([
                 cohort.as_str(),
                 level.as_str(),
                 &ids.len().to_string(),
                 &ids.join(";"),
-            ])
-            .map_err(|e| e.to_string())?;
+            ])?;
         }
     }
-    w.into_inner().map_err(|e| e.to_string())
+    w.finish()
 }
 
 /// An action the plan proposes for gaps no agreed action addresses.
@@ -199,12 +277,12 @@ fn rows(a: &Assessment, analysis: &Analysis) -> Vec<Row> {
 }
 
 pub fn action_plan_csv(a: &Assessment, analysis: &Analysis) -> Result<Vec<u8>, String> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(HEADER).map_err(|e| e.to_string())?;
+    let mut w = SpreadsheetCsv::new();
+    w.row(HEADER)?;
     for r in rows(a, analysis) {
-        w.write_record(r.cells()).map_err(|e| e.to_string())?;
+        w.row(r.cells())?;
     }
-    w.into_inner().map_err(|e| e.to_string())
+    w.finish()
 }
 
 /// The tracker workbook. Its creation date is the publication date (or a
@@ -253,4 +331,43 @@ pub fn action_plan_xlsx(a: &Assessment, analysis: &Analysis) -> Result<Vec<u8>, 
         .map_err(err)?;
     sheet.set_freeze_panes(1, 0).map_err(err)?;
     book.save_to_buffer().map_err(err)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_that_would_start_a_formula_are_text() {
+        for hostile in [
+            "=HYPERLINK(\"http://evil.example\",\"x\")",
+            "+1+cmd|' /C calc'!A0",
+            "-2+3",
+            "@SUM(A1:A9)",
+            "\t=1",
+            "\r=1",
+            "-inf",
+            "-",
+        ] {
+            assert_eq!(formula_safe(hostile), format!("'{hostile}"), "{hostile:?}");
+        }
+    }
+
+    #[test]
+    fn numbers_and_ordinary_text_are_unchanged() {
+        for plain in [
+            "-3", "+2", "-1.5", "-.5", "-2.", "-1e3", "+4E-2", "0", "Police", "", "'quoted", "a=b",
+            "2027-03",
+        ] {
+            assert_eq!(formula_safe(plain), plain, "{plain:?}");
+        }
+    }
+
+    #[test]
+    fn every_csv_cell_goes_through_the_guard() {
+        let mut w = SpreadsheetCsv::new();
+        w.row(["=1+1", "-3", "ok"]).expect("row");
+        let text = String::from_utf8(w.finish().expect("csv")).expect("UTF-8");
+        assert_eq!(text, "'=1+1,-3,ok\n");
+    }
 }
