@@ -4,9 +4,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use comfy_table::{ContentArrangement, Table};
 use serde::Serialize;
 
+use super::table::{NAME, PROSE, TerminalTable};
 use super::{CliError, CliResult, EXIT_OK, EXIT_PROBLEMS, load_checked};
 use crate::graph::{NodeRef, PathwayGraph};
 use crate::journeys::events::{Columns, Summary, summarise};
@@ -121,17 +121,9 @@ fn table(out: &mut dyn Write, s: &Summary, c: Option<&Comparison>) -> std::io::R
     if s.skipped_rows > 0 {
         writeln!(out, "{} bad rows skipped", s.skipped_rows)?;
     }
-    let new_table = |header: &[&str]| {
-        let mut t = Table::new();
-        t.force_no_tty()
-            .set_content_arrangement(ContentArrangement::Dynamic)
-            .set_width(140);
-        t.set_header(header.to_vec());
-        t
-    };
-    let mut t = new_table(&["from", "to", "count"]);
+    let mut t = TerminalTable::new(&[("from", NAME), ("to", NAME), ("count", NAME)]);
     for e in s.dfg.iter().take(30) {
-        t.add_row([e.from.to_string(), e.to.to_string(), e.count.to_string()]);
+        t.row([&e.from[..], &e.to[..], e.count.to_string().as_str()]);
     }
     writeln!(
         out,
@@ -139,19 +131,19 @@ fn table(out: &mut dyn Write, s: &Summary, c: Option<&Comparison>) -> std::io::R
         s.dfg.len().min(30),
         s.dfg.len()
     )?;
-    let mut t = new_table(&["activity", "starts", "ends"]);
+    let mut t = TerminalTable::new(&[("activity", NAME), ("starts", NAME), ("ends", NAME)]);
     let names: BTreeSet<&std::sync::Arc<str>> = s.start.keys().chain(s.end.keys()).collect();
     for n in names {
-        t.add_row([
+        t.row([
             n.to_string(),
             s.start.get(n).copied().unwrap_or(0).to_string(),
             s.end.get(n).copied().unwrap_or(0).to_string(),
         ]);
     }
     writeln!(out, "{t}")?;
-    let mut t = new_table(&["cases", "variant"]);
+    let mut t = TerminalTable::new(&[("cases", NAME), ("variant", PROSE)]);
     for v in s.variants.iter().take(10) {
-        t.add_row([v.count.to_string(), v.activities.join(" → ")]);
+        t.row([v.count.to_string(), variant_route(&v.activities)]);
     }
     writeln!(
         out,
@@ -170,6 +162,16 @@ fn table(out: &mut dyn Write, s: &Summary, c: Option<&Comparison>) -> std::io::R
         }
     }
     Ok(())
+}
+
+/// `a → b → c`, each activity clipped like a name, so that one huge
+/// activity does not hide the rest of the route.
+fn variant_route(activities: &[std::sync::Arc<str>]) -> String {
+    activities
+        .iter()
+        .map(|a| super::table::clip(a, NAME))
+        .collect::<Vec<_>>()
+        .join(" → ")
 }
 
 /// Read `activity,service` rows.

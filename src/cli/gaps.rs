@@ -2,9 +2,9 @@
 
 use std::io::Write;
 
-use comfy_table::{ContentArrangement, Table};
 use serde::Serialize;
 
+use super::table::{NAME, PROSE, TerminalTable};
 use super::{AssessmentArg, CliError, CliResult, EXIT_OK, load_checked};
 use crate::gaps::{Gap, GapKind, GapSeverity, analyse, filter};
 
@@ -141,25 +141,17 @@ fn write_figures(out: &mut dyn Write, analysis: &crate::gaps::Analysis) -> std::
     Ok(())
 }
 
-fn table(gaps: &[Gap]) -> Table {
-    let width = std::env::var("COLUMNS")
-        .ok()
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(140u16);
-    let mut t = Table::new();
-    t.force_no_tty()
-        .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_width(width)
-        .set_header([
-            "severity",
-            "kind",
-            "cohort",
-            "level",
-            "evidence → recommendation",
-        ]);
+fn table(gaps: &[Gap]) -> TerminalTable {
+    let mut t = TerminalTable::new(&[
+        ("severity", NAME),
+        ("kind", NAME),
+        ("cohort", PROSE),
+        ("level", NAME),
+        ("evidence → recommendation", PROSE),
+    ]);
     for g in gaps {
         let cohort = g.cohort.clone().unwrap_or_else(|| g.cohorts.join(", "));
-        t.add_row([
+        t.row([
             g.severity.as_str().to_owned(),
             g.kind.as_str().to_owned(),
             cohort,

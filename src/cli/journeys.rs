@@ -4,8 +4,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use comfy_table::{ContentArrangement, Table};
-
+use super::table::{NAME, PROSE, TerminalTable};
 use super::{AssessmentArg, CliError, CliResult, EXIT_OK, EXIT_PROBLEMS, load_checked};
 use crate::graph::PathwayGraph;
 use crate::journeys::{report, svg};
@@ -93,24 +92,20 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
             if !public {
                 writeln!(out, "INTERNAL: not for publication")?;
             }
-            let mut t = Table::new();
-            t.force_no_tty()
-                .set_content_arrangement(ContentArrangement::Dynamic)
-                .set_width(140);
-            t.set_header([
-                "journey",
-                "cohorts",
-                "steps",
-                "services",
-                "handoffs",
-                "retold",
-                "refused",
-                "days to support",
-                "ended",
-                "mean feeling",
+            let mut t = TerminalTable::new(&[
+                ("journey", NAME),
+                ("cohorts", PROSE),
+                ("steps", NAME),
+                ("services", NAME),
+                ("handoffs", NAME),
+                ("retold", NAME),
+                ("refused", NAME),
+                ("days to support", NAME),
+                ("ended", NAME),
+                ("mean feeling", NAME),
             ]);
             for m in &r.journeys {
-                t.add_row([
+                t.row([
                     m.id.clone(),
                     m.cohorts.join(", "),
                     m.steps.to_string(),
@@ -124,18 +119,14 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
                 ]);
             }
             writeln!(out, "{t}")?;
-            let mut t = Table::new();
-            t.force_no_tty()
-                .set_content_arrangement(ContentArrangement::Dynamic)
-                .set_width(140);
-            t.set_header([
-                "touchpoint",
-                "visits",
-                "journeys",
-                "mean feeling",
-                "refused",
-                "retold",
-                "dropped out",
+            let mut t = TerminalTable::new(&[
+                ("touchpoint", NAME),
+                ("visits", NAME),
+                ("journeys", NAME),
+                ("mean feeling", NAME),
+                ("refused", NAME),
+                ("retold", NAME),
+                ("dropped out", NAME),
             ]);
             let mut touch = r.by_touchpoint.clone();
             touch.sort_by(|x, y| {
@@ -144,7 +135,7 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
                     .then_with(|| x.name.cmp(&y.name))
             });
             for tp in &touch {
-                t.add_row([
+                t.row([
                     tp.name.clone(),
                     tp.visits.to_string(),
                     tp.journeys.to_string(),

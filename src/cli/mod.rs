@@ -9,6 +9,7 @@ mod init;
 mod journeys;
 mod progress;
 pub mod schema;
+mod table;
 mod templates;
 
 use std::ffi::OsString;
