@@ -317,7 +317,12 @@ fn published_journeys(md: &str, out: &Path) -> Vec<Published> {
         found.push(Published {
             steps,
             cohorts: summary[..summary.find(". ").expect("cohorts")].to_owned(),
-            retold: number_before(" times;"),
+            // "retold 1 time;", "retold 3 times;"
+            retold: number_before(if summary.contains(" times;") {
+                " times;"
+            } else {
+                " time;"
+            }),
             refusals: number_before(" refusal"),
         });
     }

@@ -8,6 +8,7 @@ use super::{AssessmentArg, CliError, CliResult, EXIT_OK, EXIT_PROBLEMS, Format};
 use crate::check::{
     Located, Severity, check, check_gap_addresses, locate_all, render_text, summary,
 };
+use crate::gaps::plural;
 use crate::model::{Assessment, load_with};
 
 #[derive(clap::Args, Debug)]
@@ -51,6 +52,30 @@ impl Counts {
             actions: a.actions.len(),
             journeys: a.journeys.len(),
         }
+    }
+
+    /// `6 levels, 1 cohort, … (3 files)`.
+    fn in_words(&self) -> String {
+        let kinds = [
+            (self.levels, "level", "levels"),
+            (self.cohorts, "cohort", "cohorts"),
+            (self.entry_points, "entry point", "entry points"),
+            (self.services, "service", "services"),
+            (self.pathways, "pathway", "pathways"),
+            (self.indicators, "indicator", "indicators"),
+            (self.findings, "finding", "findings"),
+            (self.actions, "action", "actions"),
+            (self.journeys, "journey", "journeys"),
+        ];
+        let counts: Vec<String> = kinds
+            .iter()
+            .map(|&(n, one, many)| plural(n, one, many))
+            .collect();
+        format!(
+            "{} ({})",
+            counts.join(", "),
+            plural(self.files, "file", "files")
+        )
     }
 }
 
@@ -115,20 +140,7 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
             if errors == 0
                 && let Some(c) = &counts
             {
-                writeln!(
-                    out,
-                    "{shown}: {} levels, {} cohorts, {} entry points, {} services, {} pathways, {} indicators, {} findings, {} actions, {} journeys ({} files)",
-                    c.levels,
-                    c.cohorts,
-                    c.entry_points,
-                    c.services,
-                    c.pathways,
-                    c.indicators,
-                    c.findings,
-                    c.actions,
-                    c.journeys,
-                    c.files
-                )?;
+                writeln!(out, "{shown}: {}", c.in_words())?;
             }
             writeln!(err, "{}", verdict(errors, warnings))?;
         }
@@ -136,18 +148,14 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
     Ok(if errors == 0 { EXIT_OK } else { EXIT_PROBLEMS })
 }
 
-fn plural(n: usize, word: &str) -> String {
-    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
-}
-
 fn verdict(errors: usize, warnings: usize) -> String {
     if errors == 0 {
-        format!("ok: no errors, {}", plural(warnings, "warning"))
+        format!("ok: no errors, {}", plural(warnings, "warning", "warnings"))
     } else {
         format!(
             "failed: {}, {}",
-            plural(errors, "error"),
-            plural(warnings, "warning")
+            plural(errors, "error", "errors"),
+            plural(warnings, "warning", "warnings")
         )
     }
 }

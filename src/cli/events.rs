@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::table::{NAME, PROSE, TerminalTable};
 use super::{CliError, CliResult, EXIT_OK, EXIT_PROBLEMS, load_checked};
+use crate::gaps::plural;
 use crate::graph::{NodeRef, PathwayGraph};
 use crate::journeys::events::{Columns, Summary, summarise};
 
@@ -111,15 +112,19 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
 fn table(out: &mut dyn Write, s: &Summary, c: Option<&Comparison>) -> std::io::Result<()> {
     writeln!(
         out,
-        "{} cases, {} events, {} variants; throughput median {:.1} days, 90th percentile {:.1} days",
-        s.cases,
-        s.events,
-        s.variants.len(),
+        "{}, {}, {}; throughput median {:.1} days, 90th percentile {:.1} days",
+        plural(s.cases, "case", "cases"),
+        plural(s.events, "event", "events"),
+        plural(s.variants.len(), "variant", "variants"),
         s.throughput_days.median,
         s.throughput_days.p90
     )?;
     if s.skipped_rows > 0 {
-        writeln!(out, "{} bad rows skipped", s.skipped_rows)?;
+        writeln!(
+            out,
+            "{} skipped",
+            plural(s.skipped_rows as usize, "bad row", "bad rows")
+        )?;
     }
     let mut t = TerminalTable::new(&[("from", NAME), ("to", NAME), ("count", NAME)]);
     for e in s.dfg.iter().take(30) {
@@ -154,7 +159,13 @@ fn table(out: &mut dyn Write, s: &Summary, c: Option<&Comparison>) -> std::io::R
     if let Some(c) = c {
         writeln!(out, "routes used but not recorded in the assessment:")?;
         for r in &c.used_not_mapped {
-            writeln!(out, "  {} → {} ({} times)", r.from, r.to, r.count)?;
+            writeln!(
+                out,
+                "  {} → {} ({})",
+                r.from,
+                r.to,
+                plural(r.count as usize, "time", "times")
+            )?;
         }
         writeln!(out, "recorded routes no case used:")?;
         for r in &c.mapped_not_used {

@@ -167,8 +167,8 @@ pub fn load_checked(
         let (errors, _) = crate::check::summary(&located);
         writeln!(
             err,
-            "failed: {errors} error{} in {}; nothing was analysed",
-            if errors == 1 { "" } else { "s" },
+            "failed: {} in {}; nothing was analysed",
+            crate::gaps::plural(errors, "error", "errors"),
             path.display()
         )?;
         return Ok(None);

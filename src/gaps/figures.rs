@@ -24,6 +24,12 @@ pub fn number(value: f64) -> String {
     if rounded < 0 { format!("-{out}") } else { out }
 }
 
+/// `1 service`, `2 services`, `1,200 services`: a count and its noun, as
+/// every message, table and document says it.
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{} {}", number(n as f64), if n == 1 { one } else { many })
+}
+
 /// `£180,000`.
 pub fn money(value: f64) -> String {
     format!("£{}", number(value))
@@ -194,5 +200,12 @@ mod tests {
         assert_eq!(rate(0.065), "6.5%");
         assert_eq!(rate(0.095), "9.5%");
         assert_eq!(rate(0.07), "7%");
+    }
+
+    #[test]
+    fn one_of_a_thing_is_singular() {
+        assert_eq!(plural(1, "refusal", "refusals"), "1 refusal");
+        assert_eq!(plural(0, "refusal", "refusals"), "0 refusals");
+        assert_eq!(plural(1200, "service", "services"), "1,200 services");
     }
 }

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 pub use figures::{
-    AccommodationSummary, Balance, BalanceLine, annual_amount, money, number, percent, rate,
+    AccommodationSummary, Balance, BalanceLine, annual_amount, money, number, percent, plural, rate,
 };
 pub use rules::in_sentence;
 

@@ -7,7 +7,7 @@ use fixedbitset::FixedBitSet;
 use petgraph::algo::dominators;
 use petgraph::graph::NodeIndex;
 
-use super::figures::{AccommodationSummary, annual_amount, money, number, percent, rate};
+use super::figures::{AccommodationSummary, annual_amount, money, number, percent, plural, rate};
 use super::{Coverage, Gap, GapKind, GapSeverity, Recommendation};
 use crate::graph::{NodeRef, PathwayGraph};
 use crate::model::{
@@ -232,10 +232,6 @@ fn list<'x>(items: impl IntoIterator<Item = &'x str>) -> String {
         [one] => (*one).to_owned(),
         [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
     }
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{} {}", number(n as f64), if n == 1 { one } else { many })
 }
 
 fn gap(

@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Serialize;
 
-use crate::gaps::{Gap, GapKind, GapSeverity, Recommendation};
+use crate::gaps::{Gap, GapKind, GapSeverity, Recommendation, plural};
 use crate::graph::PathwayGraph;
 use crate::model::{ActionTheme, Assessment, Consent, Journey, Sector, StepOutcome};
 
@@ -349,7 +349,6 @@ pub const MAX_NAMED_JOURNEYS: usize = 5;
 fn who_took_it(named: &[String], uses: usize) -> String {
     let shown = named.len().min(MAX_NAMED_JOURNEYS);
     let mut who = named[..shown].join(", ");
-    let plural = |n: usize| if n == 1 { "" } else { "s" };
     let unpublished = uses - named.len();
     if shown < named.len() {
         let more = uses - shown;
@@ -358,9 +357,10 @@ fn who_took_it(named: &[String], uses: usize) -> String {
         if !who.is_empty() {
             who.push_str(" and ");
         }
-        who.push_str(&format!(
-            "{unpublished} unpublished account{}",
-            plural(unpublished)
+        who.push_str(&plural(
+            unpublished,
+            "unpublished account",
+            "unpublished accounts",
         ));
     }
     who

@@ -9,6 +9,7 @@
 use std::fmt::Write;
 
 use super::{TouchpointSummary, touchpoint};
+use crate::gaps::plural;
 use crate::model::{Assessment, Journey, StepOutcome};
 
 /// Escape text for SVG/XML content and attributes.
@@ -192,12 +193,12 @@ pub fn journey_map(a: &Assessment, j: &Journey) -> String {
     let m = super::metrics(j);
     let title = format!("Journey {}: {}", j.id, j.persona);
     let desc = format!(
-        "{} steps over {} days through {} services; story retold {} times; {} refusals; ended {}. Feeling by step: {}.",
-        m.steps,
-        m.days_recorded,
-        m.services_touched,
-        m.retold,
-        m.refusals,
+        "{} over {} through {}; story retold {}; {}; ended {}. Feeling by step: {}.",
+        plural(m.steps, "step", "steps"),
+        plural(m.days_recorded.max(0) as usize, "day", "days"),
+        plural(m.services_touched, "service", "services"),
+        plural(m.retold, "time", "times"),
+        plural(m.refusals, "refusal", "refusals"),
         outcome_style(m.ended).0,
         j.steps
             .iter()
@@ -225,8 +226,11 @@ pub fn journey_map(a: &Assessment, j: &Journey) -> String {
         out,
         "<text x=\"20\" y=\"50\" font-size=\"12\">{} · cohorts: {} · source: {}</text>",
         escape(&format!(
-            "{} steps, {} days, retold {}×, {} refused",
-            m.steps, m.days_recorded, m.retold, m.refusals
+            "{}, {}, retold {}×, {} refused",
+            plural(m.steps, "step", "steps"),
+            plural(m.days_recorded.max(0) as usize, "day", "days"),
+            m.retold,
+            m.refusals
         )),
         escape(&j.cohorts.join(", ")),
         escape(&j.source)

@@ -207,6 +207,7 @@ fn tera_with(templates: &[templates::Template]) -> Result<tera::Tera, String> {
     // override could print the builder's environment (tokens, home
     // folder, user name) into a public document.
     tera.register_function("get_env", no_environment);
+    tera.register_filter("plural", plural_filter);
     for t in templates {
         tera.add_raw_template(t.name, &t.text)
             .map_err(|e| template_error(t.name, templates, &e))?;
@@ -218,6 +219,27 @@ fn no_environment(_: &std::collections::HashMap<String, tera::Value>) -> tera::R
     Err(tera::Error::msg(
         "templates cannot read environment variables: get_env is turned off",
     ))
+}
+
+/// `{{ n | plural(one="refusal", many="refusals") }}`: "1 refusal", "2
+/// refusals", in the words of [`crate::gaps::plural`]. A count already in
+/// words ("fewer than 5") takes the plural noun.
+fn plural_filter(
+    value: &tera::Value,
+    args: &std::collections::HashMap<String, tera::Value>,
+) -> tera::Result<tera::Value> {
+    let noun = |name: &str| {
+        args.get(name)
+            .and_then(tera::Value::as_str)
+            .ok_or_else(|| tera::Error::msg(format!("the plural filter needs `{name}=\"…\"`")))
+    };
+    let (one, many) = (noun("one")?, noun("many")?);
+    let phrase = match (value.as_u64(), value.as_str()) {
+        (Some(n), _) => crate::gaps::plural(n as usize, one, many),
+        (None, Some(words)) => format!("{words} {many}"),
+        (None, None) => format!("{value} {many}"),
+    };
+    Ok(tera::Value::String(phrase))
 }
 
 /// A template error naming the file to fix, with tera's reasons.

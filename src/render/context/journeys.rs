@@ -288,9 +288,9 @@ pub(super) fn journeys_ctx(
                 services: m.services_touched,
                 retold: m.retold,
                 refusals: m.refusals,
-                days_to_support: m
-                    .days_to_support
-                    .map_or("not supported".into(), |d| format!("{d} days")),
+                days_to_support: m.days_to_support.map_or("not supported".into(), |d| {
+                    crate::gaps::plural(d.max(0) as usize, "day", "days")
+                }),
                 ended: words(&m.ended),
                 quotes: j
                     .steps

@@ -1,0 +1,64 @@
+//! What needsmap says reads as English: one of a thing is singular.
+
+mod common;
+use common::run;
+
+const ONE_OF_EACH: &str = "tests/fixtures/wording/one-of-each/assessment.yaml";
+
+fn assert_says(text: &str, wanted: &[&str], not: &[&str]) {
+    for w in wanted {
+        assert!(text.contains(w), "`{w}` missing from:\n{text}");
+    }
+    for n in not {
+        assert!(!text.contains(n), "`{n}` found in:\n{text}");
+    }
+}
+
+#[test]
+fn check_counts_one_of_a_thing_in_the_singular() {
+    let (code, out, err) = run(&["check", ONE_OF_EACH]);
+    assert_eq!(code, 0, "{err}");
+    assert_says(
+        &out,
+        &[
+            "1 level, 1 cohort, 1 entry point, 1 service, 0 pathways, 0 indicators, 1 finding, 1 action, 1 journey (",
+        ],
+        &["1 levels", "1 journeys"],
+    );
+}
+
+#[test]
+fn a_journey_map_counts_one_refusal_and_one_retelling_in_the_singular() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let svg_dir = dir.path().display().to_string();
+    let (code, _, err) = run(&["journeys", ONE_OF_EACH, "--svg", &svg_dir]);
+    assert_eq!(code, 0, "{err}");
+    let svg = std::fs::read_to_string(dir.path().join("j01.svg")).expect("journey map");
+    assert_says(
+        &svg,
+        &[
+            "3 steps over 1 day through ",
+            "story retold 1 time; 1 refusal;",
+        ],
+        &["1 times", "1 refusals", "1 days"],
+    );
+}
+
+#[test]
+fn the_needs_assessment_counts_one_of_a_thing_in_the_singular() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("out");
+    let out_text = out.display().to_string();
+    let (code, _, err) = run(&["build", ONE_OF_EACH, "-o", &out_text, "--no-pdf"]);
+    assert_eq!(code, 0, "{err}");
+    let md = std::fs::read_to_string(out.join("needs-assessment.md")).expect("markdown");
+    assert_says(
+        &md,
+        &[
+            "It maps 1 service across 1 level of need for 1 cohort",
+            "looks at 1 locality:",
+            "the story was retold 1 time; 1 refusal; first support after 1 day;",
+        ],
+        &["1 times", "1 refusals", "1 days", "1 services", "1 levels"],
+    );
+}
