@@ -1,4 +1,7 @@
-//! What needsmap says reads as English: one of a thing is singular.
+//! What needsmap says reads as English: one of a thing is singular, a value
+//! that is not a number is not called negative, a period that ends on its
+//! first day is not said to end before it starts, and an empty event log
+//! is called empty.
 
 mod common;
 use common::run;
@@ -61,4 +64,62 @@ fn the_needs_assessment_counts_one_of_a_thing_in_the_singular() {
         ],
         &["1 times", "1 refusals", "1 days", "1 services", "1 levels"],
     );
+}
+
+#[test]
+fn a_value_that_is_not_a_number_is_not_called_negative() {
+    let (code, _, err) = run(&[
+        "check",
+        "tests/fixtures/invalid/not-a-number/assessment.yaml",
+    ]);
+    assert_eq!(code, 1);
+    assert_says(
+        &err,
+        &[
+            "prevalence of `women` is .nan, which is not a number",
+            "capacity.per_year is .nan, which is not a number",
+            "funding amount is .inf, which is infinite",
+        ],
+        &["NaN", "inf, which is negative"],
+    );
+}
+
+#[test]
+fn a_period_that_ends_on_its_first_day_is_not_said_to_end_before_it_starts() {
+    let (code, _, err) = run(&[
+        "check",
+        "tests/fixtures/invalid/period-ends-on-start-day/assessment.yaml",
+    ]);
+    assert_eq!(code, 1);
+    assert_says(
+        &err,
+        &["the period ends on the day it starts (2026-04-01)"],
+        &["before it starts"],
+    );
+}
+
+#[test]
+fn funding_for_one_day_is_a_valid_date_range() {
+    let (code, _, err) = run(&[
+        "check",
+        "tests/fixtures/wording/one-day-funding/assessment.yaml",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("bad-period"), "{err}");
+}
+
+#[test]
+fn an_empty_event_log_is_called_empty() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (name, text) in [("empty.csv", ""), ("blank.csv", "\n\n")] {
+        let log = dir.path().join(name);
+        std::fs::write(&log, text).expect("write");
+        let (code, _, err) = run(&["events", &log.display().to_string()]);
+        assert_eq!(code, 1, "{name}");
+        assert_says(
+            &err,
+            &["the log is empty: there is no header row"],
+            &["the columns are ;", "no column"],
+        );
+    }
 }

@@ -249,23 +249,28 @@ impl<'a> Checker<'a> {
     }
 
     fn non_negative(&mut self, origin: Origin, what: &str, value: f64) {
-        if value < 0.0 || !value.is_finite() {
-            self.error(
-                "out-of-range",
-                origin,
-                format!("{what} is {value}, which is negative"),
-            )
-            .expected = Some("zero or more".into());
-        }
+        let problem = match not_finite(value) {
+            Some(problem) => problem,
+            None if value < 0.0 => "negative",
+            None => return,
+        };
+        self.error(
+            "out-of-range",
+            origin,
+            format!("{what} is {}, which is {problem}", number_as_written(value)),
+        )
+        .expected = Some("zero or more".into());
     }
 
     fn share(&mut self, origin: Origin, what: &str, value: f64) {
         if !(0.0..=1.0).contains(&value) {
-            let d = self.error(
-                "out-of-range",
-                origin,
-                format!("{what} is {value}, outside 0..1"),
-            );
+            let message = match not_finite(value) {
+                Some(problem) => {
+                    format!("{what} is {}, which is {problem}", number_as_written(value))
+                }
+                None => format!("{what} is {value}, outside 0..1"),
+            };
+            let d = self.error("out-of-range", origin, message);
             d.expected = Some("a fraction between 0 and 1".into());
             if (1.0..=100.0).contains(&value) {
                 d.hint = Some(format!(
@@ -312,14 +317,18 @@ impl<'a> Checker<'a> {
             d.expected = Some(format!("`{SCHEMA_TAG}`"));
             d.hint = Some(format!("this version of needsmap reads `{SCHEMA_TAG}`"));
         }
+        // A needs assessment or strategy covers years: one whose period ends
+        // on the day it starts is a slip, not a one-day strategy, and every
+        // action due would fall outside it. So equal dates are an error
+        // here, unlike a funding stream's dates (below).
         let period = self.a.info.period;
         if period.start >= period.end {
             self.error(
                 "bad-period",
                 root.child("assessment").child("period").child("end"),
                 format!(
-                    "the period ends ({}) before it starts ({})",
-                    period.end, period.start
+                    "the period ends {}",
+                    ends_before_it_starts(period.start, period.end)
                 ),
             )
             .expected = Some("an end date after the start date".into());
@@ -535,13 +544,15 @@ impl<'a> Checker<'a> {
             for (i, f) in s.funding.iter().enumerate() {
                 let fo = o.child("funding").child(i);
                 self.non_negative(fo.child("amount"), "funding amount", f.amount);
+                // Funding dates are a date range, both days included: a
+                // grant paid on one day starts and ends on it.
                 if let (Some(start), Some(end)) = (f.starts, f.ends)
-                    && start >= end
+                    && start > end
                 {
                     self.error(
                         "bad-period",
                         fo.child("ends"),
-                        format!("funding ends ({end}) before it starts ({start})"),
+                        format!("funding ends {}", ends_before_it_starts(start, end)),
                     );
                 }
             }
@@ -854,6 +865,37 @@ fn article(kind: &str) -> String {
     format!("{} {kind}", if vowel { "an" } else { "a" })
 }
 
+/// `infinite` or `not a number`, for a value YAML wrote as `.inf` or `.nan`.
+fn not_finite(value: f64) -> Option<&'static str> {
+    if value.is_nan() {
+        Some("not a number")
+    } else if value.is_infinite() {
+        Some("infinite")
+    } else {
+        None
+    }
+}
+
+/// A number as the YAML spells it: `.nan`, `-.inf`, or the figure.
+fn number_as_written(value: f64) -> String {
+    match not_finite(value) {
+        Some(_) if value.is_nan() => ".nan".into(),
+        Some(_) if value < 0.0 => "-.inf".into(),
+        Some(_) => ".inf".into(),
+        None => value.to_string(),
+    }
+}
+
+/// What is wrong with a date range that does not run forwards: `(2026-03-31)
+/// before it starts (2029-04-01)`, or `on the day it starts (2026-04-01)`.
+fn ends_before_it_starts(start: Date, end: Date) -> String {
+    if start == end {
+        format!("on the day it starts ({start})")
+    } else {
+        format!("({end}) before it starts ({start})")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -876,5 +918,15 @@ mod tests {
             "an entry point or service"
         );
         assert_eq!(article("cohort"), "a cohort");
+    }
+
+    #[test]
+    fn numbers_that_are_not_finite_are_named() {
+        assert_eq!(not_finite(f64::NAN), Some("not a number"));
+        assert_eq!(not_finite(f64::NEG_INFINITY), Some("infinite"));
+        assert_eq!(not_finite(-1.0), None);
+        assert_eq!(number_as_written(f64::NAN), ".nan");
+        assert_eq!(number_as_written(f64::NEG_INFINITY), "-.inf");
+        assert_eq!(number_as_written(-2.5), "-2.5");
     }
 }

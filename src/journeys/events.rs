@@ -151,6 +151,16 @@ pub fn summarise(
         .iter()
         .map(|h| String::from_utf8_lossy(h).into_owned())
         .collect();
+    if names.iter().all(String::is_empty) {
+        return Err(EventError {
+            line: None,
+            message: "the log is empty: there is no header row naming the columns".into(),
+            hint: Some(format!(
+                "the first row names the columns, for example `{},{},{}`",
+                columns.case, columns.activity, columns.time
+            )),
+        });
+    }
     let find = |wanted: &str, flag: &str| {
         names
             .iter()

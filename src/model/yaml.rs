@@ -34,6 +34,11 @@ pub fn options() -> serde_saphyr::Options {
     budget.max_events = 20_000_000;
     let mut options = serde_saphyr::Options::default();
     options.budget = Some(budget);
+    // `.nan` and `.inf` reach the located tree as floats, as they reach a
+    // typed `f64`, so `check` reports them where they are written ("is not
+    // a number") instead of the whole file losing its positions to a
+    // misleading syntax error.
+    options.non_finite_float_policy = serde_saphyr::NonFiniteFloatPolicy::PassThrough;
     options
 }
 
@@ -761,5 +766,15 @@ mod tests {
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].kind, DeErrorKind::Syntax);
         assert!(errors[0].pos.is_some());
+    }
+
+    #[test]
+    fn non_finite_floats_keep_their_place_in_the_tree() {
+        let tree = parse_tree("a: 1\nb: .nan\nc: -.inf\n").expect("a tree");
+        let b = tree.find(&[Seg::Key("b".into())], false);
+        assert!(matches!(b.value, Value::Float(f) if f.is_nan()));
+        assert_eq!((b.pos.line, b.pos.column), (2, 4));
+        let c = tree.find(&[Seg::Key("c".into())], false);
+        assert_eq!(c.value, Value::Float(f64::NEG_INFINITY));
     }
 }
