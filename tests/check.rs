@@ -345,3 +345,92 @@ fn an_oversized_file_is_refused_before_it_is_read() {
             .contains("include")
     );
 }
+
+/// A workspace holding the minimal assessment with `journeys:` set to
+/// `pattern`, and the folder its journeys live in.
+fn workspace_with_journeys(pattern: &str) -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let root = tempfile::tempdir().expect("tempdir");
+    let ws = root.path().to_path_buf();
+    std::fs::write(ws.join("needsmap.toml"), "").expect("write");
+    let base =
+        std::fs::read_to_string("tests/fixtures/valid/minimal/assessment.yaml").expect("fixture");
+    let base = base.replace("journeys: journeys/*.yaml", &format!("journeys: {pattern}"));
+    std::fs::write(ws.join("assessment.yaml"), base).expect("write");
+    let journeys = ws.join("journeys");
+    std::fs::create_dir_all(&journeys).expect("mkdir");
+    std::fs::copy(
+        "tests/fixtures/valid/minimal/journeys/j01.yaml",
+        journeys.join("j01.yaml"),
+    )
+    .expect("copy");
+    (root, ws.join("assessment.yaml"), journeys)
+}
+
+#[test]
+fn folder_symlink_loops_under_double_star_are_walked_once() {
+    let (_root, assessment, journeys) = workspace_with_journeys("journeys/**/*.yaml");
+    // Each link leads back to the folder it is in: glob::glob explored
+    // 2^40 paths here before the kernel's symlink limit stopped it.
+    std::os::unix::fs::symlink(".", journeys.join("here")).expect("symlink");
+    std::os::unix::fs::symlink(".", journeys.join("here2")).expect("symlink");
+    // A second name for the same journey file, and for the same folder.
+    std::os::unix::fs::symlink("j01.yaml", journeys.join("j01-again.yaml")).expect("symlink");
+    std::fs::create_dir(journeys.join("north")).expect("mkdir");
+    let j02 = std::fs::read_to_string(journeys.join("j01.yaml"))
+        .expect("read")
+        .replace("id: j01", "id: j02");
+    std::fs::write(journeys.join("north/j02.yaml"), j02).expect("write");
+    std::os::unix::fs::symlink("north", journeys.join("north-again")).expect("symlink");
+
+    let (code, json) = check_json(&assessment, &["--deny-warnings"]);
+    assert_eq!(code, 0, "{json:#}");
+    assert_eq!(json["counts"]["journeys"], 2, "each journey loads once");
+    assert_eq!(json["counts"]["files"], 3);
+}
+
+#[test]
+fn a_file_found_through_a_folder_symlink_is_shown_by_its_real_path() {
+    let (_root, assessment, journeys) = workspace_with_journeys("journeys/**/*.yaml");
+    std::os::unix::fs::symlink(".", journeys.join("here")).expect("symlink");
+    let broken = std::fs::read_to_string(journeys.join("j01.yaml"))
+        .expect("read")
+        .replace("feeling: 1", "feeling: 9");
+    std::fs::write(journeys.join("j01.yaml"), broken).expect("write");
+
+    let (code, json) = check_json(&assessment, &[]);
+    assert_eq!(code, 1);
+    let diagnostics = json["diagnostics"].as_array().expect("diagnostics");
+    assert_eq!(diagnostics.len(), 1, "{json:#}");
+    let file = diagnostics[0]["file"].as_str().unwrap_or_default();
+    assert!(
+        file.ends_with("/journeys/j01.yaml") && !file.contains("here"),
+        "{file}"
+    );
+}
+
+#[test]
+fn a_pattern_that_reaches_too_deep_is_an_error_at_its_line() {
+    let (_root, assessment, journeys) = workspace_with_journeys("journeys/**/*.yaml");
+    let deep = (0..40).fold(journeys.clone(), |p, i| p.join(format!("d{i}")));
+    std::fs::create_dir_all(&deep).expect("mkdir");
+
+    let (code, json) = check_json(&assessment, &[]);
+    assert_eq!(code, 1, "{json:#}");
+    let d = &json["diagnostics"][0];
+    assert_eq!(d["code"], "pattern-too-broad", "{json:#}");
+    let text = std::fs::read_to_string(&assessment).expect("read");
+    let line = text
+        .lines()
+        .position(|l| l.starts_with("journeys:"))
+        .expect("journeys line")
+        + 1;
+    assert_eq!(d["line"], line as u64);
+    assert_eq!(d["column"], 11);
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("more than 32 folders deep"),
+        "{d:#}"
+    );
+}

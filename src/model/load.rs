@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use super::source::{FileKind, Pos, clean_path};
+use super::walk::{self, WalkError};
 use super::yaml::{DeError, from_str_all_errors};
 use super::*;
 use crate::check::{Diagnostic, Severity};
@@ -288,37 +289,27 @@ impl Loader {
     }
 
     /// Resolve a path pattern relative to `dir`: every matching file, sorted
-    /// so a load is the same on every machine.
+    /// so a load is the same on every machine, each real file once.
     fn expand(&mut self, dir: &Path, pattern: &str, origin: &Origin, what: &str) -> Vec<PathBuf> {
         if !self.relative(pattern, origin, what) {
             return Vec::new();
         }
         let joined = dir.join(pattern);
-        let Some(text) = joined.to_str() else {
+        if joined.to_str().is_none() {
             self.error(
                 "bad-path",
                 origin.clone(),
                 format!("the {what} path `{pattern}` is not valid UTF-8"),
             );
             return Vec::new();
-        };
-        let paths = match glob::glob(text) {
-            Ok(paths) => paths,
+        }
+        let mut found = match walk::expand(dir, pattern, walk::Limits::default()) {
+            Ok(found) => found,
             Err(err) => {
-                self.error(
-                    "bad-path",
-                    origin.clone(),
-                    format!("`{pattern}` is not a valid path pattern: {}", err.msg),
-                )
-                .hint = Some("patterns use `*` for any name and `**` for any folders".into());
+                self.walk_failed(err, pattern, origin, what);
                 return Vec::new();
             }
         };
-        let mut found: Vec<PathBuf> = paths
-            .filter_map(Result::ok)
-            .filter(|p| p.is_file())
-            .collect();
-        found.sort();
         let before = found.len();
         found.retain(|p| self.workspace.as_ref().is_none_or(|ws| is_inside(p, ws)));
         if found.len() < before {
@@ -337,6 +328,37 @@ impl Loader {
             ));
         }
         found
+    }
+
+    fn walk_failed(&mut self, err: WalkError, pattern: &str, origin: &Origin, what: &str) {
+        let narrow = "name the folders more precisely, or split the files between several patterns";
+        let (code, message, hint) = match err {
+            WalkError::BadPattern(msg) => (
+                "bad-path",
+                format!("`{pattern}` is not a valid path pattern: {msg}"),
+                "patterns use `*` for any name and `**` for any folders".to_owned(),
+            ),
+            WalkError::TooManyFiles(limit) => (
+                "pattern-too-broad",
+                format!("{what} `{pattern}` matches more than {limit} files"),
+                narrow.to_owned(),
+            ),
+            WalkError::TooManyDirs(limit) => (
+                "pattern-too-broad",
+                format!("{what} `{pattern}` reaches more than {limit} folders"),
+                narrow.to_owned(),
+            ),
+            WalkError::TooDeep(limit, at) => (
+                "pattern-too-broad",
+                format!(
+                    "{what} `{pattern}` goes more than {limit} folders deep (at {})",
+                    clean_path(&at).display()
+                ),
+                "`**` looks in every folder below; start it further down, or name the folders"
+                    .to_owned(),
+            ),
+        };
+        self.error(code, origin.clone(), message).hint = Some(hint);
     }
 
     /// Read a file's text, refusing what cannot be an assessment file.

@@ -10,6 +10,7 @@
 mod date;
 pub mod load;
 pub mod source;
+pub mod walk;
 pub mod yaml;
 
 use std::collections::BTreeMap;
