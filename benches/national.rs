@@ -7,6 +7,8 @@
 //!
 //! and reports medians, their ratio, and the peak memory (VmHWM) of each in
 //! a fresh process. Run: `cargo bench --bench national` (add `-- --runs N`).
+//! `cargo bench --bench national -- --write PATH` only writes the YAML to
+//! PATH, to time the `needsmap` binary on it (`check` against `gaps`).
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -258,6 +260,12 @@ fn main() {
             }
         }
         println!("{}", peak_kib());
+        return;
+    }
+    if let Some(i) = args.iter().position(|a| a == "--write") {
+        let path = args.get(i + 1).expect("--write PATH");
+        std::fs::write(path, generate()).expect("write");
+        println!("wrote {path}");
         return;
     }
     let runs: usize = args

@@ -434,3 +434,67 @@ fn a_pattern_that_reaches_too_deep_is_an_error_at_its_line() {
         "{d:#}"
     );
 }
+
+/// The minimal assessment with `north` listed `n` more times on its
+/// localities line: `n` duplicate-id errors on one long line.
+fn duplicated_localities(n: usize) -> (tempfile::TempDir, PathBuf) {
+    let (root, assessment, _) = workspace_with_journeys("journeys/*.yaml");
+    let text = std::fs::read_to_string(&assessment).expect("read");
+    let many = ", north".repeat(n);
+    let text = text.replace(
+        "localities: [north, south]",
+        &format!("localities: [north, south{many}]"),
+    );
+    std::fs::write(&assessment, text).expect("write");
+    (root, assessment)
+}
+
+#[test]
+fn thousands_of_diagnostics_on_one_long_line_stay_small() {
+    let n = 3000;
+    let (_root, assessment) = duplicated_localities(n);
+    let path = assessment.display().to_string();
+
+    let (code, _, err) = run(&["check", &path]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        err.matches("error[duplicate-id]").count(),
+        100,
+        "{err:.2000}"
+    );
+    assert!(
+        err.contains("… and 2900 more `duplicate-id` errors"),
+        "{err:.2000}"
+    );
+    assert!(
+        err.ends_with("failed: 3000 errors, 0 warnings\n"),
+        "{err:.2000}"
+    );
+    // Each printed line is cut around its column: about 1 KB a diagnostic,
+    // not two copies of a 21 KB line.
+    assert!(err.len() < 100 * 1024, "{} bytes printed", err.len());
+
+    let (code, json) = check_json(&assessment, &[]);
+    assert_eq!(code, 1);
+    assert_eq!(json["errors"], n);
+    let diagnostics = json["diagnostics"].as_array().expect("diagnostics");
+    assert_eq!(diagnostics.len(), n, "JSON lists every diagnostic");
+    for d in diagnostics {
+        let snippet = d["snippet"].as_str().expect("snippet");
+        assert!(snippet.chars().count() <= 122, "{snippet}");
+        // `snippet_column` is given where the line was cut before the column.
+        let column = d["snippet_column"]
+            .as_u64()
+            .or(d["column"].as_u64())
+            .expect("a column");
+        let under: String = snippet.chars().skip(column as usize - 1).collect();
+        assert!(under.starts_with("north"), "{d:#}");
+    }
+
+    // Commands that analyse print the same capped list and stop.
+    let (code, _, err) = run(&["gaps", &path]);
+    assert_eq!(code, 1);
+    assert_eq!(err.matches("error[duplicate-id]").count(), 100);
+    assert!(err.len() < 100 * 1024, "{} bytes printed", err.len());
+    assert!(err.contains("failed: 3000 errors in"), "{err:.2000}");
+}

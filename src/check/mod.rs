@@ -11,7 +11,9 @@ mod suggest;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-pub use diagnostic::{Diagnostic, Located, Severity, locate_all, render_text, summary};
+pub use diagnostic::{
+    Diagnostic, Located, SHOWN_PER_CODE, Severity, locate_all, render_capped, render_text, summary,
+};
 pub use limits::MAX_TEXT_CHARS;
 pub use suggest::{did_you_mean, suggest};
 

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::{AssessmentArg, CliError, CliResult, EXIT_OK, EXIT_PROBLEMS, Format};
 use crate::check::{
-    Located, Severity, check, check_gap_addresses, locate_all, render_text, summary,
+    Located, Severity, check, check_gap_addresses, locate_all, render_capped, summary,
 };
 use crate::gaps::plural;
 use crate::model::{Assessment, load_with};
@@ -120,6 +120,11 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
         .map(|a| Counts::of(a, loaded.sources.files().count()));
     let shown = args.file.assessment.display().to_string();
     match args.format {
+        // Every diagnostic, uncapped: a tool (an editor, CI) needs each
+        // position, and `errors + warnings` stays the array's length. Memory
+        // stays linear in the input: a snippet is at most a bounded cut of
+        // its line, a message quotes only the value it is about, and the
+        // report is streamed rather than built as one string.
         Format::Json => {
             let report = JsonReport {
                 file: shown,
@@ -129,14 +134,12 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
                 counts,
                 diagnostics: &located,
             };
-            let json =
-                serde_json::to_string_pretty(&report).map_err(|e| CliError(e.to_string()))?;
-            writeln!(out, "{json}")?;
+            serde_json::to_writer_pretty(&mut *out, &report)
+                .map_err(|e| CliError(e.to_string()))?;
+            writeln!(out)?;
         }
         Format::Text => {
-            for d in &located {
-                writeln!(err, "{}", render_text(d))?;
-            }
+            render_capped(&located, err)?;
             if errors == 0
                 && let Some(c) = &counts
             {

@@ -158,12 +158,10 @@ pub fn load_checked(
     }
     if diagnostics.iter().any(|d| d.is_error()) {
         let located = crate::check::locate_all(&diagnostics, &loaded.sources);
-        for d in located
+        let errors_only = located
             .iter()
-            .filter(|d| d.severity == crate::check::Severity::Error)
-        {
-            writeln!(err, "{}", crate::check::render_text(d))?;
-        }
+            .filter(|d| d.severity == crate::check::Severity::Error);
+        crate::check::render_capped(errors_only, err)?;
         let (errors, _) = crate::check::summary(&located);
         writeln!(
             err,

@@ -3,6 +3,7 @@
 
 use std::cell::OnceCell;
 use std::fmt;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use super::yaml::{Node, parse_tree};
@@ -120,6 +121,76 @@ pub struct SourceFile {
     /// The text, when the file could be read as UTF-8.
     pub text: Option<String>,
     tree: OnceCell<Option<Node>>,
+    lines: OnceCell<LineIndex>,
+}
+
+/// Where an origin points: line and column, and the byte offset in the
+/// file when the YAML tree knows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Place {
+    pub pos: Pos,
+    pub offset: Option<usize>,
+}
+
+/// Lines longer than this (in bytes) are cut around the column when shown.
+pub const SNIPPET_WIDTH: usize = 120;
+/// Characters kept before the column when a line is cut.
+const SNIPPET_BEFORE: usize = 40;
+
+/// The line a diagnostic points at, as shown under it: the whole line, or
+/// for a long one [`SNIPPET_WIDTH`] characters around the column with `…`
+/// where it was cut, so a diagnostic on a 300 KB line stays small.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Snippet {
+    pub text: String,
+    /// The column (1-based, in characters) of the position within `text`.
+    pub column: u32,
+}
+
+/// The byte offset where each line starts, worked out once per file so a
+/// diagnostic finds its line without scanning the text.
+#[derive(Debug)]
+struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    fn new(text: &str) -> LineIndex {
+        let ends = text.bytes().enumerate().filter(|&(_, b)| b == b'\n');
+        LineIndex {
+            starts: std::iter::once(0).chain(ends.map(|(i, _)| i + 1)).collect(),
+        }
+    }
+
+    /// The bytes of line `line` (1-based) without its line ending; `None`
+    /// past the last line, as `str::lines` would say.
+    fn range(&self, text: &str, line: u32) -> Option<Range<usize>> {
+        let start = *self.starts.get(line.checked_sub(1)? as usize)?;
+        if start == text.len() {
+            return None;
+        }
+        let end = self
+            .starts
+            .get(line as usize)
+            .map_or(text.len(), |next| next - 1);
+        let end = if text[start..end].ends_with('\r') {
+            end - 1
+        } else {
+            end
+        };
+        Some(start..end)
+    }
+
+    /// The line and column of a byte offset.
+    fn position(&self, text: &str, offset: usize) -> Pos {
+        let line = self.starts.partition_point(|&start| start <= offset);
+        let start = self.starts[line - 1];
+        let column = text[start..offset.min(text.len())].chars().count() + 1;
+        Pos {
+            line: line as u32,
+            column: column as u32,
+        }
+    }
 }
 
 /// Every file of one load, so diagnostics can quote them.
@@ -135,6 +206,7 @@ impl SourceMap {
             kind,
             text,
             tree: OnceCell::new(),
+            lines: OnceCell::new(),
         });
         FileId(self.files.len() as u32 - 1)
     }
@@ -147,11 +219,16 @@ impl SourceMap {
         self.files.iter()
     }
 
-    /// The line and column an origin points at. YAML files are parsed again
-    /// here, once and only when a diagnostic needs them.
+    /// The line and column an origin points at.
     pub fn locate(&self, origin: &Origin) -> Option<Pos> {
-        if origin.pos.is_some() {
-            return origin.pos;
+        self.place(origin).map(|p| p.pos)
+    }
+
+    /// Where an origin points. YAML files are parsed again here, once and
+    /// only when a diagnostic needs them.
+    pub fn place(&self, origin: &Origin) -> Option<Place> {
+        if let Some(pos) = origin.pos {
+            return Some(Place { pos, offset: None });
         }
         let file = self.get(origin.file?);
         if file.kind != FileKind::Yaml {
@@ -160,15 +237,86 @@ impl SourceMap {
         let tree = file
             .tree
             .get_or_init(|| file.text.as_deref().and_then(|t| parse_tree(t).ok()));
-        tree.as_ref()
-            .map(|t| t.find(&origin.path, origin.at_key).pos)
+        let node = tree.as_ref()?.find(&origin.path, origin.at_key);
+        Some(Place {
+            pos: node.pos,
+            offset: node.offset,
+        })
     }
 
-    /// The text of one line (1-based), for snippets.
-    pub fn line(&self, file: FileId, line: u32) -> Option<&str> {
-        let text = self.get(file).text.as_deref()?;
-        text.lines().nth(line.checked_sub(1)? as usize)
+    fn line_index(&self, file: FileId) -> Option<(&str, &LineIndex)> {
+        let file = self.get(file);
+        let text = file.text.as_deref()?;
+        Some((text, file.lines.get_or_init(|| LineIndex::new(text))))
     }
+
+    /// The text of one line (1-based), without its line ending.
+    pub fn line(&self, file: FileId, line: u32) -> Option<&str> {
+        let (text, index) = self.line_index(file)?;
+        Some(&text[index.range(text, line)?])
+    }
+
+    /// The line and column of a byte offset in a file.
+    pub fn position(&self, file: FileId, offset: usize) -> Option<Pos> {
+        let (text, index) = self.line_index(file)?;
+        Some(index.position(text, offset))
+    }
+
+    /// The line `place` is on, cut around it when long.
+    pub fn snippet(&self, file: FileId, place: Place) -> Option<Snippet> {
+        let (text, index) = self.line_index(file)?;
+        let range = index.range(text, place.pos.line)?;
+        let line = &text[range.clone()];
+        if line.len() <= SNIPPET_WIDTH {
+            return Some(Snippet {
+                text: line.to_owned(),
+                column: place.pos.column,
+            });
+        }
+        let at = place
+            .offset
+            .and_then(|o| o.checked_sub(range.start))
+            .filter(|&o| o <= line.len() && line.is_char_boundary(o))
+            // Positions that do not come from the tree (CSV rows, syntax
+            // errors) are few per file, so counting characters is fine.
+            .or_else(|| byte_of_column(line, place.pos.column))
+            .unwrap_or(line.len());
+        Some(cut_around(line, at))
+    }
+}
+
+/// The byte offset of a 1-based character column in `line`.
+fn byte_of_column(line: &str, column: u32) -> Option<usize> {
+    let skip = column.checked_sub(1)? as usize;
+    line.char_indices()
+        .map(|(i, _)| i)
+        .chain(std::iter::once(line.len()))
+        .nth(skip)
+}
+
+/// [`SNIPPET_WIDTH`] characters of `line` around byte `at`, `…` marking
+/// each side that was cut.
+fn cut_around(line: &str, at: usize) -> Snippet {
+    let start = line[..at]
+        .char_indices()
+        .rev()
+        .nth(SNIPPET_BEFORE - 1)
+        .map_or(0, |(i, _)| i);
+    let end = line[at..]
+        .char_indices()
+        .nth(SNIPPET_WIDTH - SNIPPET_BEFORE)
+        .map_or(line.len(), |(i, _)| at + i);
+    let mut text = String::with_capacity(end - start + 6);
+    let mut column = line[start..at].chars().count() as u32 + 1;
+    if start > 0 {
+        text.push('…');
+        column += 1;
+    }
+    text.push_str(&line[start..end]);
+    if end < line.len() {
+        text.push('…');
+    }
+    Snippet { text, column }
 }
 
 /// Lexically clean a path for display: drop `.`, fold `dir/..`.
@@ -212,6 +360,67 @@ mod tests {
         assert_eq!(
             clean_path(Path::new("../x.yaml")),
             PathBuf::from("../x.yaml")
+        );
+    }
+
+    #[test]
+    fn lines_are_found_by_index_as_str_lines_would() {
+        let mut map = SourceMap::default();
+        let text = "a: 1\r\nbé: 2\n\nc: 3\n";
+        let id = map.add("a.yaml".into(), FileKind::Yaml, Some(text.into()));
+        let lines: Vec<Option<&str>> = (0..=5).map(|n| map.line(id, n)).collect();
+        assert_eq!(
+            lines,
+            [
+                None,
+                Some("a: 1"),
+                Some("bé: 2"),
+                Some(""),
+                Some("c: 3"),
+                None
+            ]
+        );
+        let offset = text.find("2").expect("in text");
+        assert_eq!(map.position(id, offset), Some(Pos { line: 2, column: 5 }));
+        assert_eq!(map.position(id, 0), Some(Pos { line: 1, column: 1 }));
+    }
+
+    #[test]
+    fn a_long_line_is_cut_around_the_column() {
+        let mut map = SourceMap::default();
+        let line = format!("localities: [{}target, after]", "north, ".repeat(5000));
+        let id = map.add("a.yaml".into(), FileKind::Yaml, Some(line.clone()));
+        let offset = line.find("target").expect("in line");
+        let column = offset as u32 + 1;
+        for known in [Some(offset), None] {
+            let place = Place {
+                pos: Pos { line: 1, column },
+                offset: known,
+            };
+            let snippet = map.snippet(id, place).expect("snippet");
+            assert!(
+                snippet.text.chars().count() <= SNIPPET_WIDTH + 2,
+                "{snippet:?}"
+            );
+            assert!(snippet.text.starts_with('…') && snippet.text.ends_with(']'));
+            let under: String = snippet
+                .text
+                .chars()
+                .skip(snippet.column as usize - 1)
+                .collect();
+            assert!(under.starts_with("target, after]"), "{snippet:?}");
+        }
+        let short = map.add("b.yaml".into(), FileKind::Yaml, Some("id: x\n".into()));
+        let place = Place {
+            pos: Pos { line: 1, column: 5 },
+            offset: None,
+        };
+        assert_eq!(
+            map.snippet(short, place),
+            Some(Snippet {
+                text: "id: x".into(),
+                column: 5
+            })
         );
     }
 

@@ -47,6 +47,9 @@ pub fn options() -> serde_saphyr::Options {
 pub struct Node {
     pub value: Value,
     pub pos: Pos,
+    /// Byte offset of `pos` in the text, when the parser reports it: lets a
+    /// snippet be cut from a long line without counting characters.
+    pub offset: Option<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -138,6 +141,11 @@ impl From<Spanned<Value>> for Node {
                 line: s.referenced.line() as u32,
                 column: s.referenced.column() as u32,
             },
+            offset: s
+                .referenced
+                .span()
+                .byte_offset()
+                .and_then(|o| usize::try_from(o).ok()),
         }
     }
 }
