@@ -12,7 +12,10 @@ use super::{TouchpointSummary, touchpoint};
 use crate::gaps::plural;
 use crate::model::{Assessment, Journey, StepOutcome};
 
-/// Escape text for SVG/XML content and attributes.
+/// Escape text for SVG/XML content and attributes. Characters XML cannot
+/// hold at all (C0 controls, U+FFFE, U+FFFF) are dropped, and with them the
+/// rest `check` refuses, so a chart or GraphML file is well-formed even from
+/// a model that never went through `check`.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -22,7 +25,8 @@ pub fn escape(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
-            c if (c as u32) < 0x20 && c != '\n' && c != '\t' => {}
+            '\r' => {}
+            c if crate::model::printable::is_forbidden(c) => {}
             c => out.push(c),
         }
     }
@@ -529,6 +533,14 @@ mod tests {
     #[test]
     fn escapes_markup() {
         assert_eq!(escape("<script>&\"'"), "&lt;script&gt;&amp;&quot;&#39;");
+    }
+
+    #[test]
+    fn drops_what_xml_cannot_hold() {
+        assert_eq!(
+            escape("a\u{1}b\u{FFFE}c\u{FFFF}\u{1b}[0m\r\n\td"),
+            "abc[0m\n\td"
+        );
     }
 
     #[test]

@@ -5,6 +5,7 @@
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
+use super::printable;
 use super::source::{FileKind, Pos, clean_path};
 use super::walk::{self, WalkError};
 use super::yaml::{DeError, from_str_all_errors};
@@ -441,7 +442,7 @@ impl Loader {
     }
 
     /// Read and deserialize one YAML file, reporting its errors.
-    fn read_yaml<T: serde::de::DeserializeOwned>(
+    fn read_yaml<T: serde::de::DeserializeOwned + serde::Serialize>(
         &mut self,
         path: &Path,
         named_by: Option<&Origin>,
@@ -471,7 +472,10 @@ impl Loader {
             return None;
         }
         match from_str_all_errors::<T>(&text) {
-            Ok(doc) => Some((file, doc)),
+            Ok(doc) => {
+                self.check_printable(file, &doc);
+                Some((file, doc))
+            }
             Err(errors) => {
                 for err in errors {
                     self.diagnostics.push(structural(file, err));
@@ -479,6 +483,59 @@ impl Loader {
                 None
             }
         }
+    }
+
+    /// Every string of a file that holds a character no document can carry,
+    /// at the value's line and column.
+    fn check_printable<T: serde::Serialize>(&mut self, file: FileId, doc: &T) {
+        for found in printable::find_unprintable(doc) {
+            let field = match found.path.last() {
+                Some(Seg::Key(key)) if found.at_key => format!("the key `{key}`"),
+                Some(Seg::Key(key)) => format!("`{key}`"),
+                _ => "the text".to_owned(),
+            };
+            let origin = Origin {
+                at_key: found.at_key,
+                ..Origin::at(file, found.path)
+            };
+            self.diagnostics.push(unprintable(
+                origin,
+                &field,
+                found.found,
+                found.index,
+                YAML_HINT,
+            ));
+        }
+    }
+
+    /// A CSV file is text as written (no escapes), so its characters are
+    /// checked where they stand: the first bad one of each line.
+    fn check_printable_text(&mut self, file: FileId, text: &str) -> bool {
+        let mut clean = true;
+        let mut rest = 0;
+        while let Some((at, c)) = text[rest..]
+            .char_indices()
+            .find(|&(_, c)| printable::is_forbidden(c))
+        {
+            let offset = rest + at;
+            let pos = self
+                .sources
+                .position(file, offset)
+                .unwrap_or(Pos { line: 1, column: 1 });
+            let index = pos.column as usize - 1;
+            self.diagnostics.push(unprintable(
+                Origin::at_pos(file, pos),
+                "the line",
+                c,
+                index,
+                CSV_HINT,
+            ));
+            clean = false;
+            rest = text[offset..]
+                .find('\n')
+                .map_or(text.len(), |i| offset + i + 1);
+        }
+        clean
     }
 
     fn load_csv(&mut self, dir: &Path, relative: &str, named_by: Origin) {
@@ -496,6 +553,9 @@ impl Loader {
         let Some((file, text)) = self.read_text(&path, Some(&named_by), FileKind::Csv) else {
             return;
         };
+        if !self.check_printable_text(file, &text) {
+            return;
+        }
         match indicators_from_csv(file, &text) {
             Ok(indicators) => self.merged.indicators.extend(indicators),
             Err(diagnostics) => self.diagnostics.extend(diagnostics),
@@ -558,6 +618,24 @@ fn position_after(text: &str) -> Pos {
     let line = text.matches('\n').count() as u32 + 1;
     let column = text.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u32 + 1;
     Pos { line, column }
+}
+
+const YAML_HINT: &str = "delete it: it is invisible, and usually comes from a `\\x..` or `\\u....` escape in quotes, or from text pasted from another program";
+const CSV_HINT: &str = "delete it: it is invisible, and usually comes from text pasted from another program or a file saved in another encoding";
+
+/// Text holding a character no document can carry (see [`printable`]).
+fn unprintable(origin: Origin, field: &str, found: char, index: usize, hint: &str) -> Diagnostic {
+    Diagnostic::error(
+        "bad-character",
+        origin,
+        format!(
+            "{field} holds {} at character {}, which no document can carry",
+            printable::describe(found),
+            index + 1
+        ),
+    )
+    .with_expected("text without control characters or Unicode noncharacters")
+    .with_hint(hint)
 }
 
 /// A structural (serde) error as a diagnostic.

@@ -9,6 +9,7 @@
 
 mod date;
 pub mod load;
+pub mod printable;
 pub mod source;
 pub mod walk;
 pub mod yaml;
