@@ -100,11 +100,22 @@ pub struct Located {
 
 /// Resolve positions and sort: by file, then line, then column, errors first.
 pub fn locate_all(diagnostics: &[Diagnostic], sources: &SourceMap) -> Vec<Located> {
+    // Every origin in one batch: each file is parsed once for all of them.
+    let origins: Vec<&Origin> = diagnostics
+        .iter()
+        .flat_map(|d| std::iter::once(&d.origin).chain(&d.related))
+        .collect();
+    let mut places = sources.places(&origins).into_iter();
     let mut located: Vec<(Option<u32>, Located)> = diagnostics
         .iter()
         .map(|d| {
-            let place = sources.place(&d.origin);
-            (d.origin.file.map(|f| f.0), locate(d, place, sources))
+            let place = places.next().flatten();
+            let related = d.related.as_ref().map(|r| (r, places.next().flatten()));
+            let related = related.map(|(r, place)| file_line_col(r, place, sources));
+            (
+                d.origin.file.map(|f| f.0),
+                locate(d, place, related, sources),
+            )
         })
         .collect();
     located.sort_by(|(fa, a), (fb, b)| {
@@ -117,7 +128,12 @@ pub fn locate_all(diagnostics: &[Diagnostic], sources: &SourceMap) -> Vec<Locate
     located.into_iter().map(|(_, l)| l).collect()
 }
 
-fn locate(d: &Diagnostic, place: Option<Place>, sources: &SourceMap) -> Located {
+fn locate(
+    d: &Diagnostic,
+    place: Option<Place>,
+    related: Option<Option<String>>,
+    sources: &SourceMap,
+) -> Located {
     let file = d.origin.file;
     let snippet = match (file, place) {
         (Some(f), Some(p)) => sources.snippet(f, p),
@@ -141,15 +157,15 @@ fn locate(d: &Diagnostic, place: Option<Place>, sources: &SourceMap) -> Located 
         snippet_column,
         expected: d.expected.clone(),
         hint: d.hint.clone(),
-        related: d.related.as_ref().and_then(|r| file_line_col(r, sources)),
+        related: related.flatten(),
     }
 }
 
 /// `file:line:col` (or just the file) of an origin.
-fn file_line_col(origin: &Origin, sources: &SourceMap) -> Option<String> {
+fn file_line_col(origin: &Origin, place: Option<Place>, sources: &SourceMap) -> Option<String> {
     let file = sources.get(origin.file?).path.display().to_string();
-    Some(match sources.locate(origin) {
-        Some(pos) => format!("{file}:{pos}"),
+    Some(match place {
+        Some(place) => format!("{file}:{}", place.pos),
         None => file,
     })
 }

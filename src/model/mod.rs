@@ -9,6 +9,7 @@
 
 mod date;
 pub mod load;
+mod locate;
 pub mod printable;
 pub mod source;
 pub mod walk;

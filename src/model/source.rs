@@ -2,11 +2,12 @@
 //! the [`Origin`] of every item, resolved to a line and column on demand.
 
 use std::cell::OnceCell;
+use std::collections::BTreeMap;
 use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use super::yaml::{Node, parse_tree};
+use super::locate::locate_paths;
 
 /// Index of a file in the [`SourceMap`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -120,12 +121,11 @@ pub struct SourceFile {
     pub kind: FileKind,
     /// The text, when the file could be read as UTF-8.
     pub text: Option<String>,
-    tree: OnceCell<Option<Node>>,
     lines: OnceCell<LineIndex>,
 }
 
 /// Where an origin points: line and column, and the byte offset in the
-/// file when the YAML tree knows it.
+/// file when the YAML parser reports it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Place {
     pub pos: Pos,
@@ -205,7 +205,6 @@ impl SourceMap {
             path,
             kind,
             text,
-            tree: OnceCell::new(),
             lines: OnceCell::new(),
         });
         FileId(self.files.len() as u32 - 1)
@@ -219,29 +218,46 @@ impl SourceMap {
         self.files.iter()
     }
 
-    /// The line and column an origin points at.
+    /// The line and column an origin points at (one parse of its file: to
+    /// locate many, use [`SourceMap::places`]).
     pub fn locate(&self, origin: &Origin) -> Option<Pos> {
         self.place(origin).map(|p| p.pos)
     }
 
-    /// Where an origin points. YAML files are parsed again here, once and
-    /// only when a diagnostic needs them.
+    /// Where an origin points (one parse of its file).
     pub fn place(&self, origin: &Origin) -> Option<Place> {
-        if let Some(pos) = origin.pos {
-            return Some(Place { pos, offset: None });
+        self.places(&[origin]).pop().flatten()
+    }
+
+    /// Where each origin points. A YAML file is parsed again here, once
+    /// for all the origins in it, and only when a diagnostic needs it.
+    pub fn places(&self, origins: &[&Origin]) -> Vec<Option<Place>> {
+        let mut places = vec![None; origins.len()];
+        let mut by_file: BTreeMap<FileId, Vec<usize>> = BTreeMap::new();
+        for (i, origin) in origins.iter().enumerate() {
+            if let Some(pos) = origin.pos {
+                places[i] = Some(Place { pos, offset: None });
+            } else if let Some(file) = origin.file
+                && self.get(file).kind == FileKind::Yaml
+            {
+                by_file.entry(file).or_default().push(i);
+            }
         }
-        let file = self.get(origin.file?);
-        if file.kind != FileKind::Yaml {
-            return None;
+        for (file, indices) in by_file {
+            let Some(text) = self.get(file).text.as_deref() else {
+                continue;
+            };
+            let wanted: Vec<(&[Seg], bool)> = indices
+                .iter()
+                .map(|&i| (origins[i].path.as_slice(), origins[i].at_key))
+                .collect();
+            if let Some(found) = locate_paths(text, &wanted) {
+                for (i, place) in indices.into_iter().zip(found) {
+                    places[i] = Some(place);
+                }
+            }
         }
-        let tree = file
-            .tree
-            .get_or_init(|| file.text.as_deref().and_then(|t| parse_tree(t).ok()));
-        let node = tree.as_ref()?.find(&origin.path, origin.at_key);
-        Some(Place {
-            pos: node.pos,
-            offset: node.offset,
-        })
+        places
     }
 
     fn line_index(&self, file: FileId) -> Option<(&str, &LineIndex)> {

@@ -8,9 +8,9 @@
 //! broken item of a file in one run: after each error the offending list
 //! item is dropped from the tree and deserialization is tried again.
 //!
-//! The tree is also what [`crate::model::SourceMap`] walks to turn a
-//! semantic diagnostic's YAML path (`services[3].refers_to[2]`) into a line
-//! and column, again only when there is something to report.
+//! A semantic diagnostic's YAML path (`services[3].refers_to[2]`) is turned
+//! into a line and column without this tree, by `locate`, which follows only
+//! the paths diagnostics name.
 
 use std::fmt;
 
@@ -47,9 +47,6 @@ pub fn options() -> serde_saphyr::Options {
 pub struct Node {
     pub value: Value,
     pub pos: Pos,
-    /// Byte offset of `pos` in the text, when the parser reports it: lets a
-    /// snippet be cut from a long line without counting characters.
-    pub offset: Option<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -141,11 +138,6 @@ impl From<Spanned<Value>> for Node {
                 line: s.referenced.line() as u32,
                 column: s.referenced.column() as u32,
             },
-            offset: s
-                .referenced
-                .span()
-                .byte_offset()
-                .and_then(|o| usize::try_from(o).ok()),
         }
     }
 }
