@@ -467,7 +467,7 @@ fn thousands_of_diagnostics_on_one_long_line_stay_small() {
         "{err:.2000}"
     );
     assert!(
-        err.ends_with("failed: 3000 errors, 0 warnings\n"),
+        err.ends_with("failed: 3,000 errors, 0 warnings\n"),
         "{err:.2000}"
     );
     // Each printed line is cut around its column: about 1 KB a diagnostic,
@@ -496,5 +496,5 @@ fn thousands_of_diagnostics_on_one_long_line_stay_small() {
     assert_eq!(code, 1);
     assert_eq!(err.matches("error[duplicate-id]").count(), 100);
     assert!(err.len() < 100 * 1024, "{} bytes printed", err.len());
-    assert!(err.contains("failed: 3000 errors in"), "{err:.2000}");
+    assert!(err.contains("failed: 3,000 errors in"), "{err:.2000}");
 }
