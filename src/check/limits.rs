@@ -91,9 +91,8 @@ fn too_long(kind: &str, id: &str, field: Option<&str>, at: Origin, chars: usize)
     )
 }
 
-/// Serialize → the long strings in a value, each with its path below the
-/// item (`steps`, 3, `note`) and its length in characters. Field names are
-/// the YAML keys, since the model serializes as it deserializes.
+/// The long strings in a value, each with its path below the item
+/// (`steps`, 3, `note`) and its length in characters.
 mod erased {
     use super::*;
 
@@ -104,39 +103,18 @@ mod erased {
     impl<T: Serialize> Item for T {
         fn long_strings(&self) -> Vec<(Vec<Seg>, usize)> {
             let mut found = Vec::new();
-            if let Ok(value) = serde_json::to_value(self) {
-                walk(&value, &mut Vec::new(), &mut found);
-            }
-            found
-        }
-    }
-
-    fn walk(value: &serde_json::Value, path: &mut Vec<Seg>, found: &mut Vec<(Vec<Seg>, usize)>) {
-        use serde_json::Value;
-        match value {
-            // Bytes first: a character is at most four of them, so most
-            // strings are cleared without counting.
-            Value::String(s) if s.len() > MAX_TEXT_CHARS => {
-                let chars = s.chars().count();
+            crate::model::strings::each_string(self, |path, text, is_key| {
+                // Bytes first: a character is at most four of them, so most
+                // strings are cleared without counting.
+                if is_key || text.len() <= MAX_TEXT_CHARS {
+                    return;
+                }
+                let chars = text.chars().count();
                 if chars > MAX_TEXT_CHARS {
-                    found.push((path.clone(), chars));
+                    found.push((path.to_vec(), chars));
                 }
-            }
-            Value::Array(items) => {
-                for (i, v) in items.iter().enumerate() {
-                    path.push(Seg::Index(i));
-                    walk(v, path, found);
-                    path.pop();
-                }
-            }
-            Value::Object(fields) => {
-                for (k, v) in fields {
-                    path.push(Seg::Key(k.clone()));
-                    walk(v, path, found);
-                    path.pop();
-                }
-            }
-            _ => {}
+            });
+            found
         }
     }
 }

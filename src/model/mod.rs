@@ -12,6 +12,7 @@ pub mod load;
 mod locate;
 pub mod printable;
 pub mod source;
+pub mod strings;
 pub mod walk;
 pub mod yaml;
 
