@@ -463,7 +463,7 @@ fn thousands_of_diagnostics_on_one_long_line_stay_small() {
         "{err:.2000}"
     );
     assert!(
-        err.contains("… and 2900 more `duplicate-id` errors"),
+        err.contains("… and 2,900 more `duplicate-id` errors"),
         "{err:.2000}"
     );
     assert!(

@@ -5,6 +5,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+use crate::gaps::plural;
 use crate::model::source::Place;
 use crate::model::{Origin, SourceMap};
 
@@ -305,16 +306,14 @@ pub fn render_capped<'a>(
     }
     for ((code, severity), n) in counts {
         if n > SHOWN_PER_CODE {
-            let more = n - SHOWN_PER_CODE;
-            let what = match (severity, more) {
-                (Severity::Error, 1) => "error",
-                (Severity::Error, _) => "errors",
-                (Severity::Warning, 1) => "warning",
-                (Severity::Warning, _) => "warnings",
+            let more = match severity {
+                Severity::Error => plural(n - SHOWN_PER_CODE, "error", "errors"),
+                Severity::Warning => plural(n - SHOWN_PER_CODE, "warning", "warnings"),
             };
+            let (count, what) = more.split_once(' ').unwrap_or((&more, ""));
             writeln!(
                 out,
-                "… and {more} more `{code}` {what} (`needsmap check --format json` lists every one)"
+                "… and {count} more `{code}` {what} (`needsmap check --format json` lists every one)"
             )?;
         }
     }
