@@ -8,7 +8,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use super::{AssessmentArg, CliResult, EXIT_OK, EXIT_PROBLEMS, load_checked};
+use super::{AssessmentArg, CliResult, EXIT_OK, EXIT_PROBLEMS, load_checked, output_refused};
 use crate::render::{DEFAULT_SUPPRESS_BELOW, Options, build};
 
 #[derive(clap::Args, Debug)]
@@ -44,12 +44,7 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
     inputs.push(args.file.assessment.clone());
     // Refuse an unsafe output folder before the slow part.
     if let Err(e) = crate::output::check_replaceable(&args.out, &inputs) {
-        writeln!(
-            err,
-            "error: {e}
-nothing was written"
-        )?;
-        return Ok(EXIT_PROBLEMS);
+        return output_refused(&e, err);
     }
     let previous = match &args.previous {
         Some(path) => {
@@ -89,12 +84,7 @@ nothing was written"
         }
     };
     if let Err(e) = crate::output::replace_folder(&args.out, &files, &inputs) {
-        writeln!(
-            err,
-            "error: {e}
-nothing was written"
-        )?;
-        return Ok(EXIT_PROBLEMS);
+        return output_refused(&e, err);
     }
     let kind = if args.internal {
         "internal (not for publication)"

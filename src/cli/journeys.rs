@@ -5,7 +5,9 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use super::table::{NAME, PROSE, TerminalTable};
-use super::{AssessmentArg, CliError, CliResult, EXIT_OK, EXIT_PROBLEMS, load_checked};
+use super::{
+    AssessmentArg, CliError, CliResult, EXIT_OK, EXIT_PROBLEMS, load_checked, output_refused,
+};
 use crate::graph::PathwayGraph;
 use crate::journeys::{report, svg};
 use crate::render::disclosure::View;
@@ -73,8 +75,7 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
         // when it is new, empty or needsmap's own earlier output.
         let inputs: Vec<PathBuf> = loaded.sources.files().map(|f| f.path.clone()).collect();
         if let Err(e) = crate::output::replace_folder(dir, &maps, &inputs) {
-            writeln!(err, "error: {e}\nnothing was written")?;
-            return Ok(EXIT_PROBLEMS);
+            return output_refused(&e, err);
         }
         writeln!(
             err,

@@ -177,6 +177,12 @@ pub fn load_checked(
     Ok(Some((loaded, a)))
 }
 
+/// Report an output folder needsmap would not (or could not) write.
+pub fn output_refused(e: &crate::output::OutputError, err: &mut dyn Write) -> CliResult {
+    writeln!(err, "error: {e}\nnothing was written")?;
+    Ok(EXIT_PROBLEMS)
+}
+
 /// The index of cohort `id`, or an error with a hint.
 pub fn known_cohort(a: &crate::model::Assessment, id: &str) -> Result<usize, CliError> {
     a.cohorts.iter().position(|c| c.id == id).ok_or_else(|| {
