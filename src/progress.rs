@@ -186,8 +186,8 @@ pub fn compare(before: &Assessment, after: &Assessment) -> Progress {
         actions: action_changes(before, after),
         indicators: indicator_changes(before, after),
         refuge_family_places: Change {
-            before: Some(then.safe_accommodation.refuge_family_places),
-            after: Some(now.safe_accommodation.refuge_family_places),
+            before: then.safe_accommodation.refuge_family_places.known(),
+            after: now.safe_accommodation.refuge_family_places.known(),
         },
         refuge_benchmark: now.safe_accommodation.benchmark_places,
         suppress_below: None,

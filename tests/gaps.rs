@@ -62,9 +62,8 @@ fn no_provision() {
     assert_eq!(g.cohort.as_deref(), Some("men"));
     assert_eq!(g.level.as_deref(), Some("high-risk"));
     assert!(
-        g.evidence.contains(
-            "The only service at high risk, IDVA service, does not list men among those it serves"
-        ),
+        g.evidence
+            .contains("The only service at high risk, IDVA service, does not serve men"),
         "{}",
         g.evidence
     );
@@ -107,27 +106,144 @@ fn single_point_of_failure() {
     );
 }
 
+/// The data gaps of a fixture, by id.
+fn unknown_ids(a: &Analysis) -> Vec<&str> {
+    a.unknowns.iter().map(|u| u.id.as_str()).collect()
+}
+
 #[test]
 fn dead_end() {
+    // A journey ended at outreach without support: the missing route is a gap.
     let g = pair("dead-end", GapKind::DeadEnd, "dead-end/outreach");
     assert!(
         g.evidence.contains("records no onward referral"),
         "{}",
         g.evidence
     );
+    assert!(
+        g.evidence.contains("1 survivor's journey ended there"),
+        "{}",
+        g.evidence
+    );
+    assert_eq!(g.corroboration, ["journey:j1"]);
+}
+
+#[test]
+fn an_unrecorded_onward_route_is_a_data_gap_not_a_dead_end() {
+    let a = analysis("tests/fixtures/gaps/dead-end/unrecorded/assessment.yaml");
+    assert!(of_kind(&a, GapKind::DeadEnd).is_empty(), "{:?}", a.gaps);
+    let u = a
+        .unknowns
+        .iter()
+        .find(|u| u.id == "onward-routes")
+        .expect("onward-routes data gap");
+    assert_eq!(u.services, ["outreach"]);
+    assert!(
+        u.text.starts_with("Outreach records no onward referral"),
+        "{}",
+        u.text
+    );
 }
 
 #[test]
 fn capacity() {
-    let g = pair("capacity", GapKind::Capacity, "capacity/women");
-    // 1,000 women × 10% = 100 in need; outreach takes 40 a year.
+    // 1,000 women × 10% = 100 victims, half of whom need early help: 50;
+    // outreach takes 10 a year.
+    let g = pair("capacity", GapKind::Capacity, "capacity/women/early-help");
     assert!(
         g.evidence
-            .contains("about 40 a year against an estimated 100"),
+            .contains("about 10 a year against an estimated 50 in need"),
         "{}",
         g.evidence
     );
-    assert!(g.evidence.contains("40% coverage"), "{}", g.evidence);
+    assert!(
+        g.evidence
+            .contains("of whom 50% need early help (Test share)"),
+        "{}",
+        g.evidence
+    );
+    assert!(g.evidence.contains("20% coverage"), "{}", g.evidence);
+    assert_eq!(g.basis, Some(needsmap::gaps::CapacityBasis::Prevalence));
+    assert_eq!(g.levels, ["early-help"]);
+}
+
+#[test]
+fn capacity_is_not_judged_when_a_service_counted_records_none() {
+    // As the trigger, with a helpline open to all victims at early help that
+    // records no capacity: the shortfall may not be one.
+    let a = analysis("tests/fixtures/gaps/capacity/partial/assessment.yaml");
+    assert!(of_kind(&a, GapKind::Capacity).is_empty(), "{:?}", a.gaps);
+    let u = a
+        .unknowns
+        .iter()
+        .find(|u| u.id == "capacity")
+        .expect("capacity data gap");
+    assert_eq!(u.services, ["helpline"]);
+    assert_eq!(u.cohorts, ["women"]);
+    assert!(
+        u.text.contains("recorded for 1 of 2 services"),
+        "{}",
+        u.text
+    );
+}
+
+#[test]
+fn prevalence_without_a_level_share_is_a_data_gap() {
+    let a = analysis("tests/fixtures/gaps/capacity/no-share/assessment.yaml");
+    assert!(of_kind(&a, GapKind::Capacity).is_empty(), "{:?}", a.gaps);
+    assert!(
+        unknown_ids(&a).contains(&"need-by-level"),
+        "{:?}",
+        unknown_ids(&a)
+    );
+}
+
+#[test]
+fn people_turned_away_for_lack_of_space_are_a_capacity_gap() {
+    let a = analysis("tests/fixtures/gaps/capacity/turned-away/assessment.yaml");
+    let g = a
+        .gaps
+        .iter()
+        .find(|g| g.id == "capacity/turned-away/idva")
+        .unwrap_or_else(|| panic!("{:?}", a.gaps));
+    assert_eq!(g.basis, Some(needsmap::gaps::CapacityBasis::TurnedAway));
+    // 60 of 200 referrals: 30%.
+    assert_eq!(g.severity, needsmap::gaps::GapSeverity::High);
+    assert!(
+        g.evidence.starts_with("In 2025, IDVA service could not take 60 referrals for lack of space (30% of referrals); 80 were not supported for any reason; 120 were supported, 15 of them from outside the area (Test return)."),
+        "{}",
+        g.evidence
+    );
+    assert_eq!(g.corroboration, ["service-data:idva/2025"]);
+    let (_, csv, _) = run(&[
+        "gaps",
+        "--format",
+        "json",
+        "tests/fixtures/gaps/capacity/turned-away/assessment.yaml",
+    ]);
+    assert!(csv.contains("\"basis\": \"turned-away\""), "{csv}");
+}
+
+#[test]
+fn not_supported_without_reasons_is_a_data_gap() {
+    let a = analysis("tests/fixtures/gaps/capacity/reasons-unrecorded/assessment.yaml");
+    assert!(
+        !a.gaps
+            .iter()
+            .any(|g| g.id.starts_with("capacity/turned-away")),
+        "{:?}",
+        a.gaps
+    );
+    let u = a
+        .unknowns
+        .iter()
+        .find(|u| u.id == "turn-away-reasons")
+        .expect("turn-away-reasons");
+    assert!(
+        u.text.contains("80 not supported by idva in 2025"),
+        "{}",
+        u.text
+    );
 }
 
 #[test]

@@ -22,6 +22,7 @@ use crate::model::*;
 /// Gap kinds an action may address by gap id (`kind/...`).
 pub const GAP_KINDS: &[&str] = &[
     "no-provision",
+    "no-specialist",
     "exclusion",
     "unreachable",
     "single-point-of-failure",
@@ -45,6 +46,7 @@ pub fn check(a: &Assessment) -> Vec<Diagnostic> {
     c.check_indicators();
     c.check_findings();
     c.check_actions();
+    c.check_service_data();
     c.check_journeys();
     c.warn_unreferred_services();
     c.out.extend(limits::long_texts(a));
@@ -57,29 +59,40 @@ pub fn check(a: &Assessment) -> Vec<Diagnostic> {
 /// been closed, or the id mistyped).
 pub fn check_gap_addresses(a: &Assessment, gap_ids: &[String]) -> Vec<Diagnostic> {
     let known: HashSet<&str> = gap_ids.iter().map(String::as_str).collect();
+    let named = a
+        .actions
+        .iter()
+        .flat_map(|act| {
+            act.addresses.iter().enumerate().map(move |(i, target)| {
+                let origin = act.origin.child("addresses").child(i);
+                (origin, format!("action `{}` addresses", act.id), target)
+            })
+        })
+        .filter(|(_, _, target)| target.contains('/'))
+        .chain(a.findings.iter().flat_map(|f| {
+            f.gaps.iter().enumerate().map(move |(i, target)| {
+                let origin = f.origin.child("gaps").child(i);
+                (origin, format!("finding `{}` corroborates", f.id), target)
+            })
+        }));
     let mut out = Vec::new();
-    for act in &a.actions {
-        for (i, target) in act.addresses.iter().enumerate() {
-            let Some((kind, _)) = target.split_once('/') else {
-                continue;
-            };
-            if !GAP_KINDS.contains(&kind) || known.contains(target.as_str()) {
-                continue;
-            }
-            let hint = did_you_mean(target, gap_ids.iter().map(String::as_str))
-                .unwrap_or_else(|| "run `needsmap gaps` to list the gap ids; a closed gap can be removed from `addresses`".into());
-            out.push(
-                Diagnostic::warning(
-                    "unknown-gap",
-                    act.origin.child("addresses").child(i),
-                    format!(
-                        "action `{}` addresses gap `{target}`, which the analysis does not find",
-                        act.id
-                    ),
-                )
-                .with_hint(hint),
-            );
+    for (origin, who, target) in named {
+        let kind = target.split_once('/').map_or(target.as_str(), |(k, _)| k);
+        if !GAP_KINDS.contains(&kind) || known.contains(target.as_str()) {
+            continue;
         }
+        let hint = did_you_mean(target, gap_ids.iter().map(String::as_str)).unwrap_or_else(|| {
+            "run `needsmap gaps` to list the gap ids; a closed gap can be removed from the list"
+                .into()
+        });
+        out.push(
+            Diagnostic::warning(
+                "unknown-gap",
+                origin,
+                format!("{who} gap `{target}`, which the analysis does not find"),
+            )
+            .with_hint(hint),
+        );
     }
     out
 }
@@ -154,7 +167,7 @@ impl<'a> Checker<'a> {
                 .map(|e| e.id.as_str())
                 .chain(a.services.iter().map(|s| s.id.as_str()))
                 .collect(),
-            localities: a.info.localities.iter().map(String::as_str).collect(),
+            localities: a.info.all_localities().into_iter().collect(),
             groups: a
                 .population
                 .iter()
@@ -264,6 +277,21 @@ impl<'a> Checker<'a> {
         .expected = Some("zero or more".into());
     }
 
+    fn positive(&mut self, origin: Origin, what: &str, value: f64) {
+        if value > 0.0 && value.is_finite() {
+            return;
+        }
+        self.error(
+            "out-of-range",
+            origin,
+            format!(
+                "{what} is {}, which is not above zero",
+                number_as_written(value)
+            ),
+        )
+        .expected = Some("a number above zero".into());
+    }
+
     fn share(&mut self, origin: Origin, what: &str, value: f64) {
         if !(0.0..=1.0).contains(&value) {
             let message = match not_finite(value) {
@@ -358,6 +386,24 @@ impl<'a> Checker<'a> {
                     root.child("assessment").child("localities").child(i),
                 )
             })
+            // A district that is also listed as a locality is one place.
+            .chain(
+                self.a
+                    .info
+                    .districts
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, d)| !self.a.info.localities.contains(&d.id))
+                    .map(|(i, d)| {
+                        (
+                            d.id.as_str(),
+                            root.child("assessment")
+                                .child("districts")
+                                .child(i)
+                                .child("id"),
+                        )
+                    }),
+            )
             .collect();
         for (id, origin) in &localities {
             if !is_slug(id) {
@@ -401,6 +447,23 @@ impl<'a> Checker<'a> {
             .iter()
             .map(|l| (l.id.as_str(), l.origin.clone()));
         self.ids("level", ids);
+        for l in &self.a.levels {
+            if let Some(share) = &l.share_of_need {
+                let so = l.origin.child("share_of_need");
+                self.share(
+                    so.child("share"),
+                    &format!("share of need at `{}`", l.id),
+                    share.share,
+                );
+                if share.source.trim().is_empty() {
+                    self.error(
+                        "missing-source",
+                        so.child("source"),
+                        format!("the share of need at `{}` has no source", l.id),
+                    );
+                }
+            }
+        }
     }
 
     fn check_cohorts(&mut self) {
@@ -456,6 +519,13 @@ impl<'a> Checker<'a> {
             self.ages(o.child("ages"), &c.ages);
             let levels = self.levels.clone();
             self.references(o, "levels", &c.levels, "level", &levels);
+            self.references(
+                o,
+                "specialist_levels",
+                &c.specialist_levels,
+                "level",
+                &levels,
+            );
         }
     }
 
@@ -469,6 +539,16 @@ impl<'a> Checker<'a> {
             .map(|e| (e.id.as_str(), e.origin.clone()))
             .chain(a.services.iter().map(|s| (s.id.as_str(), s.origin.clone())));
         self.ids("entry point or service", nodes);
+        let localities = self.localities.clone();
+        for e in &a.entry_points {
+            self.references(
+                &e.origin,
+                "localities",
+                &e.localities,
+                "locality",
+                &localities,
+            );
+        }
     }
 
     fn check_services(&mut self) {
@@ -481,21 +561,10 @@ impl<'a> Checker<'a> {
         );
         for s in &a.services {
             let o = &s.origin;
-            if s.levels.is_empty() {
-                self.error(
-                    "missing-levels",
-                    o.child("levels"),
-                    format!("service `{}` works at no level of need", s.id),
-                )
-                .expected = Some("at least one level id".into());
-            }
-            if s.cohorts.is_empty() {
-                self.error(
-                    "missing-cohorts",
-                    o.child("cohorts"),
-                    format!("service `{}` serves no cohort", s.id),
-                )
-                .expected = Some("at least one cohort id".into());
+            // Levels and cohorts may be unrecorded: the analysis leaves
+            // such a service out of coverage and says so as a data gap.
+            if let Some(open) = &s.open_to {
+                self.ages(o.child("open_to").child("ages"), &open.ages);
             }
             self.references(o, "levels", &s.levels, "level", &levels);
             self.references(o, "cohorts", &s.cohorts, "cohort", &cohorts);
@@ -545,7 +614,20 @@ impl<'a> Checker<'a> {
             self.check_accommodation(s);
             for (i, f) in s.funding.iter().enumerate() {
                 let fo = o.child("funding").child(i);
-                self.non_negative(fo.child("amount"), "funding amount", f.amount);
+                if let Some(amount) = f.amount {
+                    self.non_negative(fo.child("amount"), "funding amount", amount);
+                }
+                if let Some(years) = f.years {
+                    self.positive(fo.child("years"), "funding years", years);
+                    if f.per != FundingPer::Total {
+                        self.warning(
+                            "years-ignored",
+                            fo.child("years"),
+                            "`years` spreads a total over several years; this stream is `per: year`",
+                        )
+                        .hint = Some("set `per: total`, or remove `years`".into());
+                    }
+                }
                 // Funding dates are a date range, both days included: a
                 // grant paid on one day starts and ends on it.
                 if let (Some(start), Some(end)) = (f.starts, f.ends)
@@ -683,6 +765,154 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// Service data: one scope (services or an accommodation type), figures
+    /// of zero or more, and no capacity counted twice.
+    fn check_service_data(&mut self) {
+        let a = self.a;
+        let (cohorts, nodes) = (self.cohorts.clone(), self.nodes.clone());
+        for d in &a.service_data {
+            let o = &d.origin;
+            match (d.services.is_empty(), d.accommodation) {
+                (true, None) => {
+                    self.error(
+                        "missing-field",
+                        o.clone(),
+                        "service data names neither `services` nor `accommodation`",
+                    )
+                    .hint = Some(
+                        "say whose figures these are: `services: [ids]` or `accommodation: refuge`"
+                            .into(),
+                    );
+                }
+                (false, Some(_)) => {
+                    self.error(
+                        "contradiction",
+                        o.child("accommodation"),
+                        "service data names both `services` and `accommodation`",
+                    )
+                    .hint =
+                        Some("keep one: the listed services, or every service of the type".into());
+                }
+                _ => {}
+            }
+            self.references(o, "services", &d.services, "service", &nodes);
+            self.references(o, "cohorts", &d.cohorts, "cohort", &cohorts);
+            if !(1900..=2100).contains(&d.year) {
+                self.error(
+                    "out-of-range",
+                    o.child("year"),
+                    format!("year {} is not a plausible year", d.year),
+                );
+            }
+            if d.source.trim().is_empty() {
+                self.error(
+                    "missing-source",
+                    o.child("source"),
+                    "service data has no source",
+                );
+            }
+            for (field, v) in [
+                ("units", d.units.map(|v| v as f64)),
+                ("bedspaces", d.bedspaces.map(|v| v as f64)),
+                ("referrals", d.referrals),
+                ("supported", d.supported),
+                ("from_outside_area", d.from_outside_area),
+                ("not_supported", d.not_supported),
+                ("average_stay_days", d.average_stay_days),
+                ("average_wait_days", d.average_wait_days),
+            ] {
+                if let Some(v) = v {
+                    self.non_negative(o.child(field), field, v);
+                }
+            }
+            if let Some(r) = &d.not_supported_reasons {
+                let ro = o.child("not_supported_reasons");
+                let mut sum = 0.0;
+                for (field, _, v) in r.each() {
+                    if let Some(v) = v {
+                        self.non_negative(ro.child(field), field, v);
+                        sum += v;
+                    }
+                }
+                if let Some(total) = d.not_supported
+                    && sum > total + 0.5
+                {
+                    self.warning(
+                        "reasons-exceed-total",
+                        ro.clone(),
+                        format!(
+                            "the reasons add up to {}, more than the {} not supported",
+                            number_as_written(sum),
+                            number_as_written(total)
+                        ),
+                    )
+                    .hint = Some(
+                        "a household counted under two reasons is counted twice; check the source"
+                            .into(),
+                    );
+                }
+            }
+            if let (Some(supported), Some(outside)) = (d.supported, d.from_outside_area)
+                && outside > supported
+            {
+                self.warning(
+                    "out-of-range",
+                    o.child("from_outside_area"),
+                    format!(
+                        "{} supported from outside the area, of {} supported",
+                        number_as_written(outside),
+                        number_as_written(supported)
+                    ),
+                );
+            }
+            self.capacity_counted_twice(d);
+        }
+    }
+
+    /// Units or bedspaces given for a group of services must not also be
+    /// given by one of them: the sum would count them twice.
+    fn capacity_counted_twice(&mut self, d: &ServiceData) {
+        let a = self.a;
+        for (field, group, own) in [
+            (
+                "units",
+                d.units,
+                (|acc: &Accommodation| acc.units) as fn(&Accommodation) -> Option<i64>,
+            ),
+            ("bedspaces", d.bedspaces, |acc: &Accommodation| {
+                acc.bedspaces
+            }),
+        ] {
+            if group.is_none() {
+                continue;
+            }
+            let twice: Vec<&str> = a
+                .services
+                .iter()
+                .filter(|s| {
+                    d.services.contains(&s.id)
+                        || d.accommodation
+                            .is_some_and(|t| s.accommodation.as_ref().is_some_and(|x| x.kind == t))
+                })
+                .filter(|s| s.accommodation.as_ref().and_then(own).is_some())
+                .map(|s| s.id.as_str())
+                .collect();
+            if !twice.is_empty() {
+                self.error(
+                    "counted-twice",
+                    d.origin.child(field),
+                    format!(
+                        "{field} are given here for a group of services and also by {}",
+                        twice.join(", ")
+                    ),
+                )
+                .hint = Some(format!(
+                    "record {field} once: for the group here, or on each service"
+                ));
+            }
+        }
+    }
+
     fn check_findings(&mut self) {
         let a = self.a;
         self.ids(
@@ -699,6 +929,21 @@ impl<'a> Checker<'a> {
                 "entry point or service",
                 &nodes,
             );
+            for (i, id) in f.gaps.iter().enumerate() {
+                let kind = id.split_once('/').map_or(id.as_str(), |(k, _)| k);
+                if !GAP_KINDS.contains(&kind) {
+                    let d = self.error(
+                        "unknown-reference",
+                        f.origin.child("gaps").child(i),
+                        format!("`{id}` is not a gap id: unknown gap kind `{kind}`"),
+                    );
+                    d.expected = Some(format!(
+                        "a gap id starting with one of {}",
+                        GAP_KINDS.join(", ")
+                    ));
+                    d.hint = did_you_mean(kind, GAP_KINDS.iter().copied());
+                }
+            }
         }
     }
 

@@ -8,7 +8,7 @@ use super::{AssessmentArg, CliError, CliResult, EXIT_OK, EXIT_PROBLEMS, Format};
 use crate::check::{
     Located, Severity, check, check_gap_addresses, locate_all, render_capped, summary,
 };
-use crate::gaps::plural;
+use crate::gaps::{DataGap, plural};
 use crate::model::{Assessment, load_with};
 
 #[derive(clap::Args, Debug)]
@@ -87,24 +87,30 @@ struct JsonReport<'a> {
     warnings: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
     counts: Option<Counts>,
+    /// What the analysis cannot judge for lack of recorded data (when the
+    /// assessment checks clean enough to analyse).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    unknowns: Option<&'a [DataGap]>,
     diagnostics: &'a [Located],
 }
 
 pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
     let loaded = load_with(&args.file.assessment, args.file.options());
     let mut diagnostics = loaded.diagnostics.clone();
+    let mut unknowns = None;
     // Reference checks on a half-loaded assessment would only echo the
     // load errors (a service that failed to parse is "unknown" everywhere).
     if !loaded.has_errors()
         && let Some(a) = &loaded.assessment
     {
         diagnostics.extend(check(a));
-        let addresses_gaps = a
-            .actions
-            .iter()
-            .any(|x| x.addresses.iter().any(|t| t.contains('/')));
-        if addresses_gaps && !diagnostics.iter().any(|d| d.is_error()) {
-            diagnostics.extend(check_gap_addresses(a, &crate::gaps::ids(a)));
+        // Gap ids and data gaps come from the analysis, which needs an
+        // assessment without errors.
+        if !diagnostics.iter().any(|d| d.is_error()) {
+            let analysis = crate::gaps::analyse(a);
+            let ids: Vec<String> = analysis.gaps.iter().map(|g| g.id.clone()).collect();
+            diagnostics.extend(check_gap_addresses(a, &ids));
+            unknowns = Some(analysis.unknowns);
         }
     }
     if args.deny_warnings {
@@ -132,6 +138,7 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
                 errors,
                 warnings,
                 counts,
+                unknowns: unknowns.as_deref(),
                 diagnostics: &located,
             };
             serde_json::to_writer_pretty(&mut *out, &report)
@@ -145,10 +152,30 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
             {
                 writeln!(out, "{shown}: {}", c.in_words())?;
             }
+            if let Some(unknowns) = unknowns.as_deref() {
+                write_completeness(out, unknowns)?;
+            }
             writeln!(err, "{}", verdict(errors, warnings))?;
         }
     }
     Ok(if errors == 0 { EXIT_OK } else { EXIT_PROBLEMS })
+}
+
+/// What the analysis will not be able to judge: not errors (real evidence
+/// is partial), but worth knowing before publishing.
+fn write_completeness(out: &mut dyn Write, unknowns: &[DataGap]) -> std::io::Result<()> {
+    if unknowns.is_empty() {
+        return writeln!(out, "complete: every figure the analysis uses is recorded");
+    }
+    writeln!(
+        out,
+        "incomplete: {} (the analysis says what it cannot judge; `needsmap gaps` lists what to collect):",
+        plural(unknowns.len(), "data gap", "data gaps")
+    )?;
+    for u in unknowns {
+        writeln!(out, "- {}: {}", u.topic.label(), u.text)?;
+    }
+    Ok(())
 }
 
 fn verdict(errors: usize, warnings: usize) -> String {

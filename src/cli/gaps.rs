@@ -39,6 +39,7 @@ pub struct Args {
 #[derive(Serialize)]
 struct JsonOut<'a> {
     gaps: &'a [Gap],
+    unknowns: &'a [crate::gaps::DataGap],
     coverage: &'a crate::gaps::Coverage,
     perpetrator_balance: &'a crate::gaps::Balance,
     safe_accommodation: &'a crate::gaps::AccommodationSummary,
@@ -68,6 +69,7 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
         GapsFormat::Json => {
             let json = serde_json::to_string_pretty(&JsonOut {
                 gaps: &gaps,
+                unknowns: &analysis.unknowns,
                 coverage: &analysis.coverage,
                 perpetrator_balance: &analysis.perpetrator_balance,
                 safe_accommodation: &analysis.safe_accommodation,
@@ -95,6 +97,7 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
                 gaps.len() - high - medium
             )?;
             write_figures(out, &analysis)?;
+            write_unknowns(out, &analysis.unknowns)?;
         }
     }
     Ok(EXIT_OK)
@@ -103,24 +106,24 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
 /// The two headline figures that are not gaps: refuge places against the
 /// benchmark, and perpetrator against victim provision.
 fn write_figures(out: &mut dyn Write, analysis: &crate::gaps::Analysis) -> std::io::Result<()> {
-    use crate::gaps::{money, number, percent};
+    use crate::gaps::{number, percent};
     let acc = &analysis.safe_accommodation;
     if let Some(benchmark) = acc.benchmark_places {
         writeln!(
             out,
             "refuge family places: {} ({} bedspaces) against a Council of Europe benchmark of {} (one per 10,000 people)",
-            number(acc.refuge_family_places as f64),
-            number(acc.refuge_bedspaces as f64),
+            acc.refuge_family_places.words(),
+            acc.refuge_bedspaces.words(),
             number(benchmark)
         )?;
     }
     let b = &analysis.perpetrator_balance;
     let line = |name: &str, l: &crate::gaps::BalanceLine| {
         format!(
-            "{name}: {} services, {} places a year, {} a year",
-            l.services.len(),
-            number(l.capacity_per_year),
-            money(l.spend_per_year)
+            "{name}: {}, {}, {}",
+            crate::gaps::plural(l.services.len(), "service", "services"),
+            l.capacity_words(),
+            l.spend_words()
         )
     };
     writeln!(
@@ -137,6 +140,22 @@ fn write_figures(out: &mut dyn Write, analysis: &crate::gaps::Analysis) -> std::
             "perpetrator spend is {} of victim-service spend",
             percent(ratio)
         )?;
+    }
+    Ok(())
+}
+
+/// What the analysis cannot judge, apart from the gaps.
+fn write_unknowns(out: &mut dyn Write, unknowns: &[crate::gaps::DataGap]) -> std::io::Result<()> {
+    if unknowns.is_empty() {
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "\n{} (what the analysis cannot judge for lack of recorded data):",
+        crate::gaps::plural(unknowns.len(), "data gap", "data gaps")
+    )?;
+    for u in unknowns {
+        writeln!(out, "- {}\n  collect: {}", u.text, u.collect)?;
     }
     Ok(())
 }

@@ -55,41 +55,147 @@ pub fn rate(ratio: f64) -> String {
     }
 }
 
-/// A funding stream as money a year: `per: year` as written; `per: total`
-/// spread over its start and end dates, or over the assessment period when
-/// it gives none.
-pub fn annual_amount(f: &Funding, a: &Assessment) -> f64 {
-    match f.per {
-        FundingPer::Year => f.amount,
+/// A funding stream as money a year, when its amount is recorded: `per:
+/// year` as written; `per: total` over its stated `years`, else over its
+/// start and end dates, else over the assessment period.
+pub fn annual_amount(f: &Funding, a: &Assessment) -> Option<f64> {
+    let amount = f.amount?;
+    Some(match f.per {
+        FundingPer::Year => amount,
         FundingPer::Total => {
-            let (start, end) = match (f.starts, f.ends) {
-                (Some(s), Some(e)) => (s, e),
-                _ => (a.info.period.start, a.info.period.end),
-            };
-            let years = (start.days_until(end) as f64 / 365.25).max(1.0);
-            f.amount / years
+            let years = f.years.unwrap_or_else(|| {
+                let (start, end) = match (f.starts, f.ends) {
+                    (Some(s), Some(e)) => (s, e),
+                    _ => (a.info.period.start, a.info.period.end),
+                };
+                start.days_until(end) as f64 / 365.25
+            });
+            amount / years.max(1.0)
         }
+    })
+}
+
+/// Money a year over several streams: the recorded sum, and how many
+/// streams give no amount.
+pub fn yearly_funding<'f>(
+    funding: impl IntoIterator<Item = &'f Funding>,
+    a: &Assessment,
+) -> (f64, usize) {
+    let mut sum = 0.0;
+    let mut unrecorded = 0;
+    for f in funding {
+        match annual_amount(f, a) {
+            Some(v) => sum += v,
+            None => unrecorded += 1,
+        }
+    }
+    (sum, unrecorded)
+}
+
+/// A figure summed over services that may or may not record it: the sum
+/// of what is recorded, and how many of how many services record it. An
+/// absent figure is unknown, never zero, so a partial sum is "at least".
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Tally {
+    pub sum: i64,
+    pub recorded: usize,
+    pub of: usize,
+}
+
+impl Tally {
+    fn add(&mut self, value: Option<i64>) {
+        self.of += 1;
+        if let Some(v) = value {
+            self.sum += v;
+            self.recorded += 1;
+        }
+    }
+
+    /// Every service records it.
+    pub fn complete(&self) -> bool {
+        self.recorded == self.of
+    }
+
+    /// The sum when anything is recorded.
+    pub fn known(&self) -> Option<i64> {
+        (self.recorded > 0 || self.of == 0).then_some(self.sum)
+    }
+
+    /// `20`, `at least 18`, or `not recorded`.
+    pub fn words(&self) -> String {
+        match (self.recorded, self.complete()) {
+            (0, _) if self.of > 0 => "not recorded".into(),
+            (_, true) => number(self.sum as f64),
+            _ => format!("at least {}", number(self.sum as f64)),
+        }
+    }
+
+    /// `; 7 of 9 refuges do not record places`, or nothing when complete.
+    pub fn missing(&self, of_what: (&str, &str), what: &str) -> String {
+        if self.complete() {
+            return String::new();
+        }
+        let missing = self.of - self.recorded;
+        let verb = if missing == 1 { "does" } else { "do" };
+        format!(
+            "{} of {} {verb} not record {what}",
+            number(missing as f64),
+            plural(self.of, of_what.0, of_what.1)
+        )
     }
 }
 
-/// Refuge and safe accommodation supply.
+/// Refuge and safe accommodation supply, from services' own figures and
+/// figures recorded once for a group of them (`service_data`).
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct AccommodationSummary {
     /// Accommodation type (kebab-case) → (services, units, bedspaces).
     pub by_type: BTreeMap<String, TypeLine>,
     /// Refuge and specialist refuge units: the Council of Europe "family places".
-    pub refuge_family_places: i64,
-    pub refuge_bedspaces: i64,
+    pub refuge_family_places: Tally,
+    pub refuge_bedspaces: Tally,
+    /// How many refuges there are (the Tallies count figures, not refuges,
+    /// when a group of refuges records one figure).
+    pub refuges: usize,
     pub total_population: Option<i64>,
     /// One family place per 10,000 people, when the total population is given.
     pub benchmark_places: Option<f64>,
+    /// Cohorts (not perpetrators) no safe accommodation service is open to.
+    pub cohorts_without: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct TypeLine {
     pub services: Vec<String>,
-    pub units: i64,
-    pub bedspaces: i64,
+    pub units: Tally,
+    pub bedspaces: Tally,
+}
+
+/// For each service, the figures recorded for a group it belongs to (the
+/// latest year that gives units or bedspaces): index of the group.
+fn groups_with_places(a: &Assessment) -> (Vec<Option<usize>>, Vec<Option<usize>>) {
+    let mut units = vec![None; a.services.len()];
+    let mut beds = vec![None; a.services.len()];
+    let mut by_year: Vec<usize> = (0..a.service_data.len()).collect();
+    by_year.sort_by_key(|&d| a.service_data[d].year);
+    for d in by_year {
+        let data = &a.service_data[d];
+        for (s, service) in a.services.iter().enumerate() {
+            let in_scope = data.services.contains(&service.id)
+                || data
+                    .accommodation
+                    .is_some_and(|t| service.accommodation.as_ref().is_some_and(|x| x.kind == t));
+            if in_scope {
+                if data.units.is_some() {
+                    units[s] = Some(d);
+                }
+                if data.bedspaces.is_some() {
+                    beds[s] = Some(d);
+                }
+            }
+        }
+    }
+    (units, beds)
 }
 
 pub fn safe_accommodation(a: &Assessment) -> AccommodationSummary {
@@ -97,24 +203,70 @@ pub fn safe_accommodation(a: &Assessment) -> AccommodationSummary {
         total_population: a.population.as_ref().and_then(|p| p.total),
         ..AccommodationSummary::default()
     };
-    for s in &a.services {
+    let (unit_groups, bed_groups) = groups_with_places(a);
+    // A service's own figure, else its group's, counted once (with the
+    // group's first service): `None` when the group is already counted.
+    let mut counted: std::collections::BTreeSet<(usize, bool)> = Default::default();
+    let mut figure = |own: Option<i64>, group: Option<usize>, beds: bool| match (own, group) {
+        (Some(v), _) => Some(Some(v)),
+        (None, Some(d)) if !counted.insert((d, beds)) => None,
+        (None, Some(d)) => {
+            let data = &a.service_data[d];
+            Some(if beds { data.bedspaces } else { data.units })
+        }
+        (None, None) => Some(None),
+    };
+    for (i, s) in a.services.iter().enumerate() {
         let Some(acc) = &s.accommodation else {
             continue;
         };
-        let line = summary.by_type.entry(kebab(&acc.kind)).or_default();
-        line.services.push(s.id.clone());
-        line.units += acc.units.unwrap_or(0);
-        line.bedspaces += acc.bedspaces.unwrap_or(0);
-        if matches!(
+        let units = figure(acc.units, unit_groups[i], false);
+        let beds = figure(acc.bedspaces, bed_groups[i], true);
+        let refuge = matches!(
             acc.kind,
             AccommodationType::Refuge | AccommodationType::SpecialistRefuge
-        ) {
-            summary.refuge_family_places += acc.units.unwrap_or(0);
-            summary.refuge_bedspaces += acc.bedspaces.unwrap_or(0);
+        );
+        let line = summary.by_type.entry(kebab(&acc.kind)).or_default();
+        line.services.push(s.id.clone());
+        if let Some(u) = units {
+            line.units.add(u);
+            if refuge {
+                summary.refuge_family_places.add(u);
+            }
+        }
+        if let Some(b) = beds {
+            line.bedspaces.add(b);
+            if refuge {
+                summary.refuge_bedspaces.add(b);
+            }
+        }
+        if refuge {
+            summary.refuges += 1;
         }
     }
     summary.benchmark_places = summary.total_population.map(|t| t as f64 / 10_000.0);
     summary
+}
+
+impl BalanceLine {
+    /// `120 places a year`, `at least 120 places a year`, `capacity not recorded`.
+    pub fn capacity_words(&self) -> String {
+        match (self.capacity_unrecorded, self.services.len()) {
+            (_, 0) => "none".into(),
+            (0, _) => format!("{} places a year", number(self.capacity_per_year)),
+            (n, all) if n == all => "capacity not recorded".into(),
+            _ => format!("at least {} places a year", number(self.capacity_per_year)),
+        }
+    }
+
+    /// `£120,000 a year`, `at least £120,000 a year`, `funding not recorded`.
+    pub fn spend_words(&self) -> String {
+        match self.streams_without_amount {
+            0 => format!("{} a year", money(self.spend_per_year)),
+            _ if self.spend_per_year == 0.0 => "amount not recorded".into(),
+            _ => format!("at least {} a year", money(self.spend_per_year)),
+        }
+    }
 }
 
 /// Capacity and spend of one kind of provision.
@@ -123,8 +275,12 @@ pub struct BalanceLine {
     pub services: Vec<String>,
     /// Cases or places a year, summed over services that record it.
     pub capacity_per_year: f64,
-    /// Money a year, summed over the services' funding.
+    /// Services that record no capacity (the sum is then "at least").
+    pub capacity_unrecorded: usize,
+    /// Money a year, summed over the services' funding that records an amount.
     pub spend_per_year: f64,
+    /// Funding streams that give no amount (the spend is at least the sum).
+    pub streams_without_amount: usize,
 }
 
 /// Perpetrator interventions against victim services (the Home Office
@@ -142,8 +298,13 @@ pub struct Balance {
 
 fn add(line: &mut BalanceLine, s: &Service, a: &Assessment) {
     line.services.push(s.id.clone());
-    line.capacity_per_year += s.capacity.as_ref().and_then(|c| c.per_year).unwrap_or(0.0);
-    line.spend_per_year += s.funding.iter().map(|f| annual_amount(f, a)).sum::<f64>();
+    match s.capacity.as_ref().and_then(|c| c.per_year) {
+        Some(v) => line.capacity_per_year += v,
+        None => line.capacity_unrecorded += 1,
+    }
+    let (spend, unrecorded) = yearly_funding(&s.funding, a);
+    line.spend_per_year += spend;
+    line.streams_without_amount += unrecorded;
 }
 
 /// A perpetrator programme for under-18s: it, or every perpetrator cohort it

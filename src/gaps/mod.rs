@@ -8,15 +8,18 @@
 
 mod figures;
 mod rules;
+mod unknowns;
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 
 pub use figures::{
-    AccommodationSummary, Balance, BalanceLine, annual_amount, money, number, percent, plural, rate,
+    AccommodationSummary, Balance, BalanceLine, Tally, annual_amount, money, number, percent,
+    plural, rate, yearly_funding,
 };
 pub use rules::in_sentence;
+pub use unknowns::{DataGap, DataTopic};
 
 use crate::graph::PathwayGraph;
 use crate::model::{ActionTheme, Assessment};
@@ -25,6 +28,7 @@ use crate::model::{ActionTheme, Assessment};
 #[serde(rename_all = "kebab-case")]
 pub enum GapKind {
     NoProvision,
+    NoSpecialist,
     Exclusion,
     Unreachable,
     SinglePointOfFailure,
@@ -39,6 +43,7 @@ impl GapKind {
     pub fn as_str(self) -> &'static str {
         match self {
             GapKind::NoProvision => "no-provision",
+            GapKind::NoSpecialist => "no-specialist",
             GapKind::Exclusion => "exclusion",
             GapKind::Unreachable => "unreachable",
             GapKind::SinglePointOfFailure => "single-point-of-failure",
@@ -91,7 +96,10 @@ pub struct Gap {
     /// For `exclusion` gaps: the co-occurring need that is excluded.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub need: Option<String>,
+    /// The level the gap is about, when it is about one.
     pub level: Option<String>,
+    /// Every level affected.
+    pub levels: Vec<String>,
     pub services: Vec<String>,
     pub entry_points: Vec<String>,
     /// For `locality` gaps: the localities without provision.
@@ -100,9 +108,43 @@ pub struct Gap {
     /// Survivor journeys that show the gap.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub journeys: Vec<String>,
+    /// For capacity gaps: what the shortfall is measured against.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub basis: Option<CapacityBasis>,
+    /// What confirms the gap beyond the structure of provision: findings,
+    /// service data, indicators and survivors' journeys (`finding:f3`,
+    /// `service-data:refuge/2023`, `journey:j2`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub corroboration: Vec<String>,
     /// One sentence, with the numbers.
     pub evidence: String,
     pub recommendation: Recommendation,
+}
+
+/// What a capacity gap measures supply against, in the order the analysis
+/// prefers them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CapacityBasis {
+    /// People the services turned away for lack of space.
+    TurnedAway,
+    /// The Council of Europe refuge benchmark.
+    Benchmark,
+    /// The analyst's own demand estimate for the cohort.
+    DemandEstimate,
+    /// Prevalence, through a level's share of need.
+    Prevalence,
+}
+
+impl CapacityBasis {
+    pub fn label(self) -> &'static str {
+        match self {
+            CapacityBasis::TurnedAway => "people turned away for lack of space",
+            CapacityBasis::Benchmark => "the Council of Europe refuge benchmark",
+            CapacityBasis::DemandEstimate => "a local demand estimate",
+            CapacityBasis::Prevalence => "prevalence and the share of need at the level",
+        }
+    }
 }
 
 /// The coverage matrix: for each cohort and level, the eligible services.
@@ -118,6 +160,8 @@ pub struct Coverage {
 #[derive(Debug, Clone, Serialize)]
 pub struct Analysis {
     pub gaps: Vec<Gap>,
+    /// What the analysis cannot judge for lack of recorded data.
+    pub unknowns: Vec<DataGap>,
     pub coverage: Coverage,
     pub perpetrator_balance: Balance,
     pub safe_accommodation: AccommodationSummary,
@@ -127,6 +171,10 @@ pub struct Analysis {
 pub const RULES: &[(&str, &str)] = &[
     (
         "no-provision",
+        "high: a priority cohort at a high-need level; medium: a priority cohort or a high-need level; low: otherwise",
+    ),
+    (
+        "no-specialist",
         "high: a priority cohort at a high-need level; medium: a priority cohort or a high-need level; low: otherwise",
     ),
     (
@@ -143,11 +191,11 @@ pub const RULES: &[(&str, &str)] = &[
     ),
     (
         "dead-end",
-        "medium: the service serves a priority cohort; low: otherwise",
+        "only where a survivor's journey ended there without support (else a data gap): medium: the service serves a priority cohort; low: otherwise",
     ),
     (
         "capacity",
-        "high: under 5% of estimated need (under 50% of the refuge benchmark); medium: under 20% (under 100%); low: under 100%",
+        "turned away for lack of space: high: 25% or more of those referred; medium: 10% or more, or the share unknown; low: otherwise. Against a demand estimate, or prevalence through a level's share of need: high: under 25% of the need; medium: under 60%; low: under 100%. Refuge benchmark: high: under 50%; medium: under 100%. Only when every service counted records its capacity (else a data gap)",
     ),
     (
         "funding-cliff",
@@ -171,31 +219,62 @@ pub fn analyse(a: &Assessment) -> Analysis {
 pub fn analyse_graph(g: &PathwayGraph) -> Analysis {
     let ctx = rules::Context::new(g);
     let mut gaps = Vec::new();
+    let mut unknowns = Vec::new();
+    unknowns::recorded_fields(&ctx, &mut unknowns);
     rules::no_provision(&ctx, &mut gaps);
+    rules::no_specialist(&ctx, &mut gaps);
     rules::exclusion(&ctx, &mut gaps);
     rules::unreachable(&ctx, &mut gaps);
     rules::single_point_of_failure(&ctx, &mut gaps);
-    rules::dead_end(&ctx, &mut gaps);
-    rules::capacity(&ctx, &mut gaps);
-    let safe_accommodation = figures::safe_accommodation(g.a);
-    rules::refuge_benchmark(&ctx, &safe_accommodation, &mut gaps);
+    rules::dead_end(&ctx, &mut gaps, &mut unknowns);
+    rules::capacity(&ctx, &mut gaps, &mut unknowns);
+    let mut safe_accommodation = figures::safe_accommodation(g.a);
+    safe_accommodation.cohorts_without = ctx.cohorts_without_accommodation();
+    rules::refuge_benchmark(&ctx, &safe_accommodation, &mut gaps, &mut unknowns);
     rules::funding_cliff(&ctx, &mut gaps);
     rules::locality(&ctx, &mut gaps);
     let journeys: Vec<&crate::model::Journey> = g.a.journeys.iter().collect();
     gaps.extend(crate::journeys::unmapped_pathways(g, &journeys));
     crate::journeys::link_refusals(g.a, &mut gaps);
+    corroborate(g.a, &mut gaps);
     sort(&mut gaps);
     Analysis {
         gaps,
+        unknowns,
         coverage: ctx.coverage_matrix(),
         perpetrator_balance: figures::perpetrator_balance(g.a),
         safe_accommodation,
     }
 }
 
-/// Most severe first, then by kind, then by id: the same order every run.
+/// Record what confirms each gap beyond the structure of provision: a
+/// finding naming it (or one of its cohorts and one of its services), and
+/// the survivors' journeys already linked to it.
+fn corroborate(a: &Assessment, gaps: &mut [Gap]) {
+    for gap in gaps.iter_mut() {
+        for f in &a.findings {
+            let named = f.gaps.contains(&gap.id);
+            let touches = f.cohorts.iter().any(|c| gap.cohorts.contains(c))
+                && f.services.iter().any(|s| gap.services.contains(s));
+            if named || touches {
+                gap.corroboration.push(format!("finding:{}", f.id));
+            }
+        }
+        for j in &gap.journeys {
+            let mark = format!("journey:{j}");
+            if !gap.corroboration.contains(&mark) {
+                gap.corroboration.push(mark);
+            }
+        }
+    }
+}
+
+/// Most severe first; within a severity, corroborated gaps (by findings,
+/// service data or journeys) before those resting on the structure alone;
+/// then by kind and id: the same order every run.
 pub fn sort(gaps: &mut [Gap]) {
-    gaps.sort_by(|x, y| (x.severity, x.kind, &x.id).cmp(&(y.severity, y.kind, &y.id)));
+    let key = |g: &Gap| (g.severity, g.corroboration.is_empty(), g.kind);
+    gaps.sort_by(|x, y| (key(x), &x.id).cmp(&(key(y), &y.id)));
 }
 
 /// Keep the gaps matching the filters.
@@ -214,9 +293,4 @@ pub fn filter(
         .filter(|g| min_severity.is_none_or(|m| g.severity <= m))
         .cloned()
         .collect()
-}
-
-/// The ids of the gaps an assessment has, for checking action `addresses`.
-pub fn ids(a: &Assessment) -> Vec<String> {
-    analyse(a).gaps.into_iter().map(|g| g.id).collect()
 }

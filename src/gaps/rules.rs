@@ -7,11 +7,12 @@ use fixedbitset::FixedBitSet;
 use petgraph::algo::dominators;
 use petgraph::graph::NodeIndex;
 
-use super::figures::{AccommodationSummary, annual_amount, money, number, percent, plural, rate};
-use super::{Coverage, Gap, GapKind, GapSeverity, Recommendation};
+use super::figures::{AccommodationSummary, money, number, percent, plural, rate, yearly_funding};
+use super::unknowns::{self, DataGap, DataTopic};
+use super::{CapacityBasis, Coverage, Gap, GapKind, GapSeverity, Recommendation};
 use crate::graph::{NodeRef, PathwayGraph};
 use crate::model::{
-    AccommodationType, ActionTheme, Assessment, Cohort, CohortKind, Role, ServiceKind,
+    AccommodationType, ActionTheme, Assessment, Cohort, CohortKind, Role, ServiceData, ServiceKind,
 };
 
 /// What every rule needs: the graph, level bands, and per cohort the levels
@@ -52,12 +53,18 @@ impl<'g, 'a> Context<'g, 'a> {
             .enumerate()
             .map(|(i, l)| (l.id.as_str(), i))
             .collect();
+        let accommodation_levels: Vec<bool> =
+            (0..levels).map(|l| accommodation_level(g, l)).collect();
         let needed: Vec<Vec<usize>> = a
             .cohorts
             .iter()
             .map(|c| {
                 if c.levels.is_empty() {
-                    (0..levels).collect()
+                    (0..levels)
+                        .filter(|&l| {
+                            role_needs_level(&a.levels[l], c.role, accommodation_levels[l])
+                        })
+                        .collect()
                 } else {
                     let mut v: Vec<usize> = c
                         .levels
@@ -131,6 +138,17 @@ impl<'g, 'a> Context<'g, 'a> {
         }
     }
 
+    /// Cohorts other than perpetrators that no safe accommodation is open to.
+    pub fn cohorts_without_accommodation(&self) -> Vec<String> {
+        self.a
+            .cohorts
+            .iter()
+            .enumerate()
+            .filter(|(c, x)| x.role != Role::Perpetrator && self.accommodation[*c].is_empty())
+            .map(|(_, x)| x.id.clone())
+            .collect()
+    }
+
     fn service_ids(&self, services: &[usize]) -> Vec<String> {
         services
             .iter()
@@ -146,8 +164,13 @@ impl<'g, 'a> Context<'g, 'a> {
         &self.a.cohorts[c]
     }
 
+    /// The level mid-sentence: its short name when given.
     fn level_name(&self, l: usize) -> String {
-        in_sentence(&self.a.levels[l].name)
+        let level = &self.a.levels[l];
+        match &level.short_name {
+            Some(short) => short.clone(),
+            None => in_sentence(&level.name),
+        }
     }
 
     /// The common severity scale: priority cohort and high-need level.
@@ -162,22 +185,37 @@ impl<'g, 'a> Context<'g, 'a> {
     /// Is `l` a level where most services are accommodation? Gaps there
     /// belong to the safe accommodation theme.
     fn accommodation_level(&self, l: usize) -> bool {
-        let at: Vec<&crate::model::Service> = self
-            .a
-            .services
+        accommodation_level(self.g, l)
+    }
+}
+
+/// Is `l` a level where most services are accommodation?
+fn accommodation_level(g: &PathwayGraph, l: usize) -> bool {
+    let at: Vec<&crate::model::Service> =
+        g.a.services
             .iter()
             .enumerate()
-            .filter(|(s, _)| self.g.at_level(*s, l))
+            .filter(|(s, _)| g.at_level(*s, l))
             .map(|(_, s)| s)
             .collect();
-        !at.is_empty()
-            && at
-                .iter()
-                .filter(|s| s.kind == ServiceKind::Accommodation)
-                .count()
-                * 2
-                >= at.len()
+    !at.is_empty()
+        && at
+            .iter()
+            .filter(|s| s.kind == ServiceKind::Accommodation)
+            .count()
+            * 2
+            >= at.len()
+}
+
+/// Does a role need provision at a level, when its cohort does not say?
+/// The level's `roles` when given; otherwise every role, except that
+/// perpetrators are not expected in safe accommodation (refuge is for
+/// victims) or at step-down stages of a victim's recovery.
+fn role_needs_level(level: &crate::model::Level, role: Role, accommodation: bool) -> bool {
+    if !level.roles.is_empty() {
+        return level.roles.contains(&role);
     }
+    role != Role::Perpetrator || !(accommodation || level.step_down)
 }
 
 /// A name as it reads mid-sentence: "Women victims" → "women victims", but
@@ -225,7 +263,7 @@ fn capitalised(text: &str) -> String {
 }
 
 /// `a, b and c`.
-fn list<'x>(items: impl IntoIterator<Item = &'x str>) -> String {
+pub(super) fn list<'x>(items: impl IntoIterator<Item = &'x str>) -> String {
     let items: Vec<&str> = items.into_iter().collect();
     match items.as_slice() {
         [] => String::new(),
@@ -250,10 +288,13 @@ fn gap(
         cohorts: Vec::new(),
         need: None,
         level: None,
+        levels: Vec::new(),
         services: Vec::new(),
         entry_points: Vec::new(),
         localities: Vec::new(),
         journeys: Vec::new(),
+        basis: None,
+        corroboration: Vec::new(),
         evidence,
         recommendation: Recommendation { theme, text },
     }
@@ -263,95 +304,224 @@ fn for_cohort(mut g: Gap, cohort: &Cohort, level: Option<&str>) -> Gap {
     g.cohort = Some(cohort.id.clone());
     g.cohorts = vec![cohort.id.clone()];
     g.level = level.map(str::to_owned);
+    g.levels = level.into_iter().map(str::to_owned).collect();
     g
 }
 
-/// No eligible service at a level the cohort needs.
+/// No eligible service at a level the cohort needs. One cause, one gap: a
+/// level no service works at is one gap naming every cohort that needs it;
+/// a cohort with nothing at any level it needs is one gap naming the
+/// levels; otherwise one gap per cohort and level.
 pub fn no_provision(ctx: &Context, gaps: &mut Vec<Gap>) {
     let a = ctx.a;
-    for (c, cohort) in a.cohorts.iter().enumerate() {
-        for &l in &ctx.needed[c] {
-            if !ctx.cells[c][l].is_empty() {
-                continue;
-            }
-            let level = &a.levels[l];
-            let at_level = (0..a.services.len())
+    let at_level: Vec<Vec<usize>> = (0..a.levels.len())
+        .map(|l| {
+            (0..a.services.len())
                 .filter(|&s| ctx.g.at_level(s, l))
-                .count();
-            let listing: Vec<usize> = (0..a.services.len())
-                .filter(|&s| ctx.g.at_level(s, l) && a.services[s].cohorts.contains(&cohort.id))
-                .collect();
-            let mut evidence = if at_level == 0 {
-                format!(
-                    "No service works at {} at all, so none serves {}",
-                    ctx.level_name(l),
-                    in_sentence(&cohort.name)
-                )
-            } else if at_level == 1 {
-                let only: Vec<usize> = (0..a.services.len())
-                    .filter(|&s| ctx.g.at_level(s, l))
-                    .collect();
-                format!(
-                    "The only service at {}, {}, does not list {} among those it serves",
-                    ctx.level_name(l),
-                    ctx.names(&only),
-                    in_sentence(&cohort.name)
-                )
-            } else {
-                format!(
-                    "None of the {} at {} lists {} among those it serves",
-                    plural(at_level, "service", "services"),
-                    ctx.level_name(l),
-                    in_sentence(&cohort.name)
-                )
-            };
-            if !listing.is_empty() {
-                evidence.push_str(&format!(
-                    " ({} {} them but {} out by exclusions, age or role)",
-                    ctx.names(&listing),
-                    if listing.len() == 1 { "lists" } else { "list" },
-                    if listing.len() == 1 {
-                        "rules them"
-                    } else {
-                        "rule them"
-                    }
-                ));
+                .collect()
+        })
+        .collect();
+    // Levels nobody works at, with the cohorts that need them.
+    let mut empty_levels: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for c in 0..a.cohorts.len() {
+        for &l in &ctx.needed[c] {
+            if at_level[l].is_empty() {
+                empty_levels.entry(l).or_default().push(c);
             }
-            evidence.push('.');
-            let (theme, text) = if ctx.accommodation_level(l) && cohort.role != Role::Perpetrator {
-                (
-                    ActionTheme::SafeAccommodation,
-                    format!(
-                        "Commission safe accommodation at {} for {}",
-                        ctx.level_name(l),
-                        in_sentence(&cohort.name)
-                    ),
-                )
-            } else {
-                (
-                    ActionTheme::Commissioning,
-                    format!(
-                        "Commission, or adapt existing, {} provision so it serves {}",
-                        ctx.level_name(l),
-                        in_sentence(&cohort.name)
-                    ),
-                )
-            };
-            let id = format!("no-provision/{}/{}", cohort.id, level.id);
-            gaps.push(for_cohort(
-                gap(
-                    id,
-                    GapKind::NoProvision,
-                    ctx.severity(c, l),
-                    evidence,
-                    theme,
-                    text,
-                ),
-                cohort,
-                Some(&level.id),
-            ));
         }
     }
+    for (&l, cohorts) in &empty_levels {
+        gaps.push(empty_level_gap(ctx, l, cohorts));
+    }
+    for c in 0..a.cohorts.len() {
+        let missing: Vec<usize> = ctx.needed[c]
+            .iter()
+            .copied()
+            .filter(|&l| ctx.cells[c][l].is_empty() && !at_level[l].is_empty())
+            .collect();
+        let served_somewhere = ctx.needed[c].iter().any(|&l| !ctx.cells[c][l].is_empty());
+        if missing.len() > 1 && !served_somewhere {
+            gaps.push(unserved_cohort_gap(ctx, c, &missing));
+            continue;
+        }
+        for &l in &missing {
+            gaps.push(empty_cell_gap(ctx, c, l, &at_level[l]));
+        }
+    }
+}
+
+/// Who among `services` lists the cohort yet rules it out (exclusions,
+/// age or role): ` (A lists them but rules them out by ...)`.
+fn listed_but_ruled_out(ctx: &Context, c: usize, services: &[usize]) -> String {
+    let a = ctx.a;
+    let cohort = &a.cohorts[c];
+    let listing: Vec<usize> = services
+        .iter()
+        .copied()
+        .filter(|&s| a.services[s].cohorts.contains(&cohort.id))
+        .collect();
+    if listing.is_empty() {
+        return String::new();
+    }
+    format!(
+        " ({} {} them but {} out by exclusions, age or role)",
+        ctx.names(&listing),
+        if listing.len() == 1 { "lists" } else { "list" },
+        if listing.len() == 1 {
+            "rules them"
+        } else {
+            "rule them"
+        }
+    )
+}
+
+/// The recommendation for missing provision at a level.
+fn commission(ctx: &Context, l: usize, who: &str, victims: bool) -> (ActionTheme, String) {
+    if ctx.accommodation_level(l) && victims {
+        (
+            ActionTheme::SafeAccommodation,
+            format!("Commission {} for {who}", ctx.level_name(l)),
+        )
+    } else {
+        (
+            ActionTheme::Commissioning,
+            format!(
+                "Commission, or adapt existing, {} provision so it serves {who}",
+                ctx.level_name(l)
+            ),
+        )
+    }
+}
+
+fn cohort_names(ctx: &Context, cohorts: &[usize]) -> String {
+    let names: Vec<String> = cohorts
+        .iter()
+        .map(|&c| in_sentence(&ctx.a.cohorts[c].name))
+        .collect();
+    list(names.iter().map(String::as_str))
+}
+
+fn empty_level_gap(ctx: &Context, l: usize, cohorts: &[usize]) -> Gap {
+    let a = ctx.a;
+    let level = &a.levels[l];
+    let names = cohort_names(ctx, cohorts);
+    let evidence = format!(
+        "No service works at {} at all, so none serves {names}.",
+        ctx.level_name(l)
+    );
+    let text = if ctx.accommodation_level(l) {
+        format!("Commission {} provision", ctx.level_name(l))
+    } else {
+        format!(
+            "Commission {} provision for {names}, or record the services that work there",
+            ctx.level_name(l)
+        )
+    };
+    let severity = cohorts
+        .iter()
+        .map(|&c| ctx.severity(c, l))
+        .min()
+        .unwrap_or(GapSeverity::Low);
+    let mut gp = gap(
+        format!("no-provision/any/{}", level.id),
+        GapKind::NoProvision,
+        severity,
+        evidence,
+        ActionTheme::Commissioning,
+        text,
+    );
+    if let [one] = cohorts {
+        gp.cohort = Some(a.cohorts[*one].id.clone());
+    }
+    gp.cohorts = cohorts.iter().map(|&c| a.cohorts[c].id.clone()).collect();
+    gp.level = Some(level.id.clone());
+    gp.levels = vec![level.id.clone()];
+    gp
+}
+
+fn unserved_cohort_gap(ctx: &Context, c: usize, levels: &[usize]) -> Gap {
+    let a = ctx.a;
+    let cohort = &a.cohorts[c];
+    let all: Vec<usize> = levels
+        .iter()
+        .flat_map(|&l| (0..a.services.len()).filter(move |&s| ctx.g.at_level(s, l)))
+        .collect::<BTreeSet<usize>>()
+        .into_iter()
+        .collect();
+    let level_names: Vec<String> = levels.iter().map(|&l| ctx.level_name(l)).collect();
+    let evidence = format!(
+        "No service at any level {} needs ({}) serves them: none of the {} there lists them among those it serves{}.",
+        in_sentence(&cohort.name),
+        list(level_names.iter().map(String::as_str)),
+        plural(all.len(), "service", "services"),
+        listed_but_ruled_out(ctx, c, &all)
+    );
+    let text = format!(
+        "Commission provision for {}, or open existing services to them, starting with {}",
+        in_sentence(&cohort.name),
+        ctx.level_name(
+            *levels
+                .iter()
+                .rev()
+                .find(|&&l| ctx.high_need[l])
+                .unwrap_or(&levels[0])
+        )
+    );
+    let severity = levels
+        .iter()
+        .map(|&l| ctx.severity(c, l))
+        .min()
+        .unwrap_or(GapSeverity::Low);
+    let mut gp = for_cohort(
+        gap(
+            format!("no-provision/{}/any", cohort.id),
+            GapKind::NoProvision,
+            severity,
+            evidence,
+            ActionTheme::Commissioning,
+            text,
+        ),
+        cohort,
+        None,
+    );
+    gp.levels = levels.iter().map(|&l| a.levels[l].id.clone()).collect();
+    gp
+}
+
+fn empty_cell_gap(ctx: &Context, c: usize, l: usize, at_level: &[usize]) -> Gap {
+    let a = ctx.a;
+    let cohort = &a.cohorts[c];
+    let level = &a.levels[l];
+    let who = in_sentence(&cohort.name);
+    let mut evidence = match at_level {
+        [_] => format!(
+            "The only service at {}, {}, does not serve {who}",
+            ctx.level_name(l),
+            ctx.names(at_level),
+        ),
+        _ => format!(
+            "None of the {} at {} serves {who}",
+            plural(at_level.len(), "service", "services"),
+            ctx.level_name(l),
+        ),
+    };
+    evidence.push_str(&listed_but_ruled_out(ctx, c, at_level));
+    evidence.push('.');
+    let (theme, text) = commission(ctx, l, &who, cohort.role != Role::Perpetrator);
+    let mut gp = for_cohort(
+        gap(
+            format!("no-provision/{}/{}", cohort.id, level.id),
+            GapKind::NoProvision,
+            ctx.severity(c, l),
+            evidence,
+            theme,
+            text,
+        ),
+        cohort,
+        Some(&level.id),
+    );
+    gp.services = Vec::new();
+    gp
 }
 
 /// Safe accommodation as a whole (no types listed), then by type.
@@ -562,6 +732,80 @@ fn exclusion_gap(ctx: &Context, e: &Excluded) -> Gap {
     gp
 }
 
+/// A group can use general services at a level where the assessment says
+/// it needs specialist or by-and-for provision, but none is specialist for
+/// it. One gap per cohort, naming every such level.
+pub fn no_specialist(ctx: &Context, gaps: &mut Vec<Gap>) {
+    let a = ctx.a;
+    let level_ids: HashMap<&str, usize> = a
+        .levels
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (l.id.as_str(), i))
+        .collect();
+    for (c, cohort) in a.cohorts.iter().enumerate() {
+        let lacking: Vec<usize> = cohort
+            .specialist_levels
+            .iter()
+            .filter_map(|l| level_ids.get(l.as_str()).copied())
+            .filter(|&l| {
+                let cell = &ctx.cells[c][l];
+                !cell.is_empty()
+                    && !cell
+                        .iter()
+                        .any(|&s| crate::graph::is_specialist(&a.services[s], cohort))
+            })
+            .collect();
+        if lacking.is_empty() {
+            continue;
+        }
+        let general: BTreeSet<usize> = lacking
+            .iter()
+            .flat_map(|&l| ctx.cells[c][l].iter().copied())
+            .collect();
+        let general: Vec<usize> = general.into_iter().collect();
+        let names: Vec<String> = lacking.iter().map(|&l| ctx.level_name(l)).collect();
+        let who = in_sentence(&cohort.name);
+        let evidence = format!(
+            "{} can use general services at {} ({}), but none gives specialist or by-and-for provision for them, which the assessment says they need there.",
+            capitalised(&who),
+            list(names.iter().map(String::as_str)),
+            unknowns::some_names(general.iter().map(|&s| a.services[s].name.as_str()))
+        );
+        let text = format!(
+            "Commission specialist or by-and-for provision for {who} at {}, or in-reach from a specialist service into existing ones",
+            list(names.iter().map(String::as_str))
+        );
+        let severity = lacking
+            .iter()
+            .map(|&l| ctx.severity(c, l))
+            .min()
+            .unwrap_or(GapSeverity::Low);
+        let accommodation = lacking.iter().all(|&l| ctx.accommodation_level(l));
+        let theme = if accommodation {
+            ActionTheme::SafeAccommodation
+        } else {
+            ActionTheme::Commissioning
+        };
+        let level = (lacking.len() == 1).then(|| a.levels[lacking[0]].id.as_str());
+        let mut gp = for_cohort(
+            gap(
+                format!("no-specialist/{}", cohort.id),
+                GapKind::NoSpecialist,
+                severity,
+                evidence,
+                theme,
+                text,
+            ),
+            cohort,
+            level,
+        );
+        gp.levels = lacking.iter().map(|&l| a.levels[l].id.clone()).collect();
+        gp.services = ctx.service_ids(&general);
+        gaps.push(gp);
+    }
+}
+
 /// Eligible provision exists at a level, but no referral route from any
 /// entry point reaches it for the cohort.
 pub fn unreachable(ctx: &Context, gaps: &mut Vec<Gap>) {
@@ -654,7 +898,12 @@ pub fn single_point_of_failure(ctx: &Context, gaps: &mut Vec<Gap>) {
                     found.entry((s, l)).or_insert((true, Vec::new())).1.push(c);
                 }
             }
-            if targets.len() == 1 && ctx.high_need[l] {
+            // A notification or case-conference process (multi-agency) is
+            // not itself the provision a level needs.
+            if targets.len() == 1
+                && ctx.high_need[l]
+                && a.services[targets[0]].kind != ServiceKind::MultiAgency
+            {
                 let entry = found.entry((targets[0], l)).or_insert((false, Vec::new()));
                 if !entry.0 {
                     entry.1.push(c);
@@ -727,10 +976,13 @@ pub fn single_point_of_failure(ctx: &Context, gaps: &mut Vec<Gap>) {
 }
 
 /// A service below the top level that refers nowhere: no step-up, no
-/// step-down, no move-on.
-pub fn dead_end(ctx: &Context, gaps: &mut Vec<Gap>) {
+/// step-down, no move-on. No onward route recorded is not proof that there
+/// is none, so it is a gap only where a survivor's journey ended there
+/// without support; otherwise the services are one data gap.
+pub fn dead_end(ctx: &Context, gaps: &mut Vec<Gap>, unknowns: &mut Vec<DataGap>) {
     let a = ctx.a;
     let Some(top) = ctx.top else { return };
+    let mut unrecorded = Vec::new();
     for (s, service) in a.services.iter().enumerate() {
         let levels = &ctx.g.service_levels[s];
         let ends_a_pathway =
@@ -742,17 +994,24 @@ pub fn dead_end(ctx: &Context, gaps: &mut Vec<Gap>) {
         if ctx.g.graph.neighbors(node).next().is_some() {
             continue;
         }
+        let stranded = journeys_ending_unsupported_at(a, &service.id);
+        if stranded.is_empty() {
+            unrecorded.push(s);
+            continue;
+        }
         let highest = levels.iter().copied().max().unwrap_or(0);
         let priority = a
             .cohorts
             .iter()
             .enumerate()
             .any(|(c, x)| x.priority && ctx.g.eligible[c].contains(s));
+        let level_names: Vec<String> = levels.iter().map(|&l| ctx.level_name(l)).collect();
         let evidence = format!(
-            "{} works at {} (below {}) but records no onward referral: no step-up, step-down or move-on route.",
+            "{} works at {} (below {}) and records no onward referral; {} ended there without support.",
             service.name,
-            list(levels.iter().map(|&l| a.levels[l].name.as_str())),
-            ctx.level_name(top)
+            list(level_names.iter().map(String::as_str)),
+            ctx.level_name(top),
+            plural(stranded.len(), "survivor's journey", "survivors' journeys"),
         );
         let text = format!(
             "Agree step-up and step-down routes from {} (for example to {} provision) and record them",
@@ -778,126 +1037,507 @@ pub fn dead_end(ctx: &Context, gaps: &mut Vec<Gap>) {
             .filter(|(c, _)| ctx.g.eligible[*c].contains(s))
             .map(|(_, x)| x.id.clone())
             .collect();
+        gp.levels = levels.iter().map(|&l| a.levels[l].id.clone()).collect();
         gp.services = vec![service.id.clone()];
+        gp.journeys = stranded.clone();
+        gp.corroboration = stranded.iter().map(|j| format!("journey:{j}")).collect();
         gaps.push(gp);
     }
+    if !unrecorded.is_empty() {
+        let mut gap = DataGap::new(
+            "onward-routes",
+            DataTopic::OnwardRoutes,
+            format!(
+                "{} {} no onward referral (step-up, step-down or move-on), so whether people can move on from {} cannot be judged.",
+                unknowns::some_names(unrecorded.iter().map(|&s| a.services[s].name.as_str())),
+                if unrecorded.len() == 1 {
+                    "records"
+                } else {
+                    "record"
+                },
+                if unrecorded.len() == 1 { "it" } else { "them" }
+            ),
+            "where each service refers people on to (`refers_to`, or `pathways`), or survivors' journeys through it",
+        );
+        gap.services = ctx.service_ids(&unrecorded);
+        unknowns.push(gap);
+    }
+}
+
+/// Journeys whose last step is at the service and is not support.
+fn journeys_ending_unsupported_at(a: &Assessment, service: &str) -> Vec<String> {
+    a.journeys
+        .iter()
+        .filter(|j| {
+            j.steps.last().is_some_and(|s| {
+                s.at == service && s.outcome != crate::model::StepOutcome::Supported
+            })
+        })
+        .map(|j| j.id.clone())
+        .collect()
 }
 
 /// Estimated annual need of a cohort: its population group × prevalence, or
-/// the analyst's demand estimate. With the words saying how.
-fn estimated_need(a: &Assessment, cohort: &Cohort) -> Option<(f64, String)> {
-    if let (Some(p), Some(group)) = (cohort.prevalence, &cohort.population) {
-        let count = *a.population.as_ref()?.groups.get(group)?;
-        let source = cohort.prevalence_source.as_deref().unwrap_or("no source");
+/// the analyst's demand estimate. With the words saying how, and the basis.
+fn estimated_need(a: &Assessment, cohort: &Cohort) -> Option<(f64, String, CapacityBasis)> {
+    if let Some(d) = &cohort.demand {
         return Some((
-            count as f64 * p,
-            format!("{} × {} ({source})", number(count as f64), rate(p)),
+            d.per_year,
+            format!("demand estimate ({})", d.source),
+            CapacityBasis::DemandEstimate,
         ));
     }
-    cohort
-        .demand
-        .as_ref()
-        .map(|d| (d.per_year, format!("demand estimate ({})", d.source)))
+    let (p, group) = (cohort.prevalence?, cohort.population.as_ref()?);
+    let count = *a.population.as_ref()?.groups.get(group)?;
+    let source = cohort.prevalence_source.as_deref().unwrap_or("no source");
+    Some((
+        count as f64 * p,
+        format!("{} × {} ({source})", number(count as f64), rate(p)),
+        CapacityBasis::Prevalence,
+    ))
 }
 
-/// Summed yearly capacity of the services eligible for each group cohort at
-/// the levels it needs, a service's capacity shared between the group
-/// cohorts it serves in proportion to their estimated need; for a need
-/// cohort, the capacity of services that name it. Against estimated need.
-pub fn capacity(ctx: &Context, gaps: &mut Vec<Gap>) {
+/// Services' capacity summed for a cohort: what is recorded, and which
+/// services record none.
+struct Supply {
+    per_year: f64,
+    counted: Vec<usize>,
+    unrecorded: Vec<usize>,
+}
+
+/// What the capacity rules judge: one cohort at one level (prevalence
+/// through the level's share of need) or at every level it needs (a demand
+/// estimate).
+struct Need<'x> {
+    c: usize,
+    level: Option<usize>,
+    estimate: f64,
+    basis_words: String,
+    basis: CapacityBasis,
+    services: &'x [usize],
+}
+
+/// Capacity against need, on the best basis recorded: people turned away
+/// for lack of space (`service_data`), then a cohort's demand estimate,
+/// then prevalence through a level's share of need. A shortfall is a gap
+/// only when every service counted records its capacity; otherwise the
+/// analysis cannot judge it and says so in one data gap.
+pub fn capacity(ctx: &Context, gaps: &mut Vec<Gap>, unknowns: &mut Vec<DataGap>) {
     let a = ctx.a;
-    let need: Vec<Option<(f64, String)>> = a.cohorts.iter().map(|c| estimated_need(a, c)).collect();
-    // Summed need of the group cohorts each service serves: its capacity is
-    // shared between them in proportion to their need.
-    let mut sharing = vec![0.0; a.services.len()];
+    let turned_away = turned_away(ctx, gaps);
+    let mut unjudged: BTreeMap<usize, BTreeSet<usize>> = BTreeMap::new(); // cohort → levels
+    let mut unrecorded: BTreeSet<usize> = BTreeSet::new();
+    let mut considered: BTreeSet<usize> = BTreeSet::new();
+    let mut no_share: BTreeSet<usize> = BTreeSet::new();
+    let shares_given = a.levels.iter().any(|l| l.share_of_need.is_some());
     for (c, cohort) in a.cohorts.iter().enumerate() {
-        if let (CohortKind::Group, Some((n, _))) = (cohort.kind, &need[c]) {
-            for s in ctx.serves[c].ones() {
-                sharing[s] += n;
+        let Some((estimate, words, basis)) = estimated_need(a, cohort) else {
+            continue;
+        };
+        if estimate <= 0.0 {
+            continue;
+        }
+        let services: Vec<usize> = ctx.serves[c]
+            .ones()
+            .filter(|&s| {
+                cohort.kind == CohortKind::Group || a.services[s].cohorts.contains(&cohort.id)
+            })
+            .collect();
+        let needs: Vec<Need> = match basis {
+            CapacityBasis::Prevalence => {
+                if !shares_given {
+                    no_share.insert(c);
+                }
+                ctx.needed[c]
+                    .iter()
+                    .filter_map(|&l| {
+                        let share = a.levels[l].share_of_need.as_ref()?;
+                        Some(Need {
+                            c,
+                            level: Some(l),
+                            estimate: estimate * share.share,
+                            basis_words: format!(
+                                "{words}, of whom {} need {} ({})",
+                                rate(share.share),
+                                ctx.level_name(l),
+                                share.source
+                            ),
+                            basis,
+                            services: &services,
+                        })
+                    })
+                    .collect()
             }
+            _ => vec![Need {
+                c,
+                level: None,
+                estimate,
+                basis_words: words,
+                basis,
+                services: &services,
+            }],
+        };
+        for need in needs {
+            if turned_away
+                .iter()
+                .any(|(cs, ls)| cs.contains(&c) && need.level.is_none_or(|l| ls.contains(&l)))
+            {
+                continue; // observed unmet demand already judges it
+            }
+            let supply = supply(ctx, &need);
+            let ratio = supply.per_year / need.estimate;
+            if ratio >= 1.0 {
+                continue;
+            }
+            if !supply.unrecorded.is_empty() {
+                unrecorded.extend(&supply.unrecorded);
+                considered.extend(supply.unrecorded.iter().chain(&supply.counted));
+                let levels = unjudged.entry(c).or_default();
+                levels.extend(need.level);
+                continue;
+            }
+            gaps.push(capacity_gap(ctx, &need, &supply, ratio));
         }
     }
-    for (c, cohort) in a.cohorts.iter().enumerate() {
-        let Some((estimate, basis)) = &need[c] else {
-            continue;
-        };
-        if *estimate <= 0.0 {
-            continue;
-        }
-        let mut supply = 0.0;
-        let mut counted = Vec::new();
-        let mut unknown = Vec::new();
-        for s in ctx.serves[c].ones() {
-            let service = &a.services[s];
-            if cohort.kind == CohortKind::Need && !service.cohorts.contains(&cohort.id) {
-                continue;
-            }
-            let Some(per_year) = service.capacity.as_ref().and_then(|x| x.per_year) else {
-                unknown.push(s);
-                continue;
-            };
-            let share = match cohort.kind {
-                CohortKind::Group if sharing[s] > 0.0 => estimate / sharing[s],
-                _ => 1.0,
-            };
-            supply += per_year * share.min(1.0);
-            counted.push(s);
-        }
-        let ratio = supply / estimate;
-        if ratio >= 1.0 {
-            continue;
-        }
-        let severity = if ratio < 0.05 {
-            GapSeverity::High
-        } else if ratio < 0.20 {
-            GapSeverity::Medium
-        } else {
-            GapSeverity::Low
-        };
-        let mut evidence = format!(
-            "Services open to {} can take about {} a year against an estimated {} in need ({}): {} coverage",
-            in_sentence(&cohort.name),
-            number(supply),
-            number(*estimate),
-            basis,
-            percent(ratio)
+    if !unjudged.is_empty() {
+        unknowns.push(capacity_unknown(ctx, &unjudged, &unrecorded, &considered));
+    }
+    if !no_share.is_empty() {
+        let mut gap = DataGap::new(
+            "need-by-level",
+            DataTopic::NeedByLevel,
+            format!(
+                "No level records the share of victims who need it, so capacity for {} cannot be set against prevalence (every victim against every service's capacity says nothing).",
+                unknowns::some_names(
+                    no_share
+                        .iter()
+                        .map(|&c| in_sentence(&a.cohorts[c].name))
+                        .collect::<Vec<_>>()
+                        .iter()
+                        .map(String::as_str)
+                )
+            ),
+            "for the levels that matter most (high risk, safe accommodation), the share of victims who need them, with its source, as `share_of_need`; or services' turn-aways for lack of space",
         );
-        if !unknown.is_empty() {
-            let verb = if unknown.len() == 1 {
-                "records"
-            } else {
-                "record"
-            };
-            evidence.push_str(&format!(
-                "; {} {verb} no capacity",
-                plural(unknown.len(), "service", "services")
-            ));
+        gap.cohorts = no_share.iter().map(|&c| a.cohorts[c].id.clone()).collect();
+        unknowns.push(gap);
+    }
+}
+
+/// Capacity of the services counted for a need, a service's capacity
+/// shared between the group cohorts it serves in proportion to their
+/// estimated need.
+fn supply(ctx: &Context, need: &Need) -> Supply {
+    let a = ctx.a;
+    let cohort = &a.cohorts[need.c];
+    let mut out = Supply {
+        per_year: 0.0,
+        counted: Vec::new(),
+        unrecorded: Vec::new(),
+    };
+    for &s in need.services {
+        if need.level.is_some_and(|l| !ctx.g.at_level(s, l)) {
+            continue;
         }
-        evidence.push('.');
-        let text = format!(
+        let Some(per_year) = a.services[s].capacity.as_ref().and_then(|x| x.per_year) else {
+            out.unrecorded.push(s);
+            continue;
+        };
+        let share = match cohort.kind {
+            CohortKind::Group => {
+                let sharing: f64 = (0..a.cohorts.len())
+                    .filter(|&o| {
+                        a.cohorts[o].kind == CohortKind::Group && ctx.serves[o].contains(s)
+                    })
+                    .filter_map(|o| estimated_need(a, &a.cohorts[o]).map(|(n, _, _)| n))
+                    .sum();
+                let own = estimated_need(a, cohort).map_or(0.0, |(n, _, _)| n);
+                if sharing > 0.0 { own / sharing } else { 1.0 }
+            }
+            CohortKind::Need => 1.0,
+        };
+        out.per_year += per_year * share.min(1.0);
+        out.counted.push(s);
+    }
+    out
+}
+
+fn capacity_gap(ctx: &Context, need: &Need, supply: &Supply, ratio: f64) -> Gap {
+    let a = ctx.a;
+    let cohort = &a.cohorts[need.c];
+    let severity = if ratio < 0.25 {
+        GapSeverity::High
+    } else if ratio < 0.6 {
+        GapSeverity::Medium
+    } else {
+        GapSeverity::Low
+    };
+    let at = need
+        .level
+        .map(|l| format!(" at {}", ctx.level_name(l)))
+        .unwrap_or_default();
+    let evidence = format!(
+        "Services open to {}{at} can take about {} a year against an estimated {} in need ({}): {} coverage.",
+        in_sentence(&cohort.name),
+        number(supply.per_year),
+        number(need.estimate),
+        need.basis_words,
+        percent(ratio)
+    );
+    let text = match need.level {
+        Some(l) => format!(
+            "Grow {} capacity for {} towards the estimated need",
+            ctx.level_name(l),
+            in_sentence(&cohort.name)
+        ),
+        None => format!(
             "Grow capacity for {} towards the estimated need, starting with the levels where it is thinnest",
             in_sentence(&cohort.name)
-        );
-        let mut gp = for_cohort(
-            gap(
-                format!("capacity/{}", cohort.id),
-                GapKind::Capacity,
-                severity,
-                evidence,
-                ActionTheme::Commissioning,
-                text,
-            ),
-            cohort,
-            None,
-        );
-        gp.services = ctx.service_ids(&counted);
-        gaps.push(gp);
+        ),
+    };
+    let id = match need.level {
+        Some(l) => format!("capacity/{}/{}", cohort.id, a.levels[l].id),
+        None => format!("capacity/{}", cohort.id),
+    };
+    let level = need.level.map(|l| a.levels[l].id.as_str());
+    let mut gp = for_cohort(
+        gap(
+            id,
+            GapKind::Capacity,
+            severity,
+            evidence,
+            ActionTheme::Commissioning,
+            text,
+        ),
+        cohort,
+        level,
+    );
+    gp.basis = Some(need.basis);
+    gp.services = ctx.service_ids(&supply.counted);
+    gp
+}
+
+fn capacity_unknown(
+    ctx: &Context,
+    unjudged: &BTreeMap<usize, BTreeSet<usize>>,
+    unrecorded: &BTreeSet<usize>,
+    counted: &BTreeSet<usize>,
+) -> DataGap {
+    let a = ctx.a;
+    let who: Vec<String> = unjudged
+        .iter()
+        .map(|(&c, levels)| {
+            let name = in_sentence(&a.cohorts[c].name);
+            if levels.is_empty() {
+                name
+            } else {
+                let ls: Vec<String> = levels.iter().map(|&l| ctx.level_name(l)).collect();
+                format!("{name} at {}", list(ls.iter().map(String::as_str)))
+            }
+        })
+        .collect();
+    let text = format!(
+        "Capacity is recorded for {} of {} that would count, so it cannot be judged for {}: what is recorded falls short, but {} {} no capacity.",
+        counted.len() - unrecorded.len().min(counted.len()),
+        plural(counted.len(), "service", "services"),
+        list(who.iter().map(String::as_str)),
+        unknowns::some_names(unrecorded.iter().map(|&s| a.services[s].name.as_str())),
+        if unrecorded.len() == 1 {
+            "records"
+        } else {
+            "record"
+        }
+    );
+    let mut gap = DataGap::new(
+        "capacity",
+        DataTopic::Capacity,
+        text,
+        "each service's capacity (cases or places a year), or the people it turned away for lack of space (`service_data`)",
+    );
+    gap.cohorts = unjudged.keys().map(|&c| a.cohorts[c].id.clone()).collect();
+    let levels: BTreeSet<usize> = unjudged.values().flatten().copied().collect();
+    gap.levels = levels.iter().map(|&l| a.levels[l].id.clone()).collect();
+    gap.services = ctx.service_ids(&unrecorded.iter().copied().collect::<Vec<_>>());
+    gap
+}
+
+/// The services a `service_data` entry is about.
+fn data_scope(a: &Assessment, d: &ServiceData) -> Vec<usize> {
+    a.services
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| {
+            d.services.contains(&s.id)
+                || d.accommodation
+                    .is_some_and(|t| s.accommodation.as_ref().is_some_and(|x| x.kind == t))
+        })
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// `refuge` or the first service's id: the scope's part of an id.
+fn scope_id(d: &ServiceData) -> String {
+    match d.accommodation {
+        Some(t) => crate::model::kebab(&t),
+        None => d
+            .services
+            .first()
+            .cloned()
+            .unwrap_or_else(|| "services".into()),
     }
+}
+
+/// Observed unmet demand: people services could not support for lack of
+/// space, from the latest year each scope records it. Returns, per gap, the
+/// cohorts and levels it judges, so prevalence is not used there too.
+fn turned_away(ctx: &Context, gaps: &mut Vec<Gap>) -> Vec<(Vec<usize>, Vec<usize>)> {
+    let a = ctx.a;
+    let mut latest: BTreeMap<String, &ServiceData> = BTreeMap::new();
+    for d in &a.service_data {
+        if d.not_supported_reasons
+            .as_ref()
+            .and_then(|r| r.no_capacity)
+            .is_some_and(|n| n > 0.0)
+        {
+            let key = scope_id(d);
+            if latest.get(&key).is_none_or(|x| x.year < d.year) {
+                latest.insert(key, d);
+            }
+        }
+    }
+    let mut judged = Vec::new();
+    for (scope, d) in latest {
+        let services = data_scope(a, d);
+        if services.is_empty() {
+            continue;
+        }
+        let no_space = d
+            .not_supported_reasons
+            .as_ref()
+            .and_then(|r| r.no_capacity)
+            .unwrap_or(0.0);
+        let cohorts: Vec<usize> = if d.cohorts.is_empty() {
+            (0..a.cohorts.len())
+                .filter(|&c| services.iter().any(|&s| ctx.g.eligible[c].contains(s)))
+                .collect()
+        } else {
+            (0..a.cohorts.len())
+                .filter(|&c| d.cohorts.contains(&a.cohorts[c].id))
+                .collect()
+        };
+        let levels: Vec<usize> = services
+            .iter()
+            .flat_map(|&s| ctx.g.service_levels[s].iter().copied())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let asked = d
+            .referrals
+            .or_else(|| Some(d.supported? + d.not_supported.unwrap_or(no_space)));
+        let share = asked.filter(|n| *n > 0.0).map(|n| no_space / n);
+        let severity = match share {
+            Some(r) if r >= 0.25 => GapSeverity::High,
+            Some(r) if r >= 0.10 => GapSeverity::Medium,
+            Some(_) => GapSeverity::Low,
+            // Turned away for lack of space, the scale unknown.
+            None => GapSeverity::Medium,
+        };
+        gaps.push(turned_away_gap(
+            ctx, d, &scope, &services, &cohorts, &levels, no_space, share, severity,
+        ));
+        judged.push((cohorts, levels));
+    }
+    judged
+}
+
+#[allow(clippy::too_many_arguments)]
+fn turned_away_gap(
+    ctx: &Context,
+    d: &ServiceData,
+    scope: &str,
+    services: &[usize],
+    cohorts: &[usize],
+    levels: &[usize],
+    no_space: f64,
+    share: Option<f64>,
+    severity: GapSeverity,
+) -> Gap {
+    let a = ctx.a;
+    let mut evidence = format!(
+        "In {}, {} could not take {} for lack of space",
+        d.year,
+        ctx.names(services),
+        plural(no_space.round() as usize, "referral", "referrals")
+    );
+    if let Some(r) = share {
+        evidence.push_str(&format!(" ({} of referrals)", percent(r)));
+    }
+    if let Some(all) = d.not_supported.filter(|n| *n > no_space) {
+        evidence.push_str(&format!(
+            "; {} were not supported for any reason",
+            number(all)
+        ));
+    }
+    if let Some(n) = d.supported {
+        evidence.push_str(&format!("; {} were supported", number(n)));
+        if let Some(out) = d.from_outside_area {
+            evidence.push_str(&format!(", {} of them from outside the area", number(out)));
+        }
+    }
+    evidence.push_str(&format!(" ({}).", d.source));
+    let accommodation = services
+        .iter()
+        .all(|&s| a.services[s].kind == ServiceKind::Accommodation);
+    let (theme, text) = if accommodation {
+        (
+            ActionTheme::SafeAccommodation,
+            format!(
+                "Commission more places alongside {}, sized on the {} turned away for lack of space",
+                ctx.names(services),
+                number(no_space)
+            ),
+        )
+    } else {
+        (
+            ActionTheme::Commissioning,
+            format!(
+                "Grow capacity at {}, sized on the {} turned away for lack of space",
+                ctx.names(services),
+                number(no_space)
+            ),
+        )
+    };
+    let mut gp = gap(
+        format!("capacity/turned-away/{scope}"),
+        GapKind::Capacity,
+        severity,
+        evidence,
+        theme,
+        text,
+    );
+    gp.basis = Some(CapacityBasis::TurnedAway);
+    gp.cohorts = cohorts.iter().map(|&c| a.cohorts[c].id.clone()).collect();
+    if let [one] = cohorts {
+        gp.cohort = Some(a.cohorts[*one].id.clone());
+    }
+    gp.levels = levels.iter().map(|&l| a.levels[l].id.clone()).collect();
+    if let [one] = levels {
+        gp.level = Some(a.levels[*one].id.clone());
+    }
+    gp.services = ctx.service_ids(services);
+    gp.corroboration = vec![format!("service-data:{scope}/{}", d.year)];
+    gp
 }
 
 /// Refuge family places against the Council of Europe benchmark of one per
-/// 10,000 people.
-pub fn refuge_benchmark(ctx: &Context, summary: &AccommodationSummary, gaps: &mut Vec<Gap>) {
+/// 10,000 people: a gap only when every refuge records its places, or the
+/// places recorded already meet the benchmark; otherwise a data gap.
+pub fn refuge_benchmark(
+    ctx: &Context,
+    summary: &AccommodationSummary,
+    gaps: &mut Vec<Gap>,
+    unknowns: &mut Vec<DataGap>,
+) {
     let (Some(total), Some(benchmark)) = (summary.total_population, summary.benchmark_places)
     else {
         return;
@@ -905,19 +1545,53 @@ pub fn refuge_benchmark(ctx: &Context, summary: &AccommodationSummary, gaps: &mu
     if benchmark <= 0.0 {
         return;
     }
-    let places = summary.refuge_family_places as f64;
-    let ratio = places / benchmark;
+    let places = summary.refuge_family_places;
+    let ratio = places.sum as f64 / benchmark;
     if ratio >= 1.0 {
         return;
     }
-    let evidence = format!(
-        "{} refuge family places ({} bedspaces) against the Council of Europe benchmark of {} (one per 10,000 of {} people): {} of the benchmark.",
-        number(places),
-        number(summary.refuge_bedspaces as f64),
+    let refuge_services: Vec<String> = ["refuge", "specialist-refuge"]
+        .iter()
+        .filter_map(|t| summary.by_type.get(*t))
+        .flat_map(|line| line.services.iter().cloned())
+        .collect();
+    if !places.complete() {
+        let mut gap = DataGap::new(
+            "places/refuge",
+            DataTopic::Places,
+            format!(
+                "Refuge places are recorded as {} ({}), so refuge provision cannot be set against the Council of Europe benchmark of {} family places (one per 10,000 of {} people).",
+                places.words(),
+                places.missing(("refuge", "refuges"), "places"),
+                number(benchmark),
+                number(total as f64)
+            ),
+            "the units (family places) and bedspaces of every refuge, on each service or once for a group in `service_data`",
+        );
+        gap.services = refuge_services;
+        unknowns.push(gap);
+        return;
+    }
+    let beds = &summary.refuge_bedspaces;
+    let bedspaces = if beds.recorded == 0 {
+        String::new()
+    } else {
+        format!(" ({} bedspaces)", beds.words())
+    };
+    let against = format!(
+        "the Council of Europe benchmark of {} (one per 10,000 of {} people)",
         number(benchmark),
-        number(total as f64),
-        percent(ratio)
+        number(total as f64)
     );
+    let evidence = if summary.refuges == 0 {
+        format!("No refuge is among the services recorded, against {against}.")
+    } else {
+        format!(
+            "{} refuge family places{bedspaces} against {against}: {} of the benchmark.",
+            number(places.sum as f64),
+            percent(ratio)
+        )
+    };
     let severity = if ratio < 0.5 {
         GapSeverity::High
     } else {
@@ -925,7 +1599,7 @@ pub fn refuge_benchmark(ctx: &Context, summary: &AccommodationSummary, gaps: &mu
     };
     let text = format!(
         "Commission about {} more refuge family places, including specialist places for those now excluded",
-        number(benchmark - places)
+        number(benchmark - places.sum as f64)
     );
     let mut gp = gap(
         "capacity/refuge-places".into(),
@@ -935,11 +1609,7 @@ pub fn refuge_benchmark(ctx: &Context, summary: &AccommodationSummary, gaps: &mu
         ActionTheme::SafeAccommodation,
         text,
     );
-    let refuge_services: Vec<String> = ["refuge", "specialist-refuge"]
-        .iter()
-        .filter_map(|t| summary.by_type.get(*t))
-        .flat_map(|line| line.services.iter().cloned())
-        .collect();
+    gp.basis = Some(CapacityBasis::Benchmark);
     gp.services = refuge_services;
     let refuges: BTreeSet<&str> = gp.services.iter().map(String::as_str).collect();
     gp.cohorts = ctx
@@ -978,8 +1648,8 @@ pub fn funding_cliff(ctx: &Context, gaps: &mut Vec<Gap>) {
         if at_risk.is_empty() {
             continue;
         }
-        let yearly: f64 = at_risk.iter().map(|f| annual_amount(f, a)).sum();
-        let total: f64 = service.funding.iter().map(|f| annual_amount(f, a)).sum();
+        let (yearly, at_risk_unrecorded) = yearly_funding(at_risk.iter().copied(), a);
+        let (total, _) = yearly_funding(&service.funding, a);
         let first_end = at_risk.iter().filter_map(|f| f.ends).min();
         // Cells where this service is the only eligible provider.
         let mut losing: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
@@ -1000,7 +1670,12 @@ pub fn funding_cliff(ctx: &Context, gaps: &mut Vec<Gap>) {
                 .map(|f| f.source.as_str())
                 .collect::<BTreeSet<_>>(),
         );
-        let mut evidence = format!("{} a year ({streams}) for {}", money(yearly), service.name);
+        let amount = match (at_risk_unrecorded, at_risk.len()) {
+            (0, _) => format!("{} a year", money(yearly)),
+            (n, all) if n == all => "Funding (amount not recorded)".to_owned(),
+            _ => format!("At least {} a year", money(yearly)),
+        };
+        let mut evidence = format!("{amount} ({streams}) for {}", service.name);
         if let Some(end) = first_end {
             let months = (end.days_until(period.end) as f64 / 30.44).round() as i64;
             if end < period.end {

@@ -280,10 +280,34 @@ pub fn ages_overlap(a: Option<crate::model::Ages>, b: Option<crate::model::Ages>
     lo <= hi
 }
 
+/// Does a cohort's age range lie within a service's open age band? A
+/// cohort that gives no ages is taken to fit: nothing says it does not.
+pub fn ages_within(cohort: Option<crate::model::Ages>, band: Option<crate::model::Ages>) -> bool {
+    let (Some(c), Some(band)) = (cohort, band) else {
+        return true;
+    };
+    let lo_ok = band.min.is_none_or(|m| c.min.is_some_and(|x| x >= m));
+    let hi_ok = band.max.is_none_or(|m| c.max.is_some_and(|x| x <= m));
+    lo_ok && hi_ok
+}
+
+/// Does service `s` give specialist provision to the cohort: it lists the
+/// cohort and is open to all (so listing means more), by and for a
+/// community, or of the specialist support type?
+pub fn is_specialist(s: &Service, cohort: &Cohort) -> bool {
+    s.cohorts.iter().any(|c| c == &cohort.id)
+        && (s.open_to.is_some()
+            || s.by_and_for.is_some()
+            || s.support
+                .iter()
+                .any(|x| x == "specialist-protected-characteristics"))
+}
+
 /// Is service `s` eligible for cohort `c`?
 ///
-/// - it lists the cohort, or (for a need such as substance misuse) it lists
-///   a group with the same role, since needs cut across groups;
+/// - it lists the cohort, or is open to its role (`open_to`) and its ages
+///   lie within the band, or (for a need such as substance misuse) it
+///   lists a group with the same role, since needs cut across groups;
 /// - the cohort's role fits the service's kind;
 /// - their ages overlap;
 /// - it does not exclude the cohort.
@@ -300,6 +324,12 @@ pub fn is_eligible(
         return false;
     }
     if s.cohorts.iter().any(|c| c == &cohort.id) {
+        return true;
+    }
+    if let Some(open) = &s.open_to
+        && open.roles.contains(&cohort.role)
+        && ages_within(cohort.ages, open.ages)
+    {
         return true;
     }
     cohort.kind == CohortKind::Need

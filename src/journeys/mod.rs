@@ -323,10 +323,13 @@ pub fn unmapped_pathways(g: &PathwayGraph, journeys: &[&Journey]) -> Vec<Gap> {
                 cohorts: cohorts.into_iter().collect(),
                 need: None,
                 level: None,
+                levels: Vec::new(),
                 services: vec![from.clone(), to.clone()],
                 entry_points: Vec::new(),
                 localities: Vec::new(),
                 journeys: uses.iter().map(|(j, _)| j.id.clone()).collect::<BTreeSet<_>>().into_iter().collect(),
+                basis: None,
+                corroboration: Vec::new(),
                 evidence,
                 recommendation: Recommendation {
                     theme: ActionTheme::Governance,

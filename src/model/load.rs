@@ -111,6 +111,7 @@ struct Merged {
     indicators: Vec<Indicator>,
     findings: Vec<Finding>,
     actions: Vec<Action>,
+    service_data: Vec<ServiceData>,
     journeys: Vec<Journey>,
 }
 
@@ -170,6 +171,7 @@ impl Loader {
             indicators: m.indicators,
             findings: m.findings,
             actions: m.actions,
+            service_data: m.service_data,
             journeys: m.journeys,
             origin: root,
         })
@@ -188,6 +190,9 @@ impl Loader {
         stamp(&mut doc.pathways, file, "pathways", |x| &mut x.origin);
         stamp(&mut doc.findings, file, "findings", |x| &mut x.origin);
         stamp(&mut doc.actions, file, "actions", |x| &mut x.origin);
+        stamp(&mut doc.service_data, file, "service_data", |x| {
+            &mut x.origin
+        });
         if let Some(mut population) = doc.population {
             let origin = Origin::at(file, vec!["population".into()]);
             population.origin = origin.clone();
@@ -215,6 +220,7 @@ impl Loader {
         m.pathways.append(&mut doc.pathways);
         m.findings.append(&mut doc.findings);
         m.actions.append(&mut doc.actions);
+        m.service_data.append(&mut doc.service_data);
         for (i, entry) in doc.indicators.into_iter().enumerate() {
             let origin = Origin::at(file, vec!["indicators".into(), i.into()]);
             match entry {

@@ -74,6 +74,9 @@ pub struct AssessmentFile {
     pub findings: Vec<Finding>,
     #[serde(default)]
     pub actions: Vec<Action>,
+    /// What services record of demand, per year (referrals, turn-aways...).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub service_data: Vec<ServiceData>,
 }
 
 /// A string or a list of strings (`journeys:` takes either).
@@ -133,6 +136,10 @@ pub enum Authority {
 pub struct AssessmentInfo {
     pub title: String,
     pub area: String,
+    /// The area as sentences and page footers name it ("Devon" for
+    /// "Devon County Council"); default `area`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub short_name: Option<String>,
     pub authority: Authority,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partnership: Option<String>,
@@ -140,6 +147,10 @@ pub struct AssessmentInfo {
     /// Wards or neighbourhoods, as slugs; services and journeys may name them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub localities: Vec<String>,
+    /// A two-tier county's district councils (or a partnership's members);
+    /// each id is also a locality.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub districts: Vec<District>,
     /// Publication date; documents carry no date unless this is set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub published: Option<Date>,
@@ -147,6 +158,32 @@ pub struct AssessmentInfo {
     /// are hidden (default 5; `needsmap build --suppress-below` overrides).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suppress_below: Option<u32>,
+}
+
+impl AssessmentInfo {
+    /// The area's name in a sentence or a footer.
+    pub fn short_area(&self) -> &str {
+        self.short_name.as_deref().unwrap_or(&self.area)
+    }
+
+    /// Every locality a service, entry point or journey may name: the
+    /// listed localities, then the districts.
+    pub fn all_localities(&self) -> Vec<&str> {
+        let mut all: Vec<&str> = self.localities.iter().map(String::as_str).collect();
+        for d in &self.districts {
+            if !all.contains(&d.id.as_str()) {
+                all.push(&d.id);
+            }
+        }
+        all
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct District {
+    pub id: String,
+    pub name: String,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, JsonSchema)]
@@ -177,6 +214,9 @@ pub struct Population {
 pub struct Level {
     pub id: String,
     pub name: String,
+    /// The level as a noun phrase mid-sentence ("safe accommodation").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub short_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// A high-need level (high risk, MARAC, crisis): gaps here are severe.
@@ -187,9 +227,25 @@ pub struct Level {
     /// not a higher need, and a service there may end a pathway.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub step_down: bool,
+    /// The roles that need provision at this level (default: every role,
+    /// but perpetrators not at safe accommodation or step-down levels).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<Role>,
+    /// The share of a cohort's estimated victims who need this level.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub share_of_need: Option<ShareOfNeed>,
     #[serde(skip)]
     #[schemars(skip)]
     pub origin: Origin,
+}
+
+/// The share of a cohort's estimated victims who need a level.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ShareOfNeed {
+    /// 0..1.
+    pub share: f64,
+    pub source: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
@@ -257,6 +313,10 @@ pub struct Cohort {
     /// gap analysis looks for provision only there.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub levels: Vec<String>,
+    /// Levels at which the cohort needs specialist or by-and-for
+    /// provision, not only general services open to it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub specialist_levels: Vec<String>,
     #[serde(skip)]
     #[schemars(skip)]
     pub origin: Origin,
@@ -298,6 +358,9 @@ pub struct EntryPoint {
     pub sector: Sector,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// Localities it is in or covers; omitted means the whole area.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub localities: Vec<String>,
     #[serde(skip)]
     #[schemars(skip)]
     pub origin: Origin,
@@ -362,9 +425,13 @@ pub enum FundingPer {
 #[serde(deny_unknown_fields)]
 pub struct Funding {
     pub source: String,
-    /// Pounds sterling.
-    pub amount: f64,
+    /// Pounds sterling; omitted when the source gives dates but no amount.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<f64>,
     pub per: FundingPer,
+    /// With `per: total`: the number of years the total covers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub years: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starts: Option<Date>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -386,8 +453,16 @@ pub struct Service {
     /// housing-related-support, counselling-therapy) or other slugs.
     #[serde(default)]
     pub support: Vec<String>,
+    /// Levels it works at; omitted when the source does not say.
+    #[serde(default)]
     pub levels: Vec<String>,
+    /// Who it serves; with `open_to`, the cohorts it gives specialist
+    /// provision to.
+    #[serde(default)]
     pub cohorts: Vec<String>,
+    /// Open eligibility: every group cohort of these roles and ages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub open_to: Option<OpenTo>,
     /// Cohorts (usually needs) the service cannot take.
     #[serde(default)]
     pub excludes: Vec<String>,
@@ -415,6 +490,89 @@ pub struct Service {
     pub accepts_from: Vec<String>,
     #[serde(default)]
     pub refers_to: Vec<String>,
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub origin: Origin,
+}
+
+/// "Open to all victims aged 16+, any gender".
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OpenTo {
+    pub roles: Vec<Role>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ages: Option<Ages>,
+}
+
+/// Why a referral was not supported (the kinds of reason MHCLG publishes
+/// from the Part 4 annual returns).
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NotSupportedReasons {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub no_capacity: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub needs_not_met: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub eligibility: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub risk: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub declined: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub other: Option<f64>,
+}
+
+impl NotSupportedReasons {
+    /// (field name, words, value) for every reason.
+    pub fn each(&self) -> [(&'static str, &'static str, Option<f64>); 6] {
+        [
+            ("no_capacity", "no space", self.no_capacity),
+            (
+                "needs_not_met",
+                "needs could not be met",
+                self.needs_not_met,
+            ),
+            ("eligibility", "eligibility or exclusion", self.eligibility),
+            ("risk", "risk", self.risk),
+            ("declined", "declined", self.declined),
+            ("other", "other reasons", self.other),
+        ]
+    }
+}
+
+/// What services record of demand and supply in a year: for one service,
+/// several together, or every service of one accommodation type.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceData {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub services: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accommodation: Option<AccommodationType>,
+    pub year: i32,
+    pub source: String,
+    /// The figures are about these cohorts only (default: everyone served).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cohorts: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub units: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bedspaces: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub referrals: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supported: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_outside_area: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_supported: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_supported_reasons: Option<NotSupportedReasons>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub average_stay_days: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub average_wait_days: Option<f64>,
     #[serde(skip)]
     #[schemars(skip)]
     pub origin: Origin,
@@ -560,6 +718,9 @@ pub struct Finding {
     pub cohorts: Vec<String>,
     #[serde(default)]
     pub services: Vec<String>,
+    /// Gap ids this finding corroborates.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub gaps: Vec<String>,
     /// For the partnership only: never in a public build.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub internal: bool,
@@ -582,7 +743,7 @@ pub enum ActionTheme {
     SafeAccommodation,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Status {
     NotStarted,
@@ -590,6 +751,9 @@ pub enum Status {
     AtRisk,
     OffTrack,
     Done,
+    /// The source gives no status (the default).
+    #[default]
+    NotRecorded,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
@@ -602,6 +766,8 @@ pub struct Action {
     pub action: String,
     pub lead: String,
     pub due: Due,
+    /// `not-recorded` when omitted: the source does not say.
+    #[serde(default)]
     pub status: Status,
     /// Gap, cohort, finding or service ids this action answers.
     #[serde(default)]
@@ -801,6 +967,7 @@ pub struct Assessment {
     pub indicators: Vec<Indicator>,
     pub findings: Vec<Finding>,
     pub actions: Vec<Action>,
+    pub service_data: Vec<ServiceData>,
     pub journeys: Vec<Journey>,
     /// Where `schema:` and `assessment:` were written.
     pub origin: Origin,

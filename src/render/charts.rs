@@ -324,21 +324,26 @@ fn fmt(v: f64) -> String {
 /// units of every accommodation type.
 pub fn accommodation(analysis: &Analysis) -> String {
     let acc = &analysis.safe_accommodation;
+    // A figure no service records is left out, not drawn as zero; a
+    // partly recorded one says "at least".
+    let bar = |label: String, t: &crate::gaps::Tally| {
+        t.known().map(|sum| {
+            let label = if t.complete() {
+                label
+            } else {
+                format!("{label}, at least")
+            };
+            (label, sum as f64, false)
+        })
+    };
     let mut rows: Vec<(String, f64, bool)> = acc
         .by_type
         .iter()
-        .map(|(t, line)| {
-            (
-                format!("{} (units)", t.replace('-', " ")),
-                line.units as f64,
-                false,
-            )
-        })
+        .filter_map(|(t, line)| bar(format!("{} (units)", t.replace('-', " ")), &line.units))
         .collect();
-    rows.push((
+    rows.extend(bar(
         "Refuge family places".into(),
-        acc.refuge_family_places as f64,
-        false,
+        &acc.refuge_family_places,
     ));
     if let Some(b) = acc.benchmark_places {
         rows.push(("Council of Europe benchmark".into(), b, true));

@@ -103,8 +103,35 @@ pub struct Context {
     pub journeys: JourneysCtx,
     pub accommodation: AccommodationCtx,
     pub balance: BalanceCtx,
+    /// What services record of demand (`service_data`), latest year first.
+    pub demand: Vec<DemandCtx>,
+    /// What the analysis cannot judge for lack of recorded data.
+    pub unknowns: Vec<UnknownCtx>,
     pub sources: Vec<String>,
     pub rules: Vec<(String, String)>,
+}
+
+#[derive(Serialize)]
+pub struct DemandCtx {
+    /// The services, or the accommodation type, the figures are about.
+    pub scope: String,
+    pub accommodation: bool,
+    pub year: i32,
+    pub referrals: String,
+    pub supported: String,
+    pub from_outside_area: String,
+    pub not_supported: String,
+    /// `120 no space; 40 needs could not be met`, or "not recorded".
+    pub reasons: String,
+    pub places: String,
+    pub source: String,
+}
+
+#[derive(Serialize)]
+pub struct UnknownCtx {
+    pub topic: String,
+    pub text: String,
+    pub collect: String,
 }
 
 #[derive(Serialize)]
@@ -239,11 +266,15 @@ pub struct ActionCtx {
 #[derive(Serialize)]
 pub struct AccommodationCtx {
     pub types: Vec<(String, usize, String, String)>,
+    /// `20`, `at least 18` or `not recorded`.
     pub places: String,
+    /// `7 of 9 refuges do not record places`, or empty.
+    pub places_missing: String,
     pub bedspaces: String,
     pub benchmark: Option<String>,
+    /// Only when every refuge records its places.
     pub share_of_benchmark: Option<String>,
-    pub support: Vec<(String, Vec<String>)>,
+    pub support: Vec<(String, String)>,
     pub excluded: Vec<String>,
     pub no_accommodation: Vec<String>,
 }
@@ -307,7 +338,9 @@ fn recommendation_theme(g: &Gap) -> FindingTheme {
         (GapKind::FundingCliff | GapKind::Capacity | GapKind::Locality, _) => {
             FindingTheme::Retention
         }
-        (GapKind::NoProvision | GapKind::Exclusion, _) => FindingTheme::Identification,
+        (GapKind::NoProvision | GapKind::NoSpecialist | GapKind::Exclusion, _) => {
+            FindingTheme::Identification
+        }
     }
 }
 
@@ -318,6 +351,7 @@ fn rag(s: Status) -> (&'static str, &'static str) {
         Status::AtRisk => ("At risk", "amber"),
         Status::OffTrack => ("Off track", "red"),
         Status::Done => ("Done", "blue"),
+        Status::NotRecorded => ("Not recorded", "grey"),
     }
 }
 
@@ -637,6 +671,16 @@ pub fn build(
         ),
         accommodation: accommodation_ctx(a, analysis),
         balance: balance_ctx(analysis),
+        demand: demand_ctx(a),
+        unknowns: analysis
+            .unknowns
+            .iter()
+            .map(|u| UnknownCtx {
+                topic: u.topic.label().to_owned(),
+                text: md(&u.text),
+                collect: md(&capitalise_first(&u.collect)),
+            })
+            .collect(),
         sources: sources(a, public),
         rules: crate::gaps::RULES
             .iter()
@@ -776,11 +820,7 @@ fn service_ctx(a: &Assessment, s: &Service) -> ServiceCtx {
             .find(|c| c.id == id)
             .map(|c| c.name.clone())
     };
-    let yearly: f64 = s
-        .funding
-        .iter()
-        .map(|f| crate::gaps::annual_amount(f, a))
-        .sum();
+    let (yearly, without_amount) = crate::gaps::yearly_funding(&s.funding, a);
     let ends = s.funding.iter().filter_map(|f| f.ends).min();
     ServiceCtx {
         name: md(&s.name),
@@ -805,12 +845,18 @@ fn service_ctx(a: &Assessment, s: &Service) -> ServiceCtx {
         funding: if s.funding.is_empty() {
             "not recorded".into()
         } else {
-            format!(
-                "{} a year{}",
-                money(yearly),
-                ends.map(|e| format!(", first ends {e}"))
-                    .unwrap_or_default()
-            )
+            let ends = ends
+                .map(|e| format!(", first ends {e}"))
+                .unwrap_or_default();
+            match (without_amount, s.funding.len()) {
+                (0, _) => format!("{} a year{ends}", money(yearly)),
+                (n, all) if n == all => format!("amount not recorded{ends}"),
+                (n, _) => format!(
+                    "at least {} a year ({} without an amount){ends}",
+                    money(yearly),
+                    crate::gaps::plural(n, "stream", "streams")
+                ),
+            }
         },
         localities: if s.localities.is_empty() {
             "whole area".into()
@@ -970,8 +1016,8 @@ fn accommodation_ctx(a: &Assessment, analysis: &Analysis) -> AccommodationCtx {
             (
                 t.replace('-', " "),
                 line.services.len(),
-                number(line.units as f64),
-                number(line.bedspaces as f64),
+                line.units.words(),
+                line.bedspaces.words(),
             )
         })
         .collect();
@@ -980,15 +1026,33 @@ fn accommodation_ctx(a: &Assessment, analysis: &Analysis) -> AccommodationCtx {
         .iter()
         .filter(|s| s.kind == ServiceKind::Accommodation)
         .collect();
+    // "Not provided" only where services say what they give; a service
+    // that records no support types is silent, not a "no".
+    let recording = accommodation
+        .iter()
+        .filter(|s| !s.support.is_empty())
+        .count();
     let support = SUPPORT_TYPES
         .iter()
         .map(|(id, label)| {
-            let names = accommodation
+            let names: Vec<String> = accommodation
                 .iter()
                 .filter(|s| s.support.iter().any(|x| x == id))
                 .map(|s| md(&s.name))
                 .collect();
-            ((*label).to_owned(), names)
+            let provided = if !names.is_empty() {
+                names.join(", ")
+            } else if recording == 0 {
+                "not recorded".to_owned()
+            } else if recording == accommodation.len() {
+                "**not provided**".to_owned()
+            } else {
+                format!(
+                    "none of the {} that record their support",
+                    crate::gaps::plural(recording, "service", "services")
+                )
+            };
+            ((*label).to_owned(), provided)
         })
         .collect();
     let excluded = analysis
@@ -997,26 +1061,94 @@ fn accommodation_ctx(a: &Assessment, analysis: &Analysis) -> AccommodationCtx {
         .filter(|g| g.kind == GapKind::Exclusion)
         .map(|g| md(&g.evidence))
         .collect();
-    let no_accommodation = a
-        .cohorts
+    let no_accommodation = acc
+        .cohorts_without
         .iter()
-        .filter(|c| c.role != Role::Perpetrator)
-        .filter(|c| !accommodation.iter().any(|s| s.cohorts.contains(&c.id)))
+        .filter_map(|id| a.cohorts.iter().find(|c| &c.id == id))
         .map(|c| md(&c.name))
         .collect();
+    let places = &acc.refuge_family_places;
     AccommodationCtx {
         types,
-        places: number(acc.refuge_family_places as f64),
-        bedspaces: number(acc.refuge_bedspaces as f64),
+        places: places.words(),
+        places_missing: places.missing(("refuge", "refuges"), "places"),
+        bedspaces: acc.refuge_bedspaces.words(),
         benchmark: acc.benchmark_places.map(number),
         share_of_benchmark: acc
             .benchmark_places
-            .filter(|b| *b > 0.0)
-            .map(|b| percent(acc.refuge_family_places as f64 / b)),
+            .filter(|b| *b > 0.0 && places.complete())
+            .map(|b| percent(places.sum as f64 / b)),
         support,
         excluded,
         no_accommodation,
     }
+}
+
+fn capitalise_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// Service data as a document tables it: a figure not recorded says so.
+fn demand_ctx(a: &Assessment) -> Vec<DemandCtx> {
+    let figure = |v: Option<f64>| v.map_or_else(|| "not recorded".to_owned(), number);
+    let mut rows: Vec<DemandCtx> = a
+        .service_data
+        .iter()
+        .map(|d| {
+            let scope = match d.accommodation {
+                Some(t) => format!("Every {}", words(&t)),
+                None => d
+                    .services
+                    .iter()
+                    .filter_map(|id| a.services.iter().find(|s| &s.id == id))
+                    .map(|s| md(&s.name))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            };
+            let accommodation = d.accommodation.is_some()
+                || d.services.iter().any(|id| {
+                    a.services
+                        .iter()
+                        .any(|s| &s.id == id && s.kind == ServiceKind::Accommodation)
+                });
+            let reasons: Vec<String> = d
+                .not_supported_reasons
+                .iter()
+                .flat_map(|r| r.each())
+                .filter_map(|(_, label, v)| v.map(|v| format!("{} {label}", number(v))))
+                .collect();
+            let places = match (d.units, d.bedspaces) {
+                (Some(u), Some(b)) => {
+                    format!("{} units, {} bedspaces", number(u as f64), number(b as f64))
+                }
+                (Some(u), None) => format!("{} units", number(u as f64)),
+                (None, Some(b)) => format!("{} bedspaces", number(b as f64)),
+                (None, None) => "not recorded".into(),
+            };
+            DemandCtx {
+                scope,
+                accommodation,
+                year: d.year,
+                referrals: figure(d.referrals),
+                supported: figure(d.supported),
+                from_outside_area: figure(d.from_outside_area),
+                not_supported: figure(d.not_supported),
+                reasons: if reasons.is_empty() {
+                    "not recorded".into()
+                } else {
+                    reasons.join("; ")
+                },
+                places,
+                source: md(&d.source),
+            }
+        })
+        .collect();
+    rows.sort_by(|x, y| y.year.cmp(&x.year).then_with(|| x.scope.cmp(&y.scope)));
+    rows
 }
 
 fn balance_ctx(analysis: &Analysis) -> BalanceCtx {
@@ -1025,8 +1157,8 @@ fn balance_ctx(analysis: &Analysis) -> BalanceCtx {
         (
             name.to_owned(),
             l.services.len(),
-            number(l.capacity_per_year),
-            money(l.spend_per_year),
+            l.capacity_words(),
+            l.spend_words(),
         )
     };
     BalanceCtx {
