@@ -224,7 +224,7 @@ pub fn analyse_graph(g: &PathwayGraph) -> Analysis {
     rules::no_provision(&ctx, &mut gaps);
     rules::no_specialist(&ctx, &mut gaps);
     rules::exclusion(&ctx, &mut gaps);
-    rules::unreachable(&ctx, &mut gaps);
+    rules::unreachable(&ctx, &mut gaps, &mut unknowns);
     rules::single_point_of_failure(&ctx, &mut gaps);
     rules::dead_end(&ctx, &mut gaps, &mut unknowns);
     rules::capacity(&ctx, &mut gaps, &mut unknowns);

@@ -333,6 +333,8 @@ pub fn no_provision(ctx: &Context, gaps: &mut Vec<Gap>) {
     for (&l, cohorts) in &empty_levels {
         gaps.push(empty_level_gap(ctx, l, cohorts));
     }
+    // (level, services there) → cohorts none of them serves.
+    let mut cells: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for c in 0..a.cohorts.len() {
         let missing: Vec<usize> = ctx.needed[c]
             .iter()
@@ -345,8 +347,11 @@ pub fn no_provision(ctx: &Context, gaps: &mut Vec<Gap>) {
             continue;
         }
         for &l in &missing {
-            gaps.push(empty_cell_gap(ctx, c, l, &at_level[l]));
+            cells.entry(l).or_default().push(c);
         }
+    }
+    for (l, cohorts) in cells {
+        gaps.push(empty_cell_gap(ctx, &cohorts, l, &at_level[l]));
     }
 }
 
@@ -488,11 +493,12 @@ fn unserved_cohort_gap(ctx: &Context, c: usize, levels: &[usize]) -> Gap {
     gp
 }
 
-fn empty_cell_gap(ctx: &Context, c: usize, l: usize, at_level: &[usize]) -> Gap {
+/// The services at a level serve none of these cohorts: one gap naming
+/// them all (the same services, the same cause).
+fn empty_cell_gap(ctx: &Context, cohorts: &[usize], l: usize, at_level: &[usize]) -> Gap {
     let a = ctx.a;
-    let cohort = &a.cohorts[c];
     let level = &a.levels[l];
-    let who = in_sentence(&cohort.name);
+    let who = cohort_names(ctx, cohorts);
     let mut evidence = match at_level {
         [_] => format!(
             "The only service at {}, {}, does not serve {who}",
@@ -505,22 +511,37 @@ fn empty_cell_gap(ctx: &Context, c: usize, l: usize, at_level: &[usize]) -> Gap 
             ctx.level_name(l),
         ),
     };
-    evidence.push_str(&listed_but_ruled_out(ctx, c, at_level));
+    let ruled_out: String = cohorts
+        .iter()
+        .map(|&c| listed_but_ruled_out(ctx, c, at_level))
+        .find(|x| !x.is_empty())
+        .unwrap_or_default();
+    if cohorts.len() == 1 {
+        evidence.push_str(&ruled_out);
+    }
     evidence.push('.');
-    let (theme, text) = commission(ctx, l, &who, cohort.role != Role::Perpetrator);
-    let mut gp = for_cohort(
-        gap(
-            format!("no-provision/{}/{}", cohort.id, level.id),
-            GapKind::NoProvision,
-            ctx.severity(c, l),
-            evidence,
-            theme,
-            text,
-        ),
-        cohort,
-        Some(&level.id),
+    let victims = cohorts
+        .iter()
+        .all(|&c| a.cohorts[c].role != Role::Perpetrator);
+    let (theme, text) = commission(ctx, l, &who, victims);
+    let severity = cohorts
+        .iter()
+        .map(|&c| ctx.severity(c, l))
+        .min()
+        .unwrap_or(GapSeverity::Low);
+    let first = &a.cohorts[cohorts[0]];
+    let mut gp = gap(
+        format!("no-provision/{}/{}", first.id, level.id),
+        GapKind::NoProvision,
+        severity,
+        evidence,
+        theme,
+        text,
     );
-    gp.services = Vec::new();
+    gp.cohort = (cohorts.len() == 1).then(|| first.id.clone());
+    gp.cohorts = cohorts.iter().map(|&c| a.cohorts[c].id.clone()).collect();
+    gp.level = Some(level.id.clone());
+    gp.levels = vec![level.id.clone()];
     gp
 }
 
@@ -807,59 +828,119 @@ pub fn no_specialist(ctx: &Context, gaps: &mut Vec<Gap>) {
 }
 
 /// Eligible provision exists at a level, but no referral route from any
-/// entry point reaches it for the cohort.
-pub fn unreachable(ctx: &Context, gaps: &mut Vec<Gap>) {
+/// entry point reaches it for the cohort. Cohorts cut off from the same
+/// services at a level are one gap. Where the services record no route in
+/// at all (nothing refers to them, they name no referrer), the routes are
+/// not recorded rather than absent: one data gap.
+pub fn unreachable(ctx: &Context, gaps: &mut Vec<Gap>, unknowns: &mut Vec<DataGap>) {
     let a = ctx.a;
-    for (c, cohort) in a.cohorts.iter().enumerate() {
+    // (level, services) → cohorts cut off.
+    let mut found: BTreeMap<(usize, Vec<usize>), Vec<usize>> = BTreeMap::new();
+    let mut unrecorded: BTreeSet<usize> = BTreeSet::new();
+    for c in 0..a.cohorts.len() {
         for &l in &ctx.needed[c] {
             let cell = &ctx.cells[c][l];
             if cell.is_empty() || cell.iter().any(|&s| ctx.reachable[c].contains(s)) {
                 continue;
             }
-            let level = &a.levels[l];
-            let referrers: BTreeSet<&str> = cell
-                .iter()
-                .flat_map(|&s| a.services[s].accepts_from.iter().map(String::as_str))
-                .collect();
-            let why = if referrers.is_empty() {
-                "they accept no referrals and no service refers to them".to_owned()
-            } else {
-                format!(
-                    "they take referrals only from {}, which {} cannot reach or use",
-                    list(referrers.iter().copied()),
-                    in_sentence(&cohort.name)
-                )
-            };
-            let evidence = format!(
-                "{} at {} {} {} ({}), but no referral route from an entry point leads there: {}.",
-                plural(cell.len(), "service", "services"),
-                ctx.level_name(l),
-                if cell.len() == 1 { "serves" } else { "serve" },
-                in_sentence(&cohort.name),
-                ctx.names(cell),
-                why
-            );
-            let text = format!(
-                "Agree a referral route into {} provision for {} and publish it to referrers",
-                ctx.level_name(l),
-                in_sentence(&cohort.name)
-            );
-            let mut gp = for_cohort(
-                gap(
-                    format!("unreachable/{}/{}", cohort.id, level.id),
-                    GapKind::Unreachable,
-                    ctx.severity(c, l),
-                    evidence,
-                    ActionTheme::Governance,
-                    text,
-                ),
-                cohort,
-                Some(&level.id),
-            );
-            gp.services = ctx.service_ids(cell);
-            gaps.push(gp);
+            if cell.iter().all(|&s| !routes_in_recorded(ctx, s)) {
+                unrecorded.extend(cell);
+                continue;
+            }
+            found.entry((l, cell.clone())).or_default().push(c);
         }
     }
+    for ((l, cell), cohorts) in found {
+        gaps.push(unreachable_gap(ctx, l, &cell, &cohorts));
+    }
+    if !unrecorded.is_empty() {
+        let services: Vec<usize> = unrecorded.into_iter().collect();
+        let mut gap = DataGap::new(
+            "referral-routes",
+            DataTopic::ReferralRoutes,
+            format!(
+                "No referral route into {} is recorded (they name no referrer and no service refers to them), so whether people can reach {} cannot be judged.",
+                unknowns::some_names(services.iter().map(|&s| a.services[s].name.as_str())),
+                if services.len() == 1 { "it" } else { "them" }
+            ),
+            "who refers into each service (entry points and services), or survivors' journeys into it",
+        );
+        gap.services = ctx.service_ids(&services);
+        unknowns.push(gap);
+    }
+}
+
+/// The name of an entry point or service, by id.
+fn node_name<'a>(a: &'a Assessment, id: &'a str) -> &'a str {
+    a.entry_points
+        .iter()
+        .find(|e| e.id == id)
+        .map(|e| e.name.as_str())
+        .or_else(|| a.services.iter().find(|s| s.id == id).map(|s| s.name.as_str()))
+        .unwrap_or(id)
+}
+
+/// Does anything record a route into the service: referrers it names, or a
+/// service or pathway leading to it?
+fn routes_in_recorded(ctx: &Context, s: usize) -> bool {
+    let node = ctx.g.service_nodes[s];
+    !ctx.a.services[s].accepts_from.is_empty()
+        || ctx
+            .g
+            .graph
+            .neighbors_directed(node, petgraph::Direction::Incoming)
+            .next()
+            .is_some()
+}
+
+fn unreachable_gap(ctx: &Context, l: usize, cell: &[usize], cohorts: &[usize]) -> Gap {
+    let a = ctx.a;
+    let level = &a.levels[l];
+    let who = cohort_names(ctx, cohorts);
+    let referrers: BTreeSet<&str> = cell
+        .iter()
+        .flat_map(|&s| a.services[s].accepts_from.iter().map(String::as_str))
+        .map(|id| node_name(a, id))
+        .collect();
+    let why = if referrers.is_empty() {
+        "the services that refer to them do not take these cohorts on".to_owned()
+    } else {
+        format!(
+            "they take referrals only from {}, which {who} cannot reach or use",
+            list(referrers.iter().copied())
+        )
+    };
+    let evidence = format!(
+        "{} at {} {} {who} ({}), but no referral route from an entry point leads there: {why}.",
+        plural(cell.len(), "service", "services"),
+        ctx.level_name(l),
+        if cell.len() == 1 { "serves" } else { "serve" },
+        ctx.names(cell),
+    );
+    let text = format!(
+        "Agree a referral route into {} provision for {who} and publish it to referrers",
+        ctx.level_name(l),
+    );
+    let severity = cohorts
+        .iter()
+        .map(|&c| ctx.severity(c, l))
+        .min()
+        .unwrap_or(GapSeverity::Low);
+    let first = &a.cohorts[cohorts[0]];
+    let mut gp = gap(
+        format!("unreachable/{}/{}", first.id, level.id),
+        GapKind::Unreachable,
+        severity,
+        evidence,
+        ActionTheme::Governance,
+        text,
+    );
+    gp.cohort = (cohorts.len() == 1).then(|| first.id.clone());
+    gp.cohorts = cohorts.iter().map(|&c| a.cohorts[c].id.clone()).collect();
+    gp.level = Some(level.id.clone());
+    gp.levels = vec![level.id.clone()];
+    gp.services = ctx.service_ids(cell);
+    gp
 }
 
 /// One service whose loss cuts a cohort off from a level: a service every
@@ -1057,7 +1138,7 @@ pub fn dead_end(ctx: &Context, gaps: &mut Vec<Gap>, unknowns: &mut Vec<DataGap>)
                 },
                 if unrecorded.len() == 1 { "it" } else { "them" }
             ),
-            "where each service refers people on to (`refers_to`, or `pathways`), or survivors' journeys through it",
+            "where each service refers people on to, or survivors' journeys through it",
         );
         gap.services = ctx.service_ids(&unrecorded);
         unknowns.push(gap);
@@ -1217,7 +1298,7 @@ pub fn capacity(ctx: &Context, gaps: &mut Vec<Gap>, unknowns: &mut Vec<DataGap>)
                         .map(String::as_str)
                 )
             ),
-            "for the levels that matter most (high risk, safe accommodation), the share of victims who need them, with its source, as `share_of_need`; or services' turn-aways for lack of space",
+            "for the levels that matter most (high risk, safe accommodation), the share of victims who need them, with its source; or the people services turned away for lack of space",
         );
         gap.cohorts = no_share.iter().map(|&c| a.cohorts[c].id.clone()).collect();
         unknowns.push(gap);
@@ -1336,23 +1417,26 @@ fn capacity_unknown(
             }
         })
         .collect();
-    let text = format!(
-        "Capacity is recorded for {} of {} that would count, so it cannot be judged for {}: what is recorded falls short, but {} {} no capacity.",
-        counted.len() - unrecorded.len().min(counted.len()),
-        plural(counted.len(), "service", "services"),
-        list(who.iter().map(String::as_str)),
-        unknowns::some_names(unrecorded.iter().map(|&s| a.services[s].name.as_str())),
-        if unrecorded.len() == 1 {
-            "records"
-        } else {
-            "record"
-        }
-    );
+    let recorded = counted.len() - unrecorded.len().min(counted.len());
+    let unrecorded_names =
+        unknowns::some_names(unrecorded.iter().map(|&s| a.services[s].name.as_str()));
+    let who = list(who.iter().map(String::as_str));
+    let text = if recorded == 0 {
+        format!(
+            "No service that would count records its capacity ({unrecorded_names}), so capacity cannot be judged for {who}."
+        )
+    } else {
+        format!(
+            "Capacity is recorded for {recorded} of {} that would count, so it cannot be judged for {who}: what is recorded falls short, but {unrecorded_names} {} no capacity.",
+            plural(counted.len(), "service", "services"),
+            if unrecorded.len() == 1 { "records" } else { "record" }
+        )
+    };
     let mut gap = DataGap::new(
         "capacity",
         DataTopic::Capacity,
         text,
-        "each service's capacity (cases or places a year), or the people it turned away for lack of space (`service_data`)",
+        "each service's capacity (cases or places a year), or the people it turned away for lack of space",
     );
     gap.cohorts = unjudged.keys().map(|&c| a.cohorts[c].id.clone()).collect();
     let levels: BTreeSet<usize> = unjudged.values().flatten().copied().collect();
@@ -1566,7 +1650,7 @@ pub fn refuge_benchmark(
                 number(benchmark),
                 number(total as f64)
             ),
-            "the units (family places) and bedspaces of every refuge, on each service or once for a group in `service_data`",
+            "the units (family places) and bedspaces of every refuge, on each service or once for a group of them",
         );
         gap.services = refuge_services;
         unknowns.push(gap);
@@ -1629,142 +1713,201 @@ pub fn refuge_benchmark(
 
 /// Funding that ends before the assessment period does, or runs under two
 /// years: the money at risk, and which cohorts lose all provision at a
-/// level if the service stops.
+/// level if the service stops. Services losing the same streams on the
+/// same day are one gap: one cause, one decision.
 pub fn funding_cliff(ctx: &Context, gaps: &mut Vec<Gap>) {
+    let mut groups: BTreeMap<(String, Option<crate::model::Date>, bool), Vec<Cliff>> =
+        BTreeMap::new();
+    for s in 0..ctx.a.services.len() {
+        if let Some(cliff) = cliff(ctx, s) {
+            groups
+                .entry((cliff.streams.clone(), cliff.first_end, cliff.short))
+                .or_default()
+                .push(cliff);
+        }
+    }
+    for cliffs in groups.values() {
+        gaps.push(funding_cliff_gap(ctx, cliffs));
+    }
+}
+
+/// One service's funding at risk.
+struct Cliff {
+    s: usize,
+    streams: String,
+    first_end: Option<crate::model::Date>,
+    short: bool,
+    /// Money a year at risk, when every stream records its amount.
+    yearly: Option<f64>,
+    continuing: f64,
+    /// `; if it stops, … lose all provision`, or nothing.
+    consequence: String,
+    severity: GapSeverity,
+    cohorts: BTreeSet<usize>,
+}
+
+fn cliff(ctx: &Context, s: usize) -> Option<Cliff> {
     let a = ctx.a;
     let period = a.info.period;
-    for (s, service) in a.services.iter().enumerate() {
-        let mut at_risk = Vec::new();
-        let mut short = false;
-        for f in &service.funding {
-            let ends_early = f.ends.is_some_and(|e| e < period.end && e >= period.start);
-            let short_term =
-                matches!((f.starts, f.ends), (Some(st), Some(e)) if st.days_until(e) < 730);
-            if ends_early || short_term {
-                short |= short_term;
-                at_risk.push(f);
+    let service = &a.services[s];
+    let mut at_risk = Vec::new();
+    let mut short = false;
+    for f in &service.funding {
+        let ends_early = f.ends.is_some_and(|e| e < period.end && e >= period.start);
+        let short_term =
+            matches!((f.starts, f.ends), (Some(st), Some(e)) if st.days_until(e) < 730);
+        if ends_early || short_term {
+            short |= short_term;
+            at_risk.push(f);
+        }
+    }
+    if at_risk.is_empty() {
+        return None;
+    }
+    let (yearly, unrecorded) = yearly_funding(at_risk.iter().copied(), a);
+    let (total, _) = yearly_funding(&service.funding, a);
+    // Cells where this service is the only eligible provider.
+    let mut losing: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for c in 0..a.cohorts.len() {
+        for &l in &ctx.needed[c] {
+            if ctx.cells[c][l] == [s] {
+                losing.entry(c).or_default().push(l);
             }
         }
-        if at_risk.is_empty() {
-            continue;
-        }
-        let (yearly, at_risk_unrecorded) = yearly_funding(at_risk.iter().copied(), a);
-        let (total, _) = yearly_funding(&service.funding, a);
-        let first_end = at_risk.iter().filter_map(|f| f.ends).min();
-        // Cells where this service is the only eligible provider.
-        let mut losing: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-        for c in 0..a.cohorts.len() {
-            for &l in &ctx.needed[c] {
-                if ctx.cells[c][l] == [s] {
-                    losing.entry(c).or_default().push(l);
-                }
-            }
-        }
-        // Cohorts for whom this is the only safe accommodation.
-        let only_accommodation: Vec<usize> = (0..a.cohorts.len())
-            .filter(|&c| ctx.accommodation[c] == [s])
+    }
+    // Cohorts for whom this is the only safe accommodation.
+    let only_accommodation: Vec<usize> = (0..a.cohorts.len())
+        .filter(|&c| ctx.accommodation[c] == [s])
+        .collect();
+    let mut consequence = String::new();
+    if !only_accommodation.is_empty() {
+        consequence.push_str(&format!(
+            "; {} is the only safe accommodation open to {}",
+            service.name,
+            cohort_names(ctx, &only_accommodation)
+        ));
+    }
+    if !losing.is_empty() {
+        let parts: Vec<String> = losing
+            .iter()
+            .map(|(&c, ls)| {
+                let levels: Vec<String> = ls.iter().map(|&l| ctx.level_name(l)).collect();
+                format!(
+                    "{} at {}",
+                    in_sentence(&a.cohorts[c].name),
+                    list(levels.iter().map(String::as_str))
+                )
+            })
             .collect();
-        let streams = list(
+        consequence.push_str(&format!(
+            "; if {} stops, {} lose all provision",
+            service.name,
+            parts.join("; ")
+        ));
+    }
+    let loses_priority_high = losing
+        .iter()
+        .any(|(&c, ls)| a.cohorts[c].priority && ls.iter().any(|&l| ctx.high_need[l]));
+    let loses_priority_accommodation = only_accommodation.iter().any(|&c| a.cohorts[c].priority);
+    let severity = if loses_priority_high || loses_priority_accommodation {
+        GapSeverity::High
+    } else if !losing.is_empty() || !only_accommodation.is_empty() || short {
+        GapSeverity::Medium
+    } else {
+        GapSeverity::Low
+    };
+    Some(Cliff {
+        s,
+        streams: list(
             at_risk
                 .iter()
                 .map(|f| f.source.as_str())
                 .collect::<BTreeSet<_>>(),
-        );
-        let amount = match (at_risk_unrecorded, at_risk.len()) {
-            (0, _) => format!("{} a year", money(yearly)),
-            (n, all) if n == all => "Funding (amount not recorded)".to_owned(),
-            _ => format!("At least {} a year", money(yearly)),
-        };
-        let mut evidence = format!("{amount} ({streams}) for {}", service.name);
-        if let Some(end) = first_end {
-            let months = (end.days_until(period.end) as f64 / 30.44).round() as i64;
-            if end < period.end {
-                evidence.push_str(&format!(
-                    " ends {end}, {} before the period ends ({})",
-                    plural(months.max(0) as usize, "month", "months"),
-                    period.end
-                ));
-            } else {
-                evidence.push_str(&format!(" ends {end}"));
-            }
-        }
-        if short {
-            evidence.push_str(", on a grant of under two years");
-        }
-        if yearly < total {
-            evidence.push_str(&format!(
-                "; {} a year from other sources continues",
-                money(total - yearly)
-            ));
-        }
-        if !only_accommodation.is_empty() {
-            evidence.push_str(&format!(
-                "; it is the only safe accommodation open to {}",
-                in_sentence(&list(
-                    only_accommodation
-                        .iter()
-                        .map(|&c| a.cohorts[c].name.as_str())
-                ))
-            ));
-        }
-        if losing.is_empty() {
-            evidence.push_str(if only_accommodation.is_empty() {
-                "; other services cover the same cohorts and levels."
-            } else {
-                "."
-            });
-        } else {
-            let parts: Vec<String> = losing
-                .iter()
-                .map(|(&c, ls)| {
-                    format!(
-                        "{} at {}",
-                        in_sentence(&a.cohorts[c].name),
-                        in_sentence(&list(ls.iter().map(|&l| a.levels[l].name.as_str())))
-                    )
-                })
-                .collect();
-            evidence.push_str(&format!(
-                "; if it stops, {} lose all provision.",
-                parts.join("; ")
-            ));
-        }
-        let loses_priority_high = losing
-            .iter()
-            .any(|(&c, ls)| a.cohorts[c].priority && ls.iter().any(|&l| ctx.high_need[l]));
-        let loses_priority_accommodation =
-            only_accommodation.iter().any(|&c| a.cohorts[c].priority);
-        let severity = if loses_priority_high || loses_priority_accommodation {
-            GapSeverity::High
-        } else if !losing.is_empty() || !only_accommodation.is_empty() || short {
-            GapSeverity::Medium
-        } else {
-            GapSeverity::Low
-        };
-        let text = format!(
-            "Secure funding for {} to the end of the strategy period ({})",
-            service.name, period.end
-        );
-        let mut gp = gap(
-            format!("funding-cliff/{}", service.id),
-            GapKind::FundingCliff,
-            severity,
-            evidence,
-            ActionTheme::Commissioning,
-            text,
-        );
-        let affected: BTreeSet<usize> = losing
+        ),
+        first_end: at_risk.iter().filter_map(|f| f.ends).min(),
+        short,
+        yearly: (unrecorded == 0).then_some(yearly),
+        continuing: (total - yearly).max(0.0),
+        consequence,
+        severity,
+        cohorts: losing
             .keys()
             .copied()
             .chain(only_accommodation.iter().copied())
-            .collect();
-        gp.cohorts = affected.iter().map(|&c| a.cohorts[c].id.clone()).collect();
-        if gp.cohorts.len() == 1 {
-            gp.cohort = Some(gp.cohorts[0].clone());
+            .collect(),
+    })
+}
+
+fn funding_cliff_gap(ctx: &Context, cliffs: &[Cliff]) -> Gap {
+    let a = ctx.a;
+    let period = a.info.period;
+    let first = &cliffs[0];
+    let services: Vec<usize> = cliffs.iter().map(|c| c.s).collect();
+    let amount = match cliffs.iter().map(|c| c.yearly).sum::<Option<f64>>() {
+        Some(v) => format!("{} a year", money(v)),
+        None => "Funding of an amount not recorded".to_owned(),
+    };
+    let mut evidence = format!("{amount} ({}) for {}", first.streams, ctx.names(&services));
+    if let Some(end) = first.first_end {
+        let months = (end.days_until(period.end) as f64 / 30.44).round() as i64;
+        if end < period.end {
+            evidence.push_str(&format!(
+                " ends {end}, {} before the period ends ({})",
+                plural(months.max(0) as usize, "month", "months"),
+                period.end
+            ));
+        } else {
+            evidence.push_str(&format!(" ends {end}"));
         }
-        gp.services = vec![service.id.clone()];
-        gaps.push(gp);
     }
+    if first.short {
+        evidence.push_str(", on a grant of under two years");
+    }
+    let continuing: f64 = cliffs.iter().map(|c| c.continuing).sum();
+    if continuing > 0.0 {
+        evidence.push_str(&format!(
+            "; {} a year from other sources continues",
+            money(continuing)
+        ));
+    }
+    let consequences: String = cliffs.iter().map(|c| c.consequence.as_str()).collect();
+    // Only a service whose eligibility is recorded can be said to be
+    // covered by others.
+    let recorded = services.iter().all(|&s| {
+        let x = &a.services[s];
+        !x.levels.is_empty() && (!x.cohorts.is_empty() || x.open_to.is_some())
+    });
+    if consequences.is_empty() && recorded {
+        evidence.push_str("; other services cover the same cohorts and levels.");
+    } else {
+        evidence.push_str(&consequences);
+        evidence.push('.');
+    }
+    let severity = cliffs
+        .iter()
+        .map(|c| c.severity)
+        .min()
+        .unwrap_or(GapSeverity::Low);
+    let text = format!(
+        "Secure funding for {} to the end of the strategy period ({})",
+        ctx.names(&services),
+        period.end
+    );
+    let mut gp = gap(
+        format!("funding-cliff/{}", a.services[first.s].id),
+        GapKind::FundingCliff,
+        severity,
+        evidence,
+        ActionTheme::Commissioning,
+        text,
+    );
+    let affected: BTreeSet<usize> = cliffs.iter().flat_map(|c| c.cohorts.iter().copied()).collect();
+    gp.cohorts = affected.iter().map(|&c| a.cohorts[c].id.clone()).collect();
+    if gp.cohorts.len() == 1 {
+        gp.cohort = Some(gp.cohorts[0].clone());
+    }
+    gp.services = ctx.service_ids(&services);
+    gp
 }
 
 /// A cohort × level covered in some localities but not others.

@@ -29,6 +29,8 @@ pub enum DataTopic {
     Eligibility,
     /// Where a service refers people on to.
     OnwardRoutes,
+    /// Who refers people into a service.
+    ReferralRoutes,
     /// Which support types safe accommodation gives.
     SupportTypes,
     /// How much a funding stream is worth.
@@ -48,6 +50,7 @@ impl DataTopic {
             DataTopic::Levels => "Levels of need served",
             DataTopic::Eligibility => "Who services serve",
             DataTopic::OnwardRoutes => "Onward referral routes",
+            DataTopic::ReferralRoutes => "Referral routes in",
             DataTopic::SupportTypes => "Support in safe accommodation",
             DataTopic::FundingAmounts => "Funding amounts",
             DataTopic::ActionStatus => "Progress of actions",
@@ -117,9 +120,9 @@ pub fn recorded_fields(ctx: &Context, out: &mut Vec<DataGap>) {
         |s| s.cohorts.is_empty() && s.open_to.is_none(),
         DataTopic::Eligibility,
         "eligibility",
-        "records neither the cohorts it serves nor `open_to`, so nobody is counted as eligible for it",
-        "record neither the cohorts they serve nor `open_to`, so nobody is counted as eligible for them",
-        "who each service takes: `open_to` (roles and ages) or the cohorts it serves",
+        "records neither the cohorts it serves nor whom it is open to, so nobody is counted as eligible for it",
+        "record neither the cohorts they serve nor whom they are open to, so nobody is counted as eligible for them",
+        "who each service takes: open to all (roles and ages), or the cohorts it serves",
     );
     let unestimated: Vec<&crate::model::Cohort> = a
         .cohorts
@@ -261,11 +264,14 @@ fn actions_without_status(a: &Assessment, out: &mut Vec<DataGap>) {
     out.push(DataGap::new(
         "action-status",
         DataTopic::ActionStatus,
-        format!(
-            "{} of {} record no status, so progress on them cannot be reported.",
-            plural(n, "action", "actions"),
-            a.actions.len()
-        ),
+        if n == a.actions.len() {
+            "No action records its status, so progress on the plan cannot be reported.".to_owned()
+        } else {
+            format!(
+                "{n} of {} record no status, so progress on them cannot be reported.",
+                plural(a.actions.len(), "action", "actions")
+            )
+        },
         "each action's status (not started, on track, at risk, off track, done) at each review",
     ));
 }
