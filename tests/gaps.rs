@@ -88,7 +88,13 @@ fn unreachable() {
         GapKind::Unreachable,
         "unreachable/women/high-risk",
     );
-    assert!(g.evidence.contains("accept no referrals"), "{}", g.evidence);
+    assert!(
+        g.evidence.contains(
+            "they take referrals only from Men's advice line, which women cannot reach or use"
+        ),
+        "{}",
+        g.evidence
+    );
 }
 
 #[test]
@@ -225,7 +231,7 @@ fn people_turned_away_for_lack_of_space_are_a_capacity_gap() {
 }
 
 #[test]
-fn not_supported_without_reasons_is_a_data_gap() {
+fn not_supported_without_reasons_is_unmet_demand_and_a_data_gap() {
     let a = analysis("tests/fixtures/gaps/capacity/reasons-unrecorded/assessment.yaml");
     assert!(
         !a.gaps
@@ -233,6 +239,20 @@ fn not_supported_without_reasons_is_a_data_gap() {
             .any(|g| g.id.starts_with("capacity/turned-away")),
         "{:?}",
         a.gaps
+    );
+    let g = a
+        .gaps
+        .iter()
+        .find(|g| g.id == "capacity/not-supported/idva")
+        .unwrap_or_else(|| panic!("{:?}", a.gaps));
+    // Not known to be for lack of space: medium, whatever the share.
+    assert_eq!(g.severity, needsmap::gaps::GapSeverity::Medium);
+    assert_eq!(g.basis, Some(needsmap::gaps::CapacityBasis::UnmetDemand));
+    assert!(
+        g.evidence
+            .contains("could not support 80 referred (the reasons are not recorded)"),
+        "{}",
+        g.evidence
     );
     let u = a
         .unknowns
@@ -361,4 +381,95 @@ fn gaps_refuses_a_broken_assessment() {
     assert_eq!(code, 1);
     assert!(out.is_empty());
     assert!(err.contains("nothing was analysed"), "{err}");
+}
+
+#[test]
+fn no_specialist() {
+    // The IDVA service is open to all victims 16+: LGBT+ survivors can use
+    // it, but the assessment says they need specialist provision at high
+    // risk. Listing them on the open service (clear) means it gives it.
+    let g = pair("no-specialist", GapKind::NoSpecialist, "no-specialist/lgbt");
+    assert_eq!(g.levels, ["high-risk"]);
+    assert_eq!(g.services, ["idva"]);
+    assert!(
+        g.evidence.starts_with("LGBT+ survivors can use general services at high risk (IDVA service), but none gives specialist or by-and-for provision"),
+        "{}",
+        g.evidence
+    );
+    // Open eligibility serves the women it does not list.
+    let a = analysis("tests/fixtures/gaps/no-specialist/trigger/assessment.yaml");
+    assert_eq!(a.coverage.cells["women"]["high-risk"], ["idva"]);
+    assert!(
+        !a.gaps.iter().any(|g| g.kind == GapKind::NoProvision),
+        "{:?}",
+        a.gaps
+    );
+}
+
+#[test]
+fn a_finding_that_shows_a_gap_is_one() {
+    let a = analysis("tests/fixtures/gaps/reported/assessment.yaml");
+    let g = a
+        .gaps
+        .iter()
+        .find(|g| g.id == "capacity/reported/f1")
+        .unwrap_or_else(|| panic!("{:?}", a.gaps));
+    assert_eq!(g.kind, GapKind::Capacity);
+    assert_eq!(g.cohorts, ["women"]);
+    assert_eq!(g.levels, ["early-help"]);
+    assert_eq!(g.corroboration, ["finding:f1"]);
+    assert_eq!(
+        g.evidence,
+        "Outreach workers say they hold waiting lists of six weeks (Practitioner focus group)."
+    );
+    // Women are a priority cohort: medium, not high, on a finding alone.
+    assert_eq!(g.severity, needsmap::gaps::GapSeverity::Medium);
+}
+
+#[test]
+fn districts_are_localities_named_as_councils() {
+    let a = analysis("tests/fixtures/gaps/districts/assessment.yaml");
+    let g = a
+        .gaps
+        .iter()
+        .find(|g| g.id == "locality/women/early-help")
+        .unwrap_or_else(|| panic!("{:?}", a.gaps));
+    assert_eq!(g.localities, ["west"]);
+    assert!(
+        g.evidence.contains(
+            "is only in East District Council (Outreach); there is none in West District Council."
+        ),
+        "{}",
+        g.evidence
+    );
+}
+
+#[test]
+fn one_cause_is_one_gap() {
+    let a = analysis("assessments/northmoor.yaml");
+    // The emergency accommodation that takes none of these groups.
+    let g = a
+        .gaps
+        .iter()
+        .find(|g| g.id == "no-provision/men/crisis")
+        .expect("no-provision/men/crisis");
+    assert_eq!(g.cohorts, ["men", "lgbt", "older", "young-people"]);
+    assert_eq!(g.severity, needsmap::gaps::GapSeverity::High);
+    let ids: Vec<&str> = a.gaps.iter().map(|g| g.id.as_str()).collect();
+    assert!(!ids.contains(&"no-provision/lgbt/crisis"), "{ids:?}");
+    // Turn-aways at the refuges judge refuge capacity; the benchmark is
+    // part of that gap, not a second one.
+    assert!(!ids.contains(&"capacity/refuge-places"), "{ids:?}");
+    let refuge = a
+        .gaps
+        .iter()
+        .find(|g| g.id == "capacity/turned-away/refuge")
+        .expect("turned-away");
+    assert!(
+        refuge
+            .evidence
+            .contains("Council of Europe benchmark of 30"),
+        "{}",
+        refuge.evidence
+    );
 }

@@ -929,6 +929,19 @@ impl<'a> Checker<'a> {
                 "entry point or service",
                 &nodes,
             );
+            let levels = self.levels.clone();
+            self.references(&f.origin, "levels", &f.levels, "level", &levels);
+            if let Some(kind) = &f.shows
+                && !GAP_KINDS.contains(&kind.as_str())
+            {
+                let d = self.error(
+                    "unknown-enum-value",
+                    f.origin.child("shows"),
+                    format!("`{kind}` is not a gap kind"),
+                );
+                d.expected = Some(format!("one of {}", GAP_KINDS.join(", ")));
+                d.hint = did_you_mean(kind, GAP_KINDS.iter().copied());
+            }
             for (i, id) in f.gaps.iter().enumerate() {
                 let kind = id.split_once('/').map_or(id.as_str(), |(k, _)| k);
                 if !GAP_KINDS.contains(&kind) {

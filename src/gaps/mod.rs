@@ -40,6 +40,11 @@ pub enum GapKind {
 }
 
 impl GapKind {
+    /// The kind a gap id or a finding's `shows:` names.
+    pub fn named(name: &str) -> Option<GapKind> {
+        ALL_KINDS.iter().copied().find(|k| k.as_str() == name)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             GapKind::NoProvision => "no-provision",
@@ -55,6 +60,20 @@ impl GapKind {
         }
     }
 }
+
+/// Every gap kind, in the order gaps of equal severity are listed.
+pub const ALL_KINDS: &[GapKind] = &[
+    GapKind::NoProvision,
+    GapKind::NoSpecialist,
+    GapKind::Exclusion,
+    GapKind::Unreachable,
+    GapKind::SinglePointOfFailure,
+    GapKind::DeadEnd,
+    GapKind::Capacity,
+    GapKind::FundingCliff,
+    GapKind::Locality,
+    GapKind::UnmappedPathway,
+];
 
 /// High first, so sorting puts the most severe gaps on top.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, clap::ValueEnum)]
@@ -128,6 +147,8 @@ pub struct Gap {
 pub enum CapacityBasis {
     /// People the services turned away for lack of space.
     TurnedAway,
+    /// People referred but not supported, the reasons not recorded.
+    UnmetDemand,
     /// The Council of Europe refuge benchmark.
     Benchmark,
     /// The analyst's own demand estimate for the cohort.
@@ -140,6 +161,9 @@ impl CapacityBasis {
     pub fn label(self) -> &'static str {
         match self {
             CapacityBasis::TurnedAway => "people turned away for lack of space",
+            CapacityBasis::UnmetDemand => {
+                "people referred but not supported (reasons not recorded)"
+            }
             CapacityBasis::Benchmark => "the Council of Europe refuge benchmark",
             CapacityBasis::DemandEstimate => "a local demand estimate",
             CapacityBasis::Prevalence => "prevalence and the share of need at the level",
@@ -195,7 +219,7 @@ pub const RULES: &[(&str, &str)] = &[
     ),
     (
         "capacity",
-        "turned away for lack of space: high: 25% or more of those referred; medium: 10% or more, or the share unknown; low: otherwise. Against a demand estimate, or prevalence through a level's share of need: high: under 25% of the need; medium: under 60%; low: under 100%. Refuge benchmark: high: under 50%; medium: under 100%. Only when every service counted records its capacity (else a data gap)",
+        "turned away for lack of space: high: 25% or more of those referred; medium: 10% or more, or the share unknown; low: otherwise. Referred but not supported, reasons not recorded: medium. Against a demand estimate, or prevalence through a level's share of need: high: under 25% of the need; medium: under 60%; low: under 100%. Refuge benchmark: high: under 50%; medium: under 100%. Only when every service counted records its capacity (else a data gap)",
     ),
     (
         "funding-cliff",
@@ -237,6 +261,7 @@ pub fn analyse_graph(g: &PathwayGraph) -> Analysis {
     gaps.extend(crate::journeys::unmapped_pathways(g, &journeys));
     crate::journeys::link_refusals(g.a, &mut gaps);
     corroborate(g.a, &mut gaps);
+    rules::reported(&ctx, &mut gaps);
     sort(&mut gaps);
     Analysis {
         gaps,

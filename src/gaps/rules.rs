@@ -340,6 +340,7 @@ pub fn no_provision(ctx: &Context, gaps: &mut Vec<Gap>) {
             .iter()
             .copied()
             .filter(|&l| ctx.cells[c][l].is_empty() && !at_level[l].is_empty())
+            .filter(|&l| !excluded_everywhere(ctx, c, &at_level[l]))
             .collect();
         let served_somewhere = ctx.needed[c].iter().any(|&l| !ctx.cells[c][l].is_empty());
         if missing.len() > 1 && !served_somewhere {
@@ -353,6 +354,32 @@ pub fn no_provision(ctx: &Context, gaps: &mut Vec<Gap>) {
     for (l, cohorts) in cells {
         gaps.push(empty_cell_gap(ctx, &cohorts, l, &at_level[l]));
     }
+}
+
+/// Is a need cohort shut out of a level only because every service there
+/// that serves its groups excludes it? The exclusion gap says so; a
+/// no-provision gap would say it twice.
+fn excluded_everywhere(ctx: &Context, c: usize, at_level: &[usize]) -> bool {
+    let a = ctx.a;
+    let cohort = &a.cohorts[c];
+    if cohort.kind != CohortKind::Need {
+        return false;
+    }
+    let serving_groups: Vec<usize> = at_level
+        .iter()
+        .copied()
+        .filter(|&s| {
+            (0..a.cohorts.len()).any(|g| {
+                a.cohorts[g].kind == CohortKind::Group
+                    && a.cohorts[g].role == cohort.role
+                    && ctx.g.eligible[g].contains(s)
+            })
+        })
+        .collect();
+    !serving_groups.is_empty()
+        && serving_groups
+            .iter()
+            .all(|&s| a.services[s].excludes.contains(&cohort.id))
 }
 
 /// Who among `services` lists the cohort yet rules it out (exclusions,
@@ -639,10 +666,18 @@ pub fn exclusion(ctx: &Context, gaps: &mut Vec<Gap>) {
                     continue;
                 }
                 covered.extend(&of_type);
+                // A sanctuary scheme keeps people at home: it is not a
+                // place to go instead of refuge.
                 let remaining = accommodation
                     .iter()
                     .copied()
                     .filter(|&s| !excludes(s))
+                    .filter(|&s| {
+                        a.services[s]
+                            .accommodation
+                            .as_ref()
+                            .is_none_or(|x| x.kind != AccommodationType::Sanctuary)
+                    })
                     .collect();
                 record(Excluded {
                     groups: vec![g],
@@ -876,7 +911,12 @@ fn node_name<'a>(a: &'a Assessment, id: &'a str) -> &'a str {
         .iter()
         .find(|e| e.id == id)
         .map(|e| e.name.as_str())
-        .or_else(|| a.services.iter().find(|s| s.id == id).map(|s| s.name.as_str()))
+        .or_else(|| {
+            a.services
+                .iter()
+                .find(|s| s.id == id)
+                .map(|s| s.name.as_str())
+        })
         .unwrap_or(id)
 }
 
@@ -1429,7 +1469,11 @@ fn capacity_unknown(
         format!(
             "Capacity is recorded for {recorded} of {} that would count, so it cannot be judged for {who}: what is recorded falls short, but {unrecorded_names} {} no capacity.",
             plural(counted.len(), "service", "services"),
-            if unrecorded.len() == 1 { "records" } else { "record" }
+            if unrecorded.len() == 1 {
+                "records"
+            } else {
+                "record"
+            }
         )
     };
     let mut gap = DataGap::new(
@@ -1478,11 +1522,7 @@ fn turned_away(ctx: &Context, gaps: &mut Vec<Gap>) -> Vec<(Vec<usize>, Vec<usize
     let a = ctx.a;
     let mut latest: BTreeMap<String, &ServiceData> = BTreeMap::new();
     for d in &a.service_data {
-        if d.not_supported_reasons
-            .as_ref()
-            .and_then(|r| r.no_capacity)
-            .is_some_and(|n| n > 0.0)
-        {
+        if unmet(d).is_some() {
             let key = scope_id(d);
             if latest.get(&key).is_none_or(|x| x.year < d.year) {
                 latest.insert(key, d);
@@ -1495,11 +1535,9 @@ fn turned_away(ctx: &Context, gaps: &mut Vec<Gap>) -> Vec<(Vec<usize>, Vec<usize
         if services.is_empty() {
             continue;
         }
-        let no_space = d
-            .not_supported_reasons
-            .as_ref()
-            .and_then(|r| r.no_capacity)
-            .unwrap_or(0.0);
+        let Some((no_space, for_space)) = unmet(d) else {
+            continue;
+        };
         let cohorts: Vec<usize> = if d.cohorts.is_empty() {
             (0..a.cohorts.len())
                 .filter(|&c| services.iter().any(|&s| ctx.g.eligible[c].contains(s)))
@@ -1520,18 +1558,67 @@ fn turned_away(ctx: &Context, gaps: &mut Vec<Gap>) -> Vec<(Vec<usize>, Vec<usize
             .or_else(|| Some(d.supported? + d.not_supported.unwrap_or(no_space)));
         let share = asked.filter(|n| *n > 0.0).map(|n| no_space / n);
         let severity = match share {
+            // Not supported for reasons not recorded: unmet demand, but
+            // not known to be for lack of space.
+            _ if !for_space => GapSeverity::Medium,
             Some(r) if r >= 0.25 => GapSeverity::High,
             Some(r) if r >= 0.10 => GapSeverity::Medium,
             Some(_) => GapSeverity::Low,
             // Turned away for lack of space, the scale unknown.
             None => GapSeverity::Medium,
         };
-        gaps.push(turned_away_gap(
+        let mut gp = turned_away_gap(
             ctx, d, &scope, &services, &cohorts, &levels, no_space, share, severity,
-        ));
+        );
+        if !for_space {
+            unmet_demand(ctx, d, &services, &mut gp);
+        }
+        gaps.push(gp);
         judged.push((cohorts, levels));
     }
     judged
+}
+
+/// People referred and not supported: (how many, whether for lack of
+/// space). Lack of space when the reasons say so; all not supported when
+/// no reason is recorded at all (unmet demand, cause unknown).
+fn unmet(d: &ServiceData) -> Option<(f64, bool)> {
+    let reasons = d.not_supported_reasons.as_ref();
+    if let Some(n) = reasons.and_then(|r| r.no_capacity).filter(|n| *n > 0.0) {
+        return Some((n, true));
+    }
+    let silent = reasons.is_none_or(|r| r.each().iter().all(|(_, _, v)| v.is_none()));
+    d.not_supported
+        .filter(|n| silent && *n > 0.0)
+        .map(|n| (n, false))
+}
+
+/// A turned-away gap whose reasons are not recorded says so.
+fn unmet_demand(ctx: &Context, d: &ServiceData, services: &[usize], gp: &mut Gap) {
+    let n = d.not_supported.unwrap_or(0.0);
+    let mut evidence = format!(
+        "In {}, {} could not support {} referred (the reasons are not recorded)",
+        d.year,
+        ctx.names(services),
+        number(n)
+    );
+    if let Some(s) = d.supported {
+        evidence.push_str(&format!("; {} were supported", number(s)));
+        if let Some(out) = d.from_outside_area {
+            evidence.push_str(&format!(", {} of them from outside the area", number(out)));
+        }
+    }
+    evidence.push_str(&format!(" ({}).", d.source));
+    gp.evidence = evidence;
+    gp.id = gp
+        .id
+        .replace("capacity/turned-away/", "capacity/not-supported/");
+    gp.basis = Some(CapacityBasis::UnmetDemand);
+    gp.recommendation.text = format!(
+        "Find out why {} referred to {} could not be supported, and grow capacity where lack of space is the reason",
+        number(n),
+        ctx.names(services)
+    );
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -1676,6 +1763,21 @@ pub fn refuge_benchmark(
             percent(ratio)
         )
     };
+    // Observed unmet demand at the refuges comes first: the benchmark
+    // becomes part of that gap's evidence rather than a second gap.
+    if let Some(observed) = gaps.iter_mut().find(|g| {
+        matches!(
+            g.basis,
+            Some(CapacityBasis::TurnedAway | CapacityBasis::UnmetDemand)
+        ) && g.services.iter().any(|s| refuge_services.contains(s))
+    }) {
+        observed.evidence.push_str(&format!(
+            " Against {against}, the area has {} refuge family places: {} of the benchmark.",
+            number(places.sum as f64),
+            percent(ratio)
+        ));
+        return;
+    }
     let severity = if ratio < 0.5 {
         GapSeverity::High
     } else {
@@ -1901,7 +2003,10 @@ fn funding_cliff_gap(ctx: &Context, cliffs: &[Cliff]) -> Gap {
         ActionTheme::Commissioning,
         text,
     );
-    let affected: BTreeSet<usize> = cliffs.iter().flat_map(|c| c.cohorts.iter().copied()).collect();
+    let affected: BTreeSet<usize> = cliffs
+        .iter()
+        .flat_map(|c| c.cohorts.iter().copied())
+        .collect();
     gp.cohorts = affected.iter().map(|&c| a.cohorts[c].id.clone()).collect();
     if gp.cohorts.len() == 1 {
         gp.cohort = Some(gp.cohorts[0].clone());
@@ -1910,14 +2015,18 @@ fn funding_cliff_gap(ctx: &Context, cliffs: &[Cliff]) -> Gap {
     gp
 }
 
-/// A cohort × level covered in some localities but not others.
+/// A cohort × level covered in some localities (or districts) but not
+/// others. Cohorts missing the same services in the same places are one gap.
 pub fn locality(ctx: &Context, gaps: &mut Vec<Gap>) {
     let a = ctx.a;
-    let all = &a.info.localities;
+    let all = a.info.all_localities();
     if all.len() < 2 {
         return;
     }
-    for (c, cohort) in a.cohorts.iter().enumerate() {
+    // (level, services, missing places) → cohorts.
+    type Cause<'p> = (usize, Vec<usize>, Vec<&'p str>);
+    let mut found: BTreeMap<Cause, Vec<usize>> = BTreeMap::new();
+    for c in 0..a.cohorts.len() {
         for &l in &ctx.needed[c] {
             let cell = &ctx.cells[c][l];
             if cell.is_empty() || cell.iter().any(|&s| a.services[s].localities.is_empty()) {
@@ -1929,44 +2038,160 @@ pub fn locality(ctx: &Context, gaps: &mut Vec<Gap>) {
                 .collect();
             let missing: Vec<&str> = all
                 .iter()
-                .map(String::as_str)
+                .copied()
                 .filter(|x| !covered.contains(x))
                 .collect();
-            if missing.is_empty() {
-                continue;
+            if !missing.is_empty() {
+                found.entry((l, cell.clone(), missing)).or_default().push(c);
             }
-            let level = &a.levels[l];
-            let evidence = format!(
-                "{} provision for {} is only in {} ({}); there is none in {}.",
-                capitalised(&ctx.level_name(l)),
-                in_sentence(&cohort.name),
-                list(covered.iter().copied()),
-                ctx.names(cell),
-                list(missing.iter().copied())
-            );
-            let text = format!(
-                "Extend {} provision for {} to {}, or fund travel and outreach from the nearest service",
-                ctx.level_name(l),
-                in_sentence(&cohort.name),
-                list(missing.iter().copied())
-            );
-            let mut gp = for_cohort(
-                gap(
-                    format!("locality/{}/{}", cohort.id, level.id),
-                    GapKind::Locality,
-                    ctx.severity(c, l),
-                    evidence,
-                    ActionTheme::Commissioning,
-                    text,
-                ),
-                cohort,
-                Some(&level.id),
-            );
-            gp.services = ctx.service_ids(cell);
-            gp.localities = missing.iter().map(|x| (*x).to_owned()).collect();
-            gaps.push(gp);
         }
     }
+    for ((l, cell, missing), cohorts) in found {
+        gaps.push(locality_gap(ctx, l, &cell, &missing, &cohorts));
+    }
+}
+
+/// A locality as documents name it: a district's name, else its id.
+fn place_name<'a>(a: &'a Assessment, id: &'a str) -> &'a str {
+    a.info
+        .districts
+        .iter()
+        .find(|d| d.id == id)
+        .map_or(id, |d| d.name.as_str())
+}
+
+fn locality_gap(
+    ctx: &Context,
+    l: usize,
+    cell: &[usize],
+    missing: &[&str],
+    cohorts: &[usize],
+) -> Gap {
+    let a = ctx.a;
+    let level = &a.levels[l];
+    let who = cohort_names(ctx, cohorts);
+    let covered: BTreeSet<&str> = cell
+        .iter()
+        .flat_map(|&s| a.services[s].localities.iter().map(String::as_str))
+        .collect();
+    let covered = list(covered.iter().map(|x| place_name(a, x)));
+    let missing_names = list(missing.iter().map(|x| place_name(a, x)));
+    let evidence = format!(
+        "{} provision for {who} is only in {covered} ({}); there is none in {missing_names}.",
+        capitalised(&ctx.level_name(l)),
+        ctx.names(cell),
+    );
+    let text = format!(
+        "Extend {} provision for {who} to {missing_names}, or fund travel and outreach from the nearest service",
+        ctx.level_name(l),
+    );
+    let severity = cohorts
+        .iter()
+        .map(|&c| ctx.severity(c, l))
+        .min()
+        .unwrap_or(GapSeverity::Low);
+    let first = &a.cohorts[cohorts[0]];
+    let mut gp = gap(
+        format!("locality/{}/{}", first.id, level.id),
+        GapKind::Locality,
+        severity,
+        evidence,
+        ActionTheme::Commissioning,
+        text,
+    );
+    gp.cohort = (cohorts.len() == 1).then(|| first.id.clone());
+    gp.cohorts = cohorts.iter().map(|&c| a.cohorts[c].id.clone()).collect();
+    gp.level = Some(level.id.clone());
+    gp.levels = vec![level.id.clone()];
+    gp.services = ctx.service_ids(cell);
+    gp.localities = missing.iter().map(|x| (*x).to_owned()).collect();
+    gp
+}
+
+/// Gaps a finding shows (`shows:`): consultation evidence of unmet need.
+/// Where the analysis already finds a gap of that kind for the finding's
+/// cohorts (and its services or levels, when it names them), the finding
+/// corroborates it; otherwise the finding is the gap's evidence.
+pub fn reported(ctx: &Context, gaps: &mut Vec<Gap>) {
+    let a = ctx.a;
+    for f in &a.findings {
+        let Some(kind) = f.shows.as_deref().and_then(GapKind::named) else {
+            continue;
+        };
+        let same = |g: &Gap| {
+            g.kind == kind
+                && (f.cohorts.is_empty() || f.cohorts.iter().any(|c| g.cohorts.contains(c)))
+                && (f.services.is_empty() || f.services.iter().any(|s| g.services.contains(s)))
+                && (f.levels.is_empty()
+                    || g.levels.is_empty()
+                    || f.levels.iter().any(|l| g.levels.contains(l)))
+        };
+        let mark = format!("finding:{}", f.id);
+        let mut found = false;
+        for g in gaps.iter_mut().filter(|g| same(g)) {
+            found = true;
+            if !g.corroboration.contains(&mark) {
+                g.corroboration.push(mark.clone());
+            }
+        }
+        if !found {
+            gaps.push(reported_gap(ctx, f, kind, mark));
+        }
+    }
+}
+
+fn reported_gap(ctx: &Context, f: &crate::model::Finding, kind: GapKind, mark: String) -> Gap {
+    let a = ctx.a;
+    let cohorts: Vec<usize> = (0..a.cohorts.len())
+        .filter(|&c| f.cohorts.contains(&a.cohorts[c].id))
+        .collect();
+    let levels: Vec<usize> = (0..a.levels.len())
+        .filter(|&l| f.levels.contains(&a.levels[l].id))
+        .collect();
+    let priority = cohorts.iter().any(|&c| a.cohorts[c].priority);
+    let high = levels.iter().any(|&l| ctx.high_need[l]);
+    let severity = if priority || high {
+        GapSeverity::Medium
+    } else {
+        GapSeverity::Low
+    };
+    let who = if cohorts.is_empty() {
+        "the people it names".to_owned()
+    } else {
+        cohort_names(ctx, &cohorts)
+    };
+    let text = f.text.trim_end_matches('.');
+    let evidence = format!("{text} ({}).", f.source);
+    let recommendation = match kind {
+        GapKind::Capacity => {
+            format!("Measure the unmet demand for {who} and grow capacity to meet it")
+        }
+        GapKind::NoProvision | GapKind::NoSpecialist => {
+            format!("Commission provision that meets the needs of {who} this finding describes")
+        }
+        GapKind::Locality => format!("Extend provision for {who} to the places this finding names"),
+        _ => format!("Act on this finding for {who} and record the result"),
+    };
+    let mut gp = gap(
+        format!("{}/reported/{}", kind.as_str(), f.id),
+        kind,
+        severity,
+        evidence,
+        ActionTheme::Commissioning,
+        recommendation,
+    );
+    gp.cohort = (cohorts.len() == 1).then(|| a.cohorts[cohorts[0]].id.clone());
+    gp.cohorts = f.cohorts.clone();
+    gp.levels = f.levels.clone();
+    gp.level = (f.levels.len() == 1).then(|| f.levels[0].clone());
+    gp.services = f
+        .services
+        .iter()
+        .filter(|id| a.services.iter().any(|s| &s.id == *id))
+        .cloned()
+        .collect();
+    gp.corroboration = vec![mark];
+    gp
 }
 
 #[cfg(test)]
@@ -1989,5 +2214,36 @@ mod tests {
             "high risk (MARAC threshold)"
         );
         assert_eq!(list(["a", "b", "c"]), "a, b and c");
+    }
+
+    #[test]
+    fn perpetrators_are_not_expected_in_safe_accommodation_by_default() {
+        let level = |roles: Vec<Role>, step_down: bool| crate::model::Level {
+            id: "x".into(),
+            name: "X".into(),
+            short_name: None,
+            description: None,
+            high_need: false,
+            step_down,
+            roles,
+            share_of_need: None,
+            origin: Default::default(),
+        };
+        let needs = role_needs_level;
+        assert!(!needs(&level(vec![], false), Role::Perpetrator, true));
+        assert!(!needs(&level(vec![], true), Role::Perpetrator, false));
+        assert!(needs(&level(vec![], false), Role::Perpetrator, false));
+        assert!(needs(&level(vec![], false), Role::Victim, true));
+        // The level says who needs it: that wins.
+        assert!(needs(
+            &level(vec![Role::Perpetrator], false),
+            Role::Perpetrator,
+            true
+        ));
+        assert!(!needs(
+            &level(vec![Role::Victim], false),
+            Role::Child,
+            false
+        ));
     }
 }

@@ -721,6 +721,13 @@ pub struct Finding {
     /// Gap ids this finding corroborates.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub gaps: Vec<String>,
+    /// The kind of gap this finding shows (consultation evidence of unmet
+    /// need), for its cohorts, services and levels.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shows: Option<String>,
+    /// Levels of need the finding is about.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub levels: Vec<String>,
     /// For the partnership only: never in a public build.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub internal: bool,
