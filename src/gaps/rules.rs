@@ -806,7 +806,7 @@ pub fn no_specialist(ctx: &Context, gaps: &mut Vec<Gap>) {
             .filter_map(|l| level_ids.get(l.as_str()).copied())
             .filter(|&l| {
                 let cell = &ctx.cells[c][l];
-                !cell.is_empty()
+                cell.iter().any(|&s| support_service(a, s))
                     && !cell
                         .iter()
                         .any(|&s| crate::graph::is_specialist(&a.services[s], cohort))
@@ -818,6 +818,7 @@ pub fn no_specialist(ctx: &Context, gaps: &mut Vec<Gap>) {
         let general: BTreeSet<usize> = lacking
             .iter()
             .flat_map(|&l| ctx.cells[c][l].iter().copied())
+            .filter(|&s| support_service(a, s))
             .collect();
         let general: Vec<usize> = general.into_iter().collect();
         let names: Vec<String> = lacking.iter().map(|&l| ctx.level_name(l)).collect();
@@ -860,6 +861,12 @@ pub fn no_specialist(ctx: &Context, gaps: &mut Vec<Gap>) {
         gp.services = ctx.service_ids(&general);
         gaps.push(gp);
     }
+}
+
+/// Does the service give support itself (not a case conference or a
+/// notification scheme, which pass people on)?
+fn support_service(a: &Assessment, s: usize) -> bool {
+    a.services[s].kind != ServiceKind::MultiAgency
 }
 
 /// Eligible provision exists at a level, but no referral route from any
@@ -1306,6 +1313,9 @@ pub fn capacity(ctx: &Context, gaps: &mut Vec<Gap>, unknowns: &mut Vec<DataGap>)
                 continue; // observed unmet demand already judges it
             }
             let supply = supply(ctx, &need);
+            if supply.counted.is_empty() && supply.unrecorded.is_empty() {
+                continue; // nothing to count: the provision rules say so
+            }
             let ratio = supply.per_year / need.estimate;
             if ratio >= 1.0 {
                 continue;
@@ -1357,7 +1367,10 @@ fn supply(ctx: &Context, need: &Need) -> Supply {
         unrecorded: Vec::new(),
     };
     for &s in need.services {
-        if need.level.is_some_and(|l| !ctx.g.at_level(s, l)) {
+        // A case conference or notification scheme has no places of its own.
+        if need.level.is_some_and(|l| !ctx.g.at_level(s, l))
+            || a.services[s].kind == ServiceKind::MultiAgency
+        {
             continue;
         }
         let Some(per_year) = a.services[s].capacity.as_ref().and_then(|x| x.per_year) else {

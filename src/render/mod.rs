@@ -349,6 +349,8 @@ fn typst_document(
         &typst_string(a.info.partnership.as_deref().unwrap_or(&a.info.area)),
     );
     ctx.insert("area", &escape_typst(&a.info.area));
+    // The footer repeats on every page: the short name reads better there.
+    ctx.insert("area_short", &escape_typst(a.info.short_area()));
     // The subtitle is Markdown (escaped by the context): read it as text.
     let sub = markdown::to_typst(&subtitle(markdown));
     ctx.insert("subtitle", sub.trim());
