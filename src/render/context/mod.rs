@@ -218,6 +218,8 @@ pub struct GapCtx {
     pub cohort: String,
     pub level: String,
     pub evidence: String,
+    /// What confirms the gap beyond the structure: `finding f04; journey j01`.
+    pub confirmed: String,
     pub theme: String,
     pub recommendation: String,
 }
@@ -375,10 +377,24 @@ pub fn gap_ctx(a: &Assessment, g: &Gap) -> GapCtx {
             .join("; "),
     };
     let level = g
-        .level
-        .as_ref()
-        .and_then(|l| a.levels.iter().find(|x| &x.id == l).map(|x| x.name.clone()))
-        .unwrap_or_default();
+        .levels
+        .iter()
+        .filter_map(|l| a.levels.iter().find(|x| &x.id == l).map(|x| x.name.clone()))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let confirmed = g
+        .corroboration
+        .iter()
+        .map(|c| match c.split_once(':') {
+            Some(("service-data", scope)) => format!(
+                "service data ({})",
+                scope.replace('/', ", ").replace('-', " ")
+            ),
+            Some((kind, id)) => format!("{kind} {id}"),
+            None => c.clone(),
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
     GapCtx {
         id: md(&g.id),
         kind: g.kind.as_str().replace('-', " "),
@@ -386,6 +402,7 @@ pub fn gap_ctx(a: &Assessment, g: &Gap) -> GapCtx {
         cohort: md(&cohort),
         level: md(&level),
         evidence: md(&g.evidence),
+        confirmed: md(&confirmed),
         theme: action_theme_label(g.recommendation.theme).to_owned(),
         recommendation: md(&g.recommendation.text),
     }
