@@ -173,6 +173,15 @@ impl<'g, 'a> Context<'g, 'a> {
         }
     }
 
+    /// The most severe of the cohorts' gaps at a level.
+    fn worst_severity(&self, cohorts: &[usize], l: usize) -> GapSeverity {
+        cohorts
+            .iter()
+            .map(|&c| self.severity(c, l))
+            .min()
+            .unwrap_or(GapSeverity::Low)
+    }
+
     /// The common severity scale: priority cohort and high-need level.
     fn severity(&self, c: usize, l: usize) -> GapSeverity {
         match (self.cohort(c).priority, self.high_need[l]) {
@@ -298,6 +307,17 @@ fn gap(
         evidence,
         recommendation: Recommendation { theme, text },
     }
+}
+
+/// A gap about these cohorts at one level: `cohort` only when there is one.
+fn at_level_for(g: &mut Gap, a: &Assessment, cohorts: &[usize], l: usize) {
+    g.cohort = match cohorts {
+        [one] => Some(a.cohorts[*one].id.clone()),
+        _ => None,
+    };
+    g.cohorts = cohorts.iter().map(|&c| a.cohorts[c].id.clone()).collect();
+    g.level = Some(a.levels[l].id.clone());
+    g.levels = vec![a.levels[l].id.clone()];
 }
 
 fn for_cohort(mut g: Gap, cohort: &Cohort, level: Option<&str>) -> Gap {
@@ -449,11 +469,7 @@ fn empty_level_gap(ctx: &Context, l: usize, cohorts: &[usize]) -> Gap {
             ctx.level_name(l)
         )
     };
-    let severity = cohorts
-        .iter()
-        .map(|&c| ctx.severity(c, l))
-        .min()
-        .unwrap_or(GapSeverity::Low);
+    let severity = ctx.worst_severity(cohorts, l);
     let mut gp = gap(
         format!("no-provision/any/{}", level.id),
         GapKind::NoProvision,
@@ -462,12 +478,7 @@ fn empty_level_gap(ctx: &Context, l: usize, cohorts: &[usize]) -> Gap {
         ActionTheme::Commissioning,
         text,
     );
-    if let [one] = cohorts {
-        gp.cohort = Some(a.cohorts[*one].id.clone());
-    }
-    gp.cohorts = cohorts.iter().map(|&c| a.cohorts[c].id.clone()).collect();
-    gp.level = Some(level.id.clone());
-    gp.levels = vec![level.id.clone()];
+    at_level_for(&mut gp, a, cohorts, l);
     gp
 }
 
@@ -551,11 +562,7 @@ fn empty_cell_gap(ctx: &Context, cohorts: &[usize], l: usize, at_level: &[usize]
         .iter()
         .all(|&c| a.cohorts[c].role != Role::Perpetrator);
     let (theme, text) = commission(ctx, l, &who, victims);
-    let severity = cohorts
-        .iter()
-        .map(|&c| ctx.severity(c, l))
-        .min()
-        .unwrap_or(GapSeverity::Low);
+    let severity = ctx.worst_severity(cohorts, l);
     let first = &a.cohorts[cohorts[0]];
     let mut gp = gap(
         format!("no-provision/{}/{}", first.id, level.id),
@@ -565,10 +572,7 @@ fn empty_cell_gap(ctx: &Context, cohorts: &[usize], l: usize, at_level: &[usize]
         theme,
         text,
     );
-    gp.cohort = (cohorts.len() == 1).then(|| first.id.clone());
-    gp.cohorts = cohorts.iter().map(|&c| a.cohorts[c].id.clone()).collect();
-    gp.level = Some(level.id.clone());
-    gp.levels = vec![level.id.clone()];
+    at_level_for(&mut gp, a, cohorts, l);
     gp
 }
 
@@ -968,11 +972,7 @@ fn unreachable_gap(ctx: &Context, l: usize, cell: &[usize], cohorts: &[usize]) -
         "Agree a referral route into {} provision for {who} and publish it to referrers",
         ctx.level_name(l),
     );
-    let severity = cohorts
-        .iter()
-        .map(|&c| ctx.severity(c, l))
-        .min()
-        .unwrap_or(GapSeverity::Low);
+    let severity = ctx.worst_severity(cohorts, l);
     let first = &a.cohorts[cohorts[0]];
     let mut gp = gap(
         format!("unreachable/{}/{}", first.id, level.id),
@@ -982,10 +982,7 @@ fn unreachable_gap(ctx: &Context, l: usize, cell: &[usize], cohorts: &[usize]) -
         ActionTheme::Governance,
         text,
     );
-    gp.cohort = (cohorts.len() == 1).then(|| first.id.clone());
-    gp.cohorts = cohorts.iter().map(|&c| a.cohorts[c].id.clone()).collect();
-    gp.level = Some(level.id.clone());
-    gp.levels = vec![level.id.clone()];
+    at_level_for(&mut gp, a, cohorts, l);
     gp.services = ctx.service_ids(cell);
     gp
 }
@@ -2098,11 +2095,7 @@ fn locality_gap(
         "Extend {} provision for {who} to {missing_names}, or fund travel and outreach from the nearest service",
         ctx.level_name(l),
     );
-    let severity = cohorts
-        .iter()
-        .map(|&c| ctx.severity(c, l))
-        .min()
-        .unwrap_or(GapSeverity::Low);
+    let severity = ctx.worst_severity(cohorts, l);
     let first = &a.cohorts[cohorts[0]];
     let mut gp = gap(
         format!("locality/{}/{}", first.id, level.id),
@@ -2112,10 +2105,7 @@ fn locality_gap(
         ActionTheme::Commissioning,
         text,
     );
-    gp.cohort = (cohorts.len() == 1).then(|| first.id.clone());
-    gp.cohorts = cohorts.iter().map(|&c| a.cohorts[c].id.clone()).collect();
-    gp.level = Some(level.id.clone());
-    gp.levels = vec![level.id.clone()];
+    at_level_for(&mut gp, a, cohorts, l);
     gp.services = ctx.service_ids(cell);
     gp.localities = missing.iter().map(|x| (*x).to_owned()).collect();
     gp
