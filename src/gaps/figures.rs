@@ -259,12 +259,21 @@ impl BalanceLine {
         }
     }
 
+    /// Is every service's spend recorded (so the sum is the spend)?
+    pub fn spend_complete(&self) -> bool {
+        self.streams_without_amount == 0 && self.services_without_funding == 0
+    }
+
     /// `£120,000 a year`, `at least £120,000 a year`, `funding not recorded`.
     pub fn spend_words(&self) -> String {
-        match self.streams_without_amount {
-            0 => format!("{} a year", money(self.spend_per_year)),
-            _ if self.spend_per_year == 0.0 => "amount not recorded".into(),
-            _ => format!("at least {} a year", money(self.spend_per_year)),
+        if self.services.is_empty() {
+            "none".into()
+        } else if self.spend_complete() {
+            format!("{} a year", money(self.spend_per_year))
+        } else if self.spend_per_year == 0.0 {
+            "funding not recorded".into()
+        } else {
+            format!("at least {} a year", money(self.spend_per_year))
         }
     }
 }
@@ -281,6 +290,8 @@ pub struct BalanceLine {
     pub spend_per_year: f64,
     /// Funding streams that give no amount (the spend is at least the sum).
     pub streams_without_amount: usize,
+    /// Services that record no funding at all.
+    pub services_without_funding: usize,
 }
 
 /// Perpetrator interventions against victim services (the Home Office
@@ -301,6 +312,9 @@ fn add(line: &mut BalanceLine, s: &Service, a: &Assessment) {
     match s.capacity.as_ref().and_then(|c| c.per_year) {
         Some(v) => line.capacity_per_year += v,
         None => line.capacity_unrecorded += 1,
+    }
+    if s.funding.is_empty() {
+        line.services_without_funding += 1;
     }
     let (spend, unrecorded) = yearly_funding(&s.funding, a);
     line.spend_per_year += spend;
@@ -339,7 +353,11 @@ pub fn perpetrator_balance(a: &Assessment) -> Balance {
     }
     let perpetrator =
         b.general.spend_per_year + b.under_18.spend_per_year + b.stalking.spend_per_year;
-    if b.victim_services.spend_per_year > 0.0 {
+    // A share of partly recorded spend would be a guess.
+    let complete = [&b.general, &b.under_18, &b.stalking, &b.victim_services]
+        .iter()
+        .all(|l| l.spend_complete());
+    if complete && b.victim_services.spend_per_year > 0.0 {
         b.spend_ratio = Some(perpetrator / b.victim_services.spend_per_year);
     }
     b
@@ -361,6 +379,20 @@ mod tests {
         assert_eq!(rate(0.065), "6.5%");
         assert_eq!(rate(0.095), "9.5%");
         assert_eq!(rate(0.07), "7%");
+    }
+
+    #[test]
+    fn spend_that_is_not_recorded_is_not_zero() {
+        let mut line = BalanceLine {
+            services: vec!["a".into()],
+            services_without_funding: 1,
+            ..BalanceLine::default()
+        };
+        assert_eq!(line.spend_words(), "funding not recorded");
+        line.spend_per_year = 1000.0;
+        assert_eq!(line.spend_words(), "at least £1,000 a year");
+        line.services_without_funding = 0;
+        assert_eq!(line.spend_words(), "£1,000 a year");
     }
 
     #[test]
