@@ -312,6 +312,97 @@ fn locality() {
     assert_eq!(g.localities, ["south"]);
 }
 
+/// Entry points that serve one locality: provision open to the whole area
+/// that only the north's entry points lead to is cut off for the south.
+#[test]
+fn provision_reached_only_from_some_localities() {
+    let g = pair(
+        "locality-routes",
+        GapKind::Locality,
+        "locality/women/early-help/routes",
+    );
+    assert_eq!(g.localities, ["south"]);
+    assert!(
+        g.evidence
+            .contains("no recorded referral route leads there from an entry point serving south"),
+        "{}",
+        g.evidence
+    );
+    // Without entry point localities there is nothing to judge.
+    let plain = analysis("tests/fixtures/gaps/locality/clear/assessment.yaml");
+    assert!(of_kind(&plain, GapKind::Locality).is_empty());
+}
+
+#[test]
+fn unmapped_pathway() {
+    let g = pair(
+        "unmapped-pathway",
+        GapKind::UnmappedPathway,
+        "unmapped-pathway/outreach/idva",
+    );
+    assert_eq!(g.journeys, ["j1"]);
+    assert_eq!(g.cohorts, ["women"]);
+    assert!(
+        g.evidence
+            .contains("Journey j1 (day 3) went from Outreach to IDVA service"),
+        "{}",
+        g.evidence
+    );
+}
+
+/// Every kind in the registry has its trigger and clear fixtures, so a new
+/// kind cannot land without the pair that shows it appear and disappear.
+#[test]
+fn every_kind_has_a_fixture_pair() {
+    for kind in GapKind::ALL {
+        for side in ["trigger", "clear"] {
+            let path = format!(
+                "tests/fixtures/gaps/{}/{side}/assessment.yaml",
+                kind.as_str()
+            );
+            assert!(Path::new(&path).is_file(), "no {path}");
+        }
+    }
+}
+
+/// The README's table of gap kinds is the registry's: `needsmap gaps
+/// --rules` and the method appendix print the same words.
+#[test]
+fn the_readme_lists_every_kind_as_the_registry_does() {
+    let readme = std::fs::read_to_string("README.md").expect("README.md");
+    let start = "<!-- gap kinds: from needsmap::gaps::markdown_table() -->\n";
+    let end = "<!-- end of gap kinds -->";
+    let from = readme
+        .find(start)
+        .expect("the README marks its gap-kinds table")
+        + start.len();
+    let to = from + readme[from..].find(end).expect("and its end");
+    assert_eq!(
+        &readme[from..to],
+        needsmap::gaps::markdown_table(),
+        "update the README's table from needsmap::gaps::markdown_table() (needsmap gaps --rules)"
+    );
+}
+
+#[test]
+fn rules_need_no_assessment() {
+    let (code, out, err) = run(&["gaps", "--rules", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let json: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let ids: Vec<&str> = json
+        .as_array()
+        .expect("a list of kinds")
+        .iter()
+        .filter_map(|r| r["id"].as_str())
+        .collect();
+    assert_eq!(ids, GapKind::names().collect::<Vec<_>>());
+    let (code, out, _) = run(&["gaps", "--rules"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("unmapped-pathway"), "{out}");
+    let (code, _, err) = run(&["gaps"]);
+    assert_eq!(code, 2, "{err}");
+}
+
 #[test]
 fn gap_ids_are_stable_and_unique() {
     let path = "assessments/northmoor.yaml";

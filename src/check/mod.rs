@@ -17,21 +17,8 @@ pub use diagnostic::{
 pub use limits::MAX_TEXT_CHARS;
 pub use suggest::{did_you_mean, suggest};
 
+use crate::gaps::GapKind;
 use crate::model::*;
-
-/// Gap kinds an action may address by gap id (`kind/...`).
-pub const GAP_KINDS: &[&str] = &[
-    "no-provision",
-    "no-specialist",
-    "exclusion",
-    "unreachable",
-    "single-point-of-failure",
-    "dead-end",
-    "capacity",
-    "funding-cliff",
-    "locality",
-    "unmapped-pathway",
-];
 
 /// Every semantic problem in a loaded assessment.
 pub fn check(a: &Assessment) -> Vec<Diagnostic> {
@@ -78,7 +65,7 @@ pub fn check_gap_addresses(a: &Assessment, gap_ids: &[String]) -> Vec<Diagnostic
     let mut out = Vec::new();
     for (origin, who, target) in named {
         let kind = target.split_once('/').map_or(target.as_str(), |(k, _)| k);
-        if !GAP_KINDS.contains(&kind) || known.contains(target.as_str()) {
+        if GapKind::named(kind).is_none() || known.contains(target.as_str()) {
             continue;
         }
         let hint = did_you_mean(target, gap_ids.iter().map(String::as_str)).unwrap_or_else(|| {
@@ -932,19 +919,22 @@ impl<'a> Checker<'a> {
             let levels = self.levels.clone();
             self.references(&f.origin, "levels", &f.levels, "level", &levels);
             if let Some(kind) = &f.shows
-                && !GAP_KINDS.contains(&kind.as_str())
+                && GapKind::named(kind.as_str()).is_none()
             {
                 let d = self.error(
                     "unknown-enum-value",
                     f.origin.child("shows"),
                     format!("`{kind}` is not a gap kind"),
                 );
-                d.expected = Some(format!("one of {}", GAP_KINDS.join(", ")));
-                d.hint = did_you_mean(kind, GAP_KINDS.iter().copied());
+                d.expected = Some(format!(
+                    "one of {}",
+                    GapKind::names().collect::<Vec<_>>().join(", ")
+                ));
+                d.hint = did_you_mean(kind, GapKind::names());
             }
             for (i, id) in f.gaps.iter().enumerate() {
                 let kind = id.split_once('/').map_or(id.as_str(), |(k, _)| k);
-                if !GAP_KINDS.contains(&kind) {
+                if GapKind::named(kind).is_none() {
                     let d = self.error(
                         "unknown-reference",
                         f.origin.child("gaps").child(i),
@@ -952,9 +942,9 @@ impl<'a> Checker<'a> {
                     );
                     d.expected = Some(format!(
                         "a gap id starting with one of {}",
-                        GAP_KINDS.join(", ")
+                        GapKind::names().collect::<Vec<_>>().join(", ")
                     ));
-                    d.hint = did_you_mean(kind, GAP_KINDS.iter().copied());
+                    d.hint = did_you_mean(kind, GapKind::names());
                 }
             }
         }
@@ -980,8 +970,8 @@ impl<'a> Checker<'a> {
             for (i, target) in act.addresses.iter().enumerate() {
                 let ao = o.child("addresses").child(i);
                 if let Some((kind, _)) = target.split_once('/') {
-                    if !GAP_KINDS.contains(&kind) {
-                        let hint = did_you_mean(kind, GAP_KINDS.iter().copied());
+                    if GapKind::named(kind).is_none() {
+                        let hint = did_you_mean(kind, GapKind::names());
                         let d = self.error(
                             "unknown-reference",
                             ao,
@@ -989,7 +979,7 @@ impl<'a> Checker<'a> {
                         );
                         d.expected = Some(format!(
                             "a gap id starting with one of {}",
-                            GAP_KINDS.join(", ")
+                            GapKind::names().collect::<Vec<_>>().join(", ")
                         ));
                         d.hint = hint;
                     }

@@ -18,8 +18,14 @@ pub enum GapsFormat {
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    #[command(flatten)]
-    pub file: AssessmentArg,
+    /// The assessment file, e.g. assessments/northmoor.yaml (not needed
+    /// with --rules).
+    #[arg(required_unless_present = "rules")]
+    pub assessment: Option<std::path::PathBuf>,
+    /// Let the assessment name files (and templates) outside its workspace:
+    /// the nearest folder above it holding .git or needsmap.toml.
+    #[arg(long)]
+    pub allow_outside: bool,
     #[arg(long, value_enum, default_value_t = GapsFormat::Table)]
     pub format: GapsFormat,
     /// Only gaps about this cohort (id).
@@ -31,7 +37,8 @@ pub struct Args {
     /// Only gaps at least this severe.
     #[arg(long, value_enum)]
     pub min_severity: Option<GapSeverity>,
-    /// Print the rules that decide each kind's severity, and stop.
+    /// Print every gap kind (what it finds, how its severity is decided,
+    /// its theme) and stop; no assessment needed.
     #[arg(long)]
     pub rules: bool,
 }
@@ -47,12 +54,17 @@ struct JsonOut<'a> {
 
 pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
     if args.rules {
-        for (kind, rule) in crate::gaps::RULES {
-            writeln!(out, "{kind}: {rule}")?;
-        }
+        write_rules(args.format, out)?;
         return Ok(EXIT_OK);
     }
-    let Some((_, a)) = load_checked(&args.file, err)? else {
+    let Some(assessment) = &args.assessment else {
+        return Err(CliError("name an assessment file, or use --rules".into()));
+    };
+    let file = AssessmentArg {
+        assessment: assessment.clone(),
+        allow_outside: args.allow_outside,
+    };
+    let Some((_, a)) = load_checked(&file, err)? else {
         return Ok(super::EXIT_PROBLEMS);
     };
     if let Some(cohort) = &args.cohort {
@@ -101,6 +113,40 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
         }
     }
     Ok(EXIT_OK)
+}
+
+/// The gap kinds from the registry: a table, JSON, or CSV.
+fn write_rules(format: GapsFormat, out: &mut dyn Write) -> Result<(), CliError> {
+    let rules: Vec<&crate::gaps::Rule> = GapKind::ALL.iter().map(|k| k.rule()).collect();
+    match format {
+        GapsFormat::Json => {
+            let json = serde_json::to_string_pretty(&rules).map_err(|e| CliError(e.to_string()))?;
+            writeln!(out, "{json}")?;
+        }
+        GapsFormat::Csv => {
+            let mut w = csv::Writer::from_writer(Vec::new());
+            let row = |w: &mut csv::Writer<Vec<u8>>, r: [&str; 4]| {
+                w.write_record(r).map_err(|e| CliError(e.to_string()))
+            };
+            row(&mut w, ["kind", "finds", "severity", "theme"])?;
+            for r in &rules {
+                row(&mut w, [r.id, r.finds, r.severity, r.theme.label()])?;
+            }
+            out.write_all(&w.into_inner().map_err(|e| CliError(e.to_string()))?)?;
+        }
+        GapsFormat::Table => {
+            let mut t = TerminalTable::new(&[
+                ("kind", NAME),
+                ("what it finds", PROSE),
+                ("severity", PROSE),
+            ]);
+            for r in &rules {
+                t.row([r.id.to_owned(), r.finds.to_owned(), r.severity.to_owned()]);
+            }
+            writeln!(out, "{t}")?;
+        }
+    }
+    Ok(())
 }
 
 /// The two headline figures that are not gaps: refuge places against the

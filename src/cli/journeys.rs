@@ -37,6 +37,14 @@ pub struct Args {
     pub internal: bool,
 }
 
+/// The journeys report, with the `unmapped-pathway` gaps they show.
+#[derive(serde::Serialize)]
+struct JsonOut<'a> {
+    #[serde(flatten)]
+    report: &'a crate::journeys::JourneyReport,
+    findings: &'a [crate::gaps::Gap],
+}
+
 pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
     let Some((loaded, full)) = load_checked(&args.file, err)? else {
         return Ok(EXIT_PROBLEMS);
@@ -58,6 +66,12 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
     }
     let g = PathwayGraph::build(&a);
     let r = report(&g);
+    // Routes journeys took that no service records: gaps of the analysis.
+    let informal: Vec<crate::gaps::Gap> = crate::gaps::analyse_graph(&g)
+        .gaps
+        .into_iter()
+        .filter(|x| x.kind == crate::gaps::GapKind::UnmappedPathway)
+        .collect();
     if let Some(dir) = &args.svg {
         let mut maps: Vec<OutputFile> = a
             .journeys
@@ -86,7 +100,11 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
     }
     match args.format {
         JourneysFormat::Json => {
-            let json = serde_json::to_string_pretty(&r).map_err(|e| CliError(e.to_string()))?;
+            let json = serde_json::to_string_pretty(&JsonOut {
+                report: &r,
+                findings: &informal,
+            })
+            .map_err(|e| CliError(e.to_string()))?;
             writeln!(out, "{json}")?;
         }
         JourneysFormat::Table => {
@@ -147,7 +165,7 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
                 ]);
             }
             writeln!(out, "{t}")?;
-            for f in &r.findings {
+            for f in &informal {
                 writeln!(out, "{}: {}", f.id, f.evidence)?;
             }
         }

@@ -1,79 +1,37 @@
 //! Gap analysis: every place where a cohort cannot get the help its level
 //! of need calls for, each with evidence and a recommendation.
 //!
-//! One function per gap kind, each a documented rule (see `RULES` and the
-//! module docs of each function); they share the coverage matrix (cohort ×
-//! level → eligible services) and per-cohort reachability from the
-//! pathway graph.
+//! One module per gap kind in [`kinds`], each a documented rule with one
+//! registry entry; they share a [`context::Context`]: the coverage matrix
+//! (cohort × level → eligible services) and per-cohort reachability from
+//! the pathway graph. Then [`evidence`] ties findings and survivors'
+//! journeys to the gaps they confirm, and the gaps are ranked.
 
+mod context;
+mod evidence;
 mod figures;
-mod rules;
+mod kinds;
 mod unknowns;
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+pub use context::in_sentence;
 pub use figures::{
     AccommodationSummary, Balance, BalanceLine, Tally, annual_amount, money, number, percent,
     plural, rate, yearly_funding,
 };
-pub use rules::in_sentence;
+pub use kinds::{Found, GapKind, Rule, markdown_table};
 pub use unknowns::{DataGap, DataTopic};
 
 use crate::graph::PathwayGraph;
-use crate::model::{ActionTheme, Assessment};
+use crate::model::{ActionTheme, Assessment, FindingTheme};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, clap::ValueEnum)]
-#[serde(rename_all = "kebab-case")]
-pub enum GapKind {
-    NoProvision,
-    NoSpecialist,
-    Exclusion,
-    Unreachable,
-    SinglePointOfFailure,
-    DeadEnd,
-    Capacity,
-    FundingCliff,
-    Locality,
-    UnmappedPathway,
-}
-
-impl GapKind {
-    /// The kind a gap id or a finding's `shows:` names.
-    pub fn named(name: &str) -> Option<GapKind> {
-        ALL_KINDS.iter().copied().find(|k| k.as_str() == name)
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            GapKind::NoProvision => "no-provision",
-            GapKind::NoSpecialist => "no-specialist",
-            GapKind::Exclusion => "exclusion",
-            GapKind::Unreachable => "unreachable",
-            GapKind::SinglePointOfFailure => "single-point-of-failure",
-            GapKind::DeadEnd => "dead-end",
-            GapKind::Capacity => "capacity",
-            GapKind::FundingCliff => "funding-cliff",
-            GapKind::Locality => "locality",
-            GapKind::UnmappedPathway => "unmapped-pathway",
-        }
-    }
-}
-
-/// Every gap kind, in the order gaps of equal severity are listed.
-pub const ALL_KINDS: &[GapKind] = &[
-    GapKind::NoProvision,
-    GapKind::NoSpecialist,
-    GapKind::Exclusion,
-    GapKind::Unreachable,
-    GapKind::SinglePointOfFailure,
-    GapKind::DeadEnd,
-    GapKind::Capacity,
-    GapKind::FundingCliff,
-    GapKind::Locality,
-    GapKind::UnmappedPathway,
-];
+/// Evidence names at most this many journeys, then counts the rest: a
+/// sentence naming hundreds of journeys helps no reader, and it is quoted
+/// in several tables of every document.
+pub const MAX_NAMED_JOURNEYS: usize = 5;
 
 /// High first, so sorting puts the most severe gaps on top.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, clap::ValueEnum)]
@@ -171,6 +129,18 @@ impl CapacityBasis {
     }
 }
 
+impl Gap {
+    /// The recommendation theme the gap comes under in the documents: its
+    /// kind's, unless its recommendation is about safe accommodation.
+    pub fn theme(&self) -> FindingTheme {
+        if self.recommendation.theme == ActionTheme::SafeAccommodation {
+            FindingTheme::Accommodation
+        } else {
+            self.kind.rule().theme
+        }
+    }
+}
+
 /// The coverage matrix: for each cohort and level, the eligible services.
 #[derive(Debug, Clone, Serialize)]
 pub struct Coverage {
@@ -191,46 +161,6 @@ pub struct Analysis {
     pub safe_accommodation: AccommodationSummary,
 }
 
-/// How severity is decided, per kind: printed by `needsmap gaps --rules`.
-pub const RULES: &[(&str, &str)] = &[
-    (
-        "no-provision",
-        "high: a priority cohort at a high-need level; medium: a priority cohort or a high-need level; low: otherwise",
-    ),
-    (
-        "no-specialist",
-        "high: a priority cohort at a high-need level; medium: a priority cohort or a high-need level; low: otherwise",
-    ),
-    (
-        "exclusion",
-        "high: at a high-need level or in safe accommodation; medium: otherwise",
-    ),
-    (
-        "unreachable",
-        "high: a priority cohort at a high-need level; medium: a priority cohort or a high-need level; low: otherwise",
-    ),
-    (
-        "single-point-of-failure",
-        "high: a service every route passes through, at a high-need level, for a priority cohort; medium: a high-need level; low: otherwise",
-    ),
-    (
-        "dead-end",
-        "only where a survivor's journey ended there without support (else a data gap): medium: the service serves a priority cohort; low: otherwise",
-    ),
-    (
-        "capacity",
-        "turned away for lack of space: high: 25% or more of those referred; medium: 10% or more, or the share unknown; low: otherwise. Referred but not supported, reasons not recorded: medium. Against a demand estimate, or prevalence through a level's share of need: high: under 25% of the need; medium: under 60%; low: under 100%. Refuge benchmark: high: under 50%; medium: under 100%. Only when every service counted records its capacity (else a data gap)",
-    ),
-    (
-        "funding-cliff",
-        "high: a priority cohort loses all provision at a high-need level; medium: some cohort loses all provision at a level, or the funding runs under two years; low: otherwise",
-    ),
-    (
-        "locality",
-        "high: a priority cohort at a high-need level; medium: a priority cohort or a high-need level; low: otherwise",
-    ),
-];
-
 /// Analyse an assessment: build the pathway graph and apply every rule.
 pub fn analyse(a: &Assessment) -> Analysis {
     let g = PathwayGraph::build(a);
@@ -241,56 +171,22 @@ pub fn analyse(a: &Assessment) -> Analysis {
 /// holds (a public build hands it the public view, so internal accounts
 /// leave no trace in its gaps).
 pub fn analyse_graph(g: &PathwayGraph) -> Analysis {
-    let ctx = rules::Context::new(g);
-    let mut gaps = Vec::new();
+    let ctx = context::Context::new(g);
     let mut unknowns = Vec::new();
     unknowns::recorded_fields(&ctx, &mut unknowns);
-    rules::no_provision(&ctx, &mut gaps);
-    rules::no_specialist(&ctx, &mut gaps);
-    rules::exclusion(&ctx, &mut gaps);
-    rules::unreachable(&ctx, &mut gaps, &mut unknowns);
-    rules::single_point_of_failure(&ctx, &mut gaps);
-    rules::dead_end(&ctx, &mut gaps, &mut unknowns);
-    rules::capacity(&ctx, &mut gaps, &mut unknowns);
-    let mut safe_accommodation = figures::safe_accommodation(g.a);
-    safe_accommodation.cohorts_without = ctx.cohorts_without_accommodation();
-    rules::refuge_benchmark(&ctx, &safe_accommodation, &mut gaps, &mut unknowns);
-    rules::funding_cliff(&ctx, &mut gaps);
-    rules::locality(&ctx, &mut gaps);
-    let journeys: Vec<&crate::model::Journey> = g.a.journeys.iter().collect();
-    gaps.extend(crate::journeys::unmapped_pathways(g, &journeys));
-    crate::journeys::link_refusals(g.a, &mut gaps);
-    corroborate(g.a, &mut gaps);
-    rules::reported(&ctx, &mut gaps);
+    let found = kinds::find_all(&ctx);
+    let mut gaps = found.gaps;
+    unknowns.extend(found.unknowns);
+    evidence::link_refusals(g.a, &mut gaps);
+    evidence::corroborate(g.a, &mut gaps);
+    evidence::reported(&ctx, &mut gaps);
     sort(&mut gaps);
     Analysis {
         gaps,
         unknowns,
         coverage: ctx.coverage_matrix(),
         perpetrator_balance: figures::perpetrator_balance(g.a),
-        safe_accommodation,
-    }
-}
-
-/// Record what confirms each gap beyond the structure of provision: a
-/// finding naming it (or one of its cohorts and one of its services), and
-/// the survivors' journeys already linked to it.
-fn corroborate(a: &Assessment, gaps: &mut [Gap]) {
-    for gap in gaps.iter_mut() {
-        for f in &a.findings {
-            let named = f.gaps.contains(&gap.id);
-            let touches = f.cohorts.iter().any(|c| gap.cohorts.contains(c))
-                && f.services.iter().any(|s| gap.services.contains(s));
-            if named || touches {
-                gap.corroboration.push(format!("finding:{}", f.id));
-            }
-        }
-        for j in &gap.journeys {
-            let mark = format!("journey:{j}");
-            if !gap.corroboration.contains(&mark) {
-                gap.corroboration.push(mark);
-            }
-        }
+        safe_accommodation: ctx.safe_accommodation,
     }
 }
 

@@ -5,8 +5,8 @@
 
 use serde::Serialize;
 
+use super::context::{Context, list};
 use super::figures::plural;
-use super::rules::{Context, list};
 use crate::model::{Assessment, Status};
 
 /// What kind of data is missing.
@@ -138,7 +138,7 @@ pub fn recorded_fields(ctx: &Context, out: &mut Vec<DataGap>) {
                 some_names(
                     unestimated
                         .iter()
-                        .map(|c| super::rules::in_sentence(&c.name))
+                        .map(|c| super::context::in_sentence(&c.name))
                         .collect::<Vec<_>>()
                         .iter()
                         .map(String::as_str)

@@ -240,6 +240,29 @@ impl<'a> PathwayGraph<'a> {
         reached
     }
 
+    /// Services cohort `c` can reach from these entry points (indices into
+    /// the assessment's `entry_points`): what people living in one locality
+    /// can reach through the entry points that serve it.
+    pub fn reachable_from(&self, c: usize, entries: &[usize]) -> FixedBitSet {
+        use petgraph::visit::VisitMap;
+        let view = self.view(c);
+        let mut reached = FixedBitSet::with_capacity(self.a.services.len());
+        let mut bfs = Bfs::new(&view, self.root);
+        bfs.stack.clear();
+        for &e in entries {
+            let n = self.entry_nodes[e];
+            if bfs.discovered.visit(n) {
+                bfs.stack.push_back(n);
+            }
+        }
+        while let Some(n) = bfs.next(&view) {
+            if let Some(s) = self.service_of(n) {
+                reached.insert(s);
+            }
+        }
+        reached
+    }
+
     /// Services at level `l`.
     pub fn at_level(&self, s: usize, l: usize) -> bool {
         self.service_levels[s].binary_search(&l).is_ok()

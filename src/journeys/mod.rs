@@ -1,19 +1,18 @@
-//! Survivor journeys as evidence: metrics per journey, aggregates per cohort
-//! and per touchpoint, and the journeys held against the mapped pathways
-//! (informal routes become `unmapped-pathway` gaps; refusals at services
-//! that exclude the person are tied to the matching `exclusion` gap).
-//! `events` does the same for case event logs; `svg` draws journey maps.
+//! Survivor journeys as evidence: metrics per journey and aggregates per
+//! cohort and per touchpoint. The gap analysis holds them against the
+//! mapped pathways (`gaps::kinds::unmapped_pathway`, and refusals tied to
+//! `exclusion` gaps in `gaps::evidence`). `events` does the same for case
+//! event logs; `svg` draws journey maps.
 
 pub mod events;
 pub mod svg;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use crate::gaps::{Gap, GapKind, GapSeverity, Recommendation, plural};
 use crate::graph::PathwayGraph;
-use crate::model::{ActionTheme, Assessment, Consent, Journey, Sector, StepOutcome};
+use crate::model::{Assessment, Consent, Journey, Sector, StepOutcome};
 
 /// What one journey shows.
 #[derive(Debug, Clone, Serialize)]
@@ -128,8 +127,6 @@ pub struct JourneyReport {
     /// Barrier texts by cohort and by touchpoint.
     pub barriers_by_cohort: BTreeMap<String, Vec<String>>,
     pub barriers_by_touchpoint: BTreeMap<String, Vec<String>>,
-    /// `unmapped-pathway` gaps found in the journeys.
-    pub findings: Vec<Gap>,
 }
 
 /// Analyse the journeys of an assessment against its pathway graph: all
@@ -196,7 +193,6 @@ pub fn report_of(g: &PathwayGraph, journeys: &[&Journey]) -> JourneyReport {
         by_touchpoint: touchpoints(g, journeys),
         barriers_by_cohort,
         barriers_by_touchpoint,
-        findings: unmapped_pathways(g, journeys),
     }
 }
 
@@ -272,188 +268,4 @@ pub fn transitions(j: &Journey) -> Vec<(usize, &str, &str)> {
         }
     }
     out
-}
-
-/// Referrals seen in journeys that no `accepts_from`, `refers_to` or
-/// `pathways` entry records: informal or undocumented routes.
-pub fn unmapped_pathways(g: &PathwayGraph, journeys: &[&Journey]) -> Vec<Gap> {
-    let a = g.a;
-    // Indexed once: a scan of the graph for every step of every journey
-    // grew with journeys times services.
-    let nodes: HashMap<&str, petgraph::graph::NodeIndex> = g
-        .graph
-        .node_indices()
-        .filter(|&n| g.graph[n] != crate::graph::NodeRef::Root)
-        .map(|n| (g.node_id(n), n))
-        .collect();
-    let node = |id: &str| nodes.get(id).copied();
-    let mut seen: BTreeMap<(String, String), Vec<(&Journey, usize)>> = BTreeMap::new();
-    for j in journeys {
-        for (i, from, to) in transitions(j) {
-            let (Some(f), Some(t)) = (node(from), node(to)) else {
-                continue;
-            };
-            if g.graph.find_edge(f, t).is_none() {
-                seen.entry((from.to_owned(), to.to_owned()))
-                    .or_default()
-                    .push((j, i));
-            }
-        }
-    }
-    seen.into_iter()
-        .map(|((from, to), uses)| {
-            let (from_name, _) = touchpoint(a, &from);
-            let (to_name, _) = touchpoint(a, &to);
-            let named: Vec<String> = uses
-                .iter()
-                .filter(|(j, _)| j.consent == Consent::Publish)
-                .map(|(j, i)| format!("{} (day {})", j.id, j.steps[*i].day))
-                .collect();
-            let who = who_took_it(&named, uses.len());
-            let evidence = format!(
-                "{} went from {from_name} to {to_name}: a referral route no service records (no accepts_from, refers_to or pathway).",
-                if uses.len() == 1 { format!("Journey {who}") } else { format!("{} journeys, {who},", uses.len()) }
-            );
-            let cohorts: BTreeSet<String> = uses.iter().flat_map(|(j, _)| j.cohorts.iter().cloned()).collect();
-            Gap {
-                id: format!("unmapped-pathway/{from}/{to}"),
-                kind: GapKind::UnmappedPathway,
-                severity: if uses.len() > 1 { GapSeverity::Medium } else { GapSeverity::Low },
-                cohort: (cohorts.len() == 1).then(|| cohorts.iter().next().cloned()).flatten(),
-                cohorts: cohorts.into_iter().collect(),
-                need: None,
-                level: None,
-                levels: Vec::new(),
-                services: vec![from.clone(), to.clone()],
-                entry_points: Vec::new(),
-                localities: Vec::new(),
-                journeys: uses.iter().map(|(j, _)| j.id.clone()).collect::<BTreeSet<_>>().into_iter().collect(),
-                basis: None,
-                corroboration: Vec::new(),
-                evidence,
-                recommendation: Recommendation {
-                    theme: ActionTheme::Governance,
-                    text: format!(
-                        "Agree the route from {from_name} to {to_name} as a recorded pathway (or redirect it), so it does not depend on individual practitioners"
-                    ),
-                },
-            }
-        })
-        .collect()
-}
-
-/// Evidence names at most this many journeys, then counts the rest: a
-/// sentence naming hundreds of journeys helps no reader, and it is quoted
-/// in several tables of every document.
-pub const MAX_NAMED_JOURNEYS: usize = 5;
-
-/// The journeys that took a route, for its evidence: the published ones by
-/// name (up to [`MAX_NAMED_JOURNEYS`]), then how many more, published or not.
-fn who_took_it(named: &[String], uses: usize) -> String {
-    let shown = named.len().min(MAX_NAMED_JOURNEYS);
-    let mut who = named[..shown].join(", ");
-    let unpublished = uses - named.len();
-    if shown < named.len() {
-        let more = uses - shown;
-        who.push_str(&format!(" and {more} more"));
-    } else if unpublished > 0 {
-        if !who.is_empty() {
-            who.push_str(" and ");
-        }
-        who.push_str(&plural(
-            unpublished,
-            "unpublished account",
-            "unpublished accounts",
-        ));
-    }
-    who
-}
-
-/// Tie each refusal at a service that excludes one of the journey's
-/// cohorts to the matching `exclusion` gap: the journey becomes part of its
-/// evidence.
-pub fn link_refusals(a: &Assessment, gaps: &mut [Gap]) {
-    // Indexed once, not searched for at every refusal of every journey.
-    let services: HashMap<&str, &crate::model::Service> =
-        a.services.iter().map(|s| (s.id.as_str(), s)).collect();
-    let exclusions: Vec<usize> = (0..gaps.len())
-        .filter(|&k| gaps[k].kind == GapKind::Exclusion)
-        .collect();
-    // Refusals each gap's evidence tells of, and those it only counts.
-    let mut told = vec![0usize; gaps.len()];
-    let mut untold = vec![0usize; gaps.len()];
-    for j in &a.journeys {
-        for step in j.steps.iter().filter(|s| s.outcome == StepOutcome::Refused) {
-            let Some(service) = services.get(step.at.as_str()) else {
-                continue;
-            };
-            let excluded: Vec<&String> = service
-                .excludes
-                .iter()
-                .filter(|x| j.cohorts.contains(x))
-                .collect();
-            for &k in &exclusions {
-                let gap = &mut gaps[k];
-                // Journeys are visited one at a time, so one already linked
-                // is the last: no search of the list.
-                let matches = gap.services.contains(&service.id)
-                    && gap.need.as_ref().is_some_and(|n| excluded.contains(&n))
-                    && gap.journeys.last() != Some(&j.id);
-                if !matches {
-                    continue;
-                }
-                gap.journeys.push(j.id.clone());
-                if told[k] == MAX_NAMED_JOURNEYS {
-                    untold[k] += 1;
-                    continue;
-                }
-                told[k] += 1;
-                let who = if j.consent == Consent::Publish {
-                    format!("journey {}", j.id)
-                } else {
-                    "an unpublished journey".to_owned()
-                };
-                gap.evidence.push_str(&format!(
-                    " Survivors met it: {who} was refused at {} on day {}.",
-                    service.name, step.day
-                ));
-            }
-        }
-    }
-    for (gap, more) in gaps.iter_mut().zip(untold) {
-        if more > 0 {
-            let (verb, noun) = if more == 1 {
-                ("was", "journey")
-            } else {
-                ("were", "journeys")
-            };
-            gap.evidence.push_str(&format!(
-                " So {verb} {} more {noun}.",
-                crate::gaps::number(more as f64)
-            ));
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn ids(n: usize) -> Vec<String> {
-        (1..=n).map(|i| format!("j{i:02} (day 0)")).collect()
-    }
-
-    #[test]
-    fn a_route_names_a_few_journeys_and_counts_the_rest() {
-        assert_eq!(
-            who_took_it(&ids(7), 9),
-            "j01 (day 0), j02 (day 0), j03 (day 0), j04 (day 0), j05 (day 0) and 4 more"
-        );
-        assert_eq!(
-            who_took_it(&ids(2), 3),
-            "j01 (day 0), j02 (day 0) and 1 unpublished account"
-        );
-        assert_eq!(who_took_it(&[], 2), "2 unpublished accounts");
-        assert_eq!(who_took_it(&ids(1), 1), "j01 (day 0)");
-    }
 }

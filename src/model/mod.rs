@@ -707,6 +707,21 @@ pub enum FindingTheme {
     Data,
 }
 
+impl FindingTheme {
+    /// The theme as the documents name it.
+    pub fn label(self) -> &'static str {
+        match self {
+            FindingTheme::Identification => "Identification and challenge",
+            FindingTheme::Referral => "Referral",
+            FindingTheme::Retention => "Retention and ongoing duty of care",
+            FindingTheme::Partnership => "Partnership working",
+            FindingTheme::Accommodation => "Safe accommodation",
+            FindingTheme::Workforce => "Workforce",
+            FindingTheme::Data => "Data",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Finding {

@@ -316,7 +316,6 @@ impl View {
         let journeys: Vec<&Journey> = self.counted.iter().collect();
         let mut r = crate::journeys::report_of(g, &journeys);
         r.by_touchpoint.sort_by(|x, y| x.name.cmp(&y.name));
-        r.findings.clear();
         Some(r)
     }
 }

@@ -257,6 +257,7 @@ fn cohort_rows(
 pub(super) fn journeys_ctx(
     a: &Assessment,
     r: &JourneyReport,
+    informal_routes: &[&Gap],
     counts: &JourneyCounts,
     counted: Option<CountedCtx>,
 ) -> JourneysCtx {
@@ -317,7 +318,7 @@ pub(super) fn journeys_ctx(
         published,
         by_cohort,
         barriers,
-        informal_routes: r.findings.iter().map(|g| gap_ctx(a, g)).collect(),
+        informal_routes: informal_routes.iter().map(|g| gap_ctx(a, g)).collect(),
         counted,
     }
 }

@@ -108,7 +108,21 @@ pub struct Context {
     /// What the analysis cannot judge for lack of recorded data.
     pub unknowns: Vec<UnknownCtx>,
     pub sources: Vec<String>,
-    pub rules: Vec<(String, String)>,
+    /// Every gap kind, from the registry, for the method appendix.
+    pub rules: Vec<RuleCtx>,
+}
+
+/// One gap kind in the method appendix.
+#[derive(Serialize)]
+pub struct RuleCtx {
+    /// `no-provision`.
+    pub id: String,
+    /// What a gap of the kind is.
+    pub finds: String,
+    /// How its severity is decided.
+    pub severity: String,
+    /// The recommendation theme its gaps come under.
+    pub theme: String,
 }
 
 #[derive(Serialize)]
@@ -305,15 +319,7 @@ fn words(value: &impl Serialize) -> String {
 }
 
 fn theme_label(t: FindingTheme) -> &'static str {
-    match t {
-        FindingTheme::Identification => "Identification and challenge",
-        FindingTheme::Referral => "Referral",
-        FindingTheme::Retention => "Retention and ongoing duty of care",
-        FindingTheme::Partnership => "Partnership working",
-        FindingTheme::Accommodation => "Safe accommodation",
-        FindingTheme::Workforce => "Workforce",
-        FindingTheme::Data => "Data",
-    }
+    t.label()
 }
 
 pub fn action_theme_label(t: ActionTheme) -> &'static str {
@@ -325,24 +331,6 @@ pub fn action_theme_label(t: ActionTheme) -> &'static str {
         ActionTheme::Data => "Performance data and collection",
         ActionTheme::Awareness => "Awareness raising and communication",
         ActionTheme::SafeAccommodation => "Safe accommodation",
-    }
-}
-
-/// Which consultancy recommendation theme a gap's recommendation falls under
-/// (the method appendix states this mapping).
-fn recommendation_theme(g: &Gap) -> FindingTheme {
-    match (g.kind, g.recommendation.theme) {
-        (_, ActionTheme::SafeAccommodation) => FindingTheme::Accommodation,
-        (GapKind::Unreachable | GapKind::UnmappedPathway | GapKind::DeadEnd, _) => {
-            FindingTheme::Referral
-        }
-        (GapKind::SinglePointOfFailure, _) => FindingTheme::Partnership,
-        (GapKind::FundingCliff | GapKind::Capacity | GapKind::Locality, _) => {
-            FindingTheme::Retention
-        }
-        (GapKind::NoProvision | GapKind::NoSpecialist | GapKind::Exclusion, _) => {
-            FindingTheme::Identification
-        }
     }
 }
 
@@ -683,6 +671,11 @@ pub fn build(
         journeys: journeys_ctx(
             a,
             journeys,
+            &analysis
+                .gaps
+                .iter()
+                .filter(|g| g.kind == GapKind::UnmappedPathway)
+                .collect::<Vec<_>>(),
             &counts,
             counted.map(|r| counted_ctx(a, r, suppression)),
         ),
@@ -699,9 +692,19 @@ pub fn build(
             })
             .collect(),
         sources: sources(a, public),
-        rules: crate::gaps::RULES
+        rules: crate::gaps::GapKind::ALL
             .iter()
-            .map(|(k, r)| ((*k).to_owned(), (*r).to_owned()))
+            .map(|k| {
+                let r = k.rule();
+                RuleCtx {
+                    id: r.id.to_owned(),
+                    // The registry's own Markdown (as in the README),
+                    // not input text: not escaped.
+                    finds: r.finds.to_owned(),
+                    severity: r.severity.to_owned(),
+                    theme: r.theme.label().to_owned(),
+                }
+            })
             .collect(),
     }
 }
@@ -915,12 +918,10 @@ fn recommendations(a: &Assessment, analysis: &Analysis) -> Vec<ThemeCtx<Recommen
             continue;
         }
         let ctx = gap_ctx(a, g);
-        by.entry(recommendation_theme(g))
-            .or_default()
-            .push(RecommendationCtx {
-                text: ctx.recommendation,
-                because: format!("{} gap: {}", g.severity.as_str(), ctx.evidence),
-            });
+        by.entry(g.theme()).or_default().push(RecommendationCtx {
+            text: ctx.recommendation,
+            because: format!("{} gap: {}", g.severity.as_str(), ctx.evidence),
+        });
     }
     by.into_iter()
         .map(|(t, items)| ThemeCtx {
