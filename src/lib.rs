@@ -10,6 +10,7 @@
 //! - [`progress`]: what changed between two editions (the annual review);
 //! - [`render`]: the documents (tera → Markdown → HTML, Typst → PDF) and exports;
 //! - [`output`]: writing output folders, replacing only needsmap's own;
+//! - [`text`]: numbers and counts as reports write them (every stage's leaf);
 //! - [`cli`]: the `needsmap` command.
 
 pub mod check;
@@ -21,3 +22,4 @@ pub mod model;
 pub mod output;
 pub mod progress;
 pub mod render;
+pub mod text;

@@ -19,9 +19,10 @@ use serde::Serialize;
 
 pub use context::in_sentence;
 pub use figures::{
-    AccommodationSummary, Balance, BalanceLine, Tally, annual_amount, money, number, percent,
-    plural, rate, yearly_funding,
+    AccommodationSummary, Balance, BalanceLine, Tally, annual_amount, yearly_funding,
 };
+// The gap sentences' number words, for callers that quote gaps.
+pub use crate::text::{money, number, percent, plural, rate};
 pub use kinds::{Found, GapKind, Rule, markdown_table};
 pub use unknowns::{DataGap, DataTopic};
 

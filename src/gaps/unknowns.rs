@@ -6,8 +6,8 @@
 use serde::Serialize;
 
 use super::context::{Context, list};
-use super::figures::plural;
 use crate::model::{Assessment, Status};
+use crate::text::plural;
 
 /// What kind of data is missing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -206,7 +206,7 @@ fn reasons_not_recorded(a: &Assessment, out: &mut Vec<DataGap>) {
             };
             format!(
                 "{} not supported by {who} in {}",
-                super::figures::number(d.not_supported.unwrap_or(0.0)),
+                crate::text::number(d.not_supported.unwrap_or(0.0)),
                 d.year
             )
         })

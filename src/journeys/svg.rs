@@ -9,8 +9,8 @@
 use std::fmt::Write;
 
 use super::{TouchpointSummary, touchpoint};
-use crate::gaps::plural;
 use crate::model::{Assessment, Journey, StepOutcome};
+use crate::text::plural;
 
 /// Escape text for SVG/XML content and attributes. Characters XML cannot
 /// hold at all (C0 controls, U+FFFE, U+FFFF) are dropped, and with them the

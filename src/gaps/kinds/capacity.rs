@@ -7,7 +7,7 @@ use crate::gaps::context::{
     Context, for_cohort, gap, in_sentence,
     list,
 };
-use crate::gaps::figures::{
+use crate::text::{
     number, percent, plural, rate,
 };
 use crate::gaps::kinds::Rule;

@@ -7,7 +7,7 @@ use crate::gaps::context::{
     Context, gap,
     list,
 };
-use crate::gaps::figures::plural;
+use crate::text::plural;
 use crate::gaps::kinds::Rule;
 use crate::gaps::unknowns::{self, DataGap, DataTopic};
 use crate::gaps::{Gap, GapKind, GapSeverity};

@@ -8,7 +8,7 @@ use crate::gaps::context::{
     Context, gap, in_sentence,
     list,
 };
-use crate::gaps::figures::plural;
+use crate::text::plural;
 use crate::gaps::kinds::Rule;
 use crate::gaps::{Gap, GapKind, GapSeverity};
 use crate::model::{

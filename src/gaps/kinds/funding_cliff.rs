@@ -7,9 +7,8 @@ use crate::gaps::context::{
     Context, cohort_names, gap, in_sentence,
     list,
 };
-use crate::gaps::figures::{
-    money, plural, yearly_funding,
-};
+use crate::gaps::figures::yearly_funding;
+use crate::text::{money, plural};
 use crate::gaps::kinds::Rule;
 use crate::gaps::{Gap, GapKind, GapSeverity};
 use crate::model::{

@@ -7,7 +7,7 @@ use crate::gaps::context::{
     Context, at_level_for, cohort_names, commission, for_cohort, gap, in_sentence,
     list,
 };
-use crate::gaps::figures::plural;
+use crate::text::plural;
 use crate::gaps::kinds::Rule;
 use crate::gaps::{Gap, GapKind, GapSeverity};
 use crate::model::{

@@ -1,0 +1,74 @@
+//! Numbers and counts as people read them in a report: `12,345`,
+//! `£180,000`, `60%`, `1 service`. A leaf module every stage may use, so
+//! the same figure reads the same in a message, a table and a document.
+
+/// `12,345` (rounded to a whole number).
+pub fn number(value: f64) -> String {
+    let rounded = value.round() as i64;
+    let digits = rounded.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if rounded < 0 { format!("-{out}") } else { out }
+}
+
+/// `1 service`, `2 services`, `1,200 services`: a count and its noun, as
+/// every message, table and document says it.
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{} {}", number(n as f64), if n == 1 { one } else { many })
+}
+
+/// `£180,000`.
+pub fn money(value: f64) -> String {
+    format!("£{}", number(value))
+}
+
+/// `12%`, or `0.4%` below one percent so small shares do not read as zero.
+pub fn percent(ratio: f64) -> String {
+    let pct = ratio * 100.0;
+    if pct > 0.0 && pct < 1.0 {
+        format!("{pct:.1}%")
+    } else {
+        format!("{}%", pct.round() as i64)
+    }
+}
+
+/// A rate such as a prevalence, to one decimal place: `6.5%`.
+pub fn rate(ratio: f64) -> String {
+    let pct = ratio * 100.0;
+    if (pct - pct.round()).abs() < 0.05 {
+        format!("{}%", pct.round() as i64)
+    } else {
+        format!("{pct:.1}%")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_read_like_a_report() {
+        assert_eq!(number(1234567.4), "1,234,567");
+        assert_eq!(number(999.0), "999");
+        assert_eq!(number(-4500.0), "-4,500");
+        assert_eq!(money(180000.0), "£180,000");
+        assert_eq!(percent(0.6), "60%");
+        assert_eq!(percent(0.004), "0.4%");
+        assert_eq!(percent(0.0), "0%");
+        assert_eq!(rate(0.065), "6.5%");
+        assert_eq!(rate(0.095), "9.5%");
+        assert_eq!(rate(0.07), "7%");
+    }
+
+    #[test]
+    fn one_of_a_thing_is_singular() {
+        assert_eq!(plural(1, "refusal", "refusals"), "1 refusal");
+        assert_eq!(plural(0, "refusal", "refusals"), "0 refusals");
+        assert_eq!(plural(1200, "service", "services"), "1,200 services");
+    }
+}
