@@ -350,6 +350,33 @@ fn unmapped_pathway() {
     );
 }
 
+/// Severity weighs corroboration: the same low gap is medium once a
+/// finding names it; the journey it was found in does not raise it alone.
+#[test]
+fn a_gap_a_finding_confirms_ranks_higher() {
+    let severity = |dir: &str| {
+        let a = analysis(&format!(
+            "tests/fixtures/gaps/unmapped-pathway/{dir}/assessment.yaml"
+        ));
+        let g = a
+            .gaps
+            .iter()
+            .find(|g| g.id == "unmapped-pathway/outreach/idva")
+            .cloned()
+            .expect("the gap");
+        (g.severity, g.corroboration)
+    };
+    use needsmap::gaps::GapSeverity::{Low, Medium};
+    assert_eq!(severity("trigger"), (Low, vec!["journey:j1".to_owned()]));
+    assert_eq!(
+        severity("confirmed"),
+        (
+            Medium,
+            vec!["finding:f1".to_owned(), "journey:j1".to_owned()]
+        )
+    );
+}
+
 /// Every kind in the registry has its trigger and clear fixtures, so a new
 /// kind cannot land without the pair that shows it appear and disappear.
 #[test]

@@ -180,3 +180,28 @@ pub(super) fn corroborate(a: &Assessment, gaps: &mut [Gap]) {
         }
     }
 }
+
+/// Severity weighs corroboration: a low gap that evidence beyond the
+/// structure confirms is rated medium. Strong evidence is service data, a
+/// finding that names the gap (`gaps:`) or shows its kind (`shows:`), and a
+/// survivor's journey, except where journeys are what the rule itself
+/// found the gap in (`unmapped-pathway`, `dead-end`). A finding that only
+/// shares a cohort and a service with the gap is noted, but does not raise
+/// it.
+pub(super) fn weigh(a: &Assessment, gaps: &mut [Gap]) {
+    for gap in gaps.iter_mut().filter(|g| g.severity == GapSeverity::Low) {
+        let from_journeys = matches!(gap.kind, GapKind::UnmappedPathway | GapKind::DeadEnd);
+        let strong = gap.corroboration.iter().any(|c| match c.split_once(':') {
+            Some(("service-data", _)) => true,
+            Some(("journey", _)) => !from_journeys,
+            Some(("finding", id)) => a.findings.iter().any(|f| {
+                f.id == id
+                    && (f.gaps.contains(&gap.id) || f.shows.as_deref() == Some(gap.kind.as_str()))
+            }),
+            _ => false,
+        });
+        if strong {
+            gap.severity = GapSeverity::Medium;
+        }
+    }
+}

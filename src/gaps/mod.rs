@@ -181,6 +181,7 @@ pub fn analyse_graph(g: &PathwayGraph) -> Analysis {
     evidence::link_refusals(g.a, &mut gaps);
     evidence::corroborate(g.a, &mut gaps);
     evidence::reported(&ctx, &mut gaps);
+    evidence::weigh(g.a, &mut gaps);
     sort(&mut gaps);
     Analysis {
         gaps,
