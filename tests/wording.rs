@@ -123,3 +123,27 @@ fn an_empty_event_log_is_called_empty() {
         );
     }
 }
+
+/// A two-tier county names its district councils in the area profile.
+#[test]
+fn a_two_tier_area_names_its_councils() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("out");
+    let out_text = out.display().to_string();
+    let (code, _, err) = run(&[
+        "build",
+        "tests/fixtures/real/norfolk-2021/assessment.yaml",
+        "-o",
+        &out_text,
+        "--no-pdf",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let md = std::fs::read_to_string(out.join("needs-assessment.md")).expect("markdown");
+    assert_says(
+        &md,
+        &[
+            "It covers the areas of 7 councils: Breckland District Council, Broadland District Council,",
+        ],
+        &[],
+    );
+}

@@ -77,6 +77,8 @@ pub struct Context {
     pub period_years: String,
     pub published: Option<String>,
     pub localities: Vec<String>,
+    /// A two-tier area's district (or member) councils, by name.
+    pub districts: Vec<String>,
     pub public: bool,
     pub suppress_below: u32,
     pub population: Option<PopulationCtx>,
@@ -613,6 +615,7 @@ pub fn build(
         period_years: format!("{}-{}", info.period.start.year(), info.period.end.year()),
         published: info.published.map(|d| d.to_string()),
         localities: info.localities.iter().map(|l| md(l)).collect(),
+        districts: info.districts.iter().map(|d| md(&d.name)).collect(),
         public,
         suppress_below: suppression.below,
         population: a.population.as_ref().map(|p| PopulationCtx {
