@@ -602,9 +602,32 @@ fn journey_maps_written_by_the_journeys_command_are_public_by_default() {
     // The averaged map is the one the public needs assessment shows.
     let out = dir.path().join("out");
     public_build(EXAMPLE, &out);
+    // The build splits it into figures a page can hold: together their
+    // rows are the command's.
+    let desc = |svg: &str| -> String {
+        let start = svg.find("<desc id=").expect("desc");
+        let start = start + svg[start..].find('>').expect("desc tag") + 1;
+        svg[start..start + svg[start..].find("</desc>").expect("desc end")].to_owned()
+    };
+    let mut figures = vec![out.join("charts/touchpoints.svg")];
+    figures.extend(
+        (2..)
+            .map(|k| out.join(format!("charts/touchpoints-{k}.svg")))
+            .take_while(|p| p.is_file()),
+    );
+    assert!(
+        figures.len() > 1,
+        "the example has more touchpoints than a page holds"
+    );
+    let built: Vec<String> = figures
+        .iter()
+        .map(|p| desc(&std::fs::read_to_string(p).expect("chart")))
+        .collect();
     assert_eq!(
-        std::fs::read_to_string(out.join("charts/touchpoints.svg")).expect("chart"),
-        String::from_utf8_lossy(&written[Path::new("touchpoints.svg")]),
+        built.join("; "),
+        desc(&String::from_utf8_lossy(
+            &written[Path::new("touchpoints.svg")]
+        )),
     );
     // --internal writes everything, as build --internal does.
     let all = dir.path().join("all");

@@ -133,10 +133,22 @@ impl<'g, 'a> Context<'g, 'a> {
                 .collect();
             cells.insert(cohort.id.clone(), row);
         }
+        let needed = a
+            .cohorts
+            .iter()
+            .zip(&self.needed)
+            .map(|(c, ls)| {
+                (
+                    c.id.clone(),
+                    ls.iter().map(|&l| a.levels[l].id.clone()).collect(),
+                )
+            })
+            .collect();
         Coverage {
             levels: a.levels.iter().map(|l| l.id.clone()).collect(),
             cohorts: a.cohorts.iter().map(|c| c.id.clone()).collect(),
             cells,
+            needed,
         }
     }
 

@@ -149,6 +149,9 @@ pub struct Coverage {
     pub cohorts: Vec<String>,
     /// cohort id → level id → eligible service ids.
     pub cells: BTreeMap<String, BTreeMap<String, Vec<String>>>,
+    /// cohort id → the levels it needs provision at (its own `levels`, or
+    /// its role's defaults): the cells the gap rules judge.
+    pub needed: BTreeMap<String, Vec<String>>,
 }
 
 /// Everything the analysis finds.

@@ -321,13 +321,25 @@ pub fn journey_map(a: &Assessment, j: &Journey) -> String {
         "<polyline points=\"{}\" fill=\"none\" stroke=\"#666\" stroke-width=\"1.5\" stroke-dasharray=\"5 3\"/>",
         path.join(" ")
     );
-    let mut note_no = 0;
     for (i, s) in j.steps.iter().enumerate() {
         let (x, y) = (x_of(i), lane_y(&s.at));
         marker(&mut out, s.outcome, x, y);
+        // The outcome, with the numbers of the step's notes after it: one
+        // label under the marker, so nothing crowds it.
+        let refs: Vec<String> = notes
+            .iter()
+            .enumerate()
+            .filter(|(_, (step, _))| *step == i)
+            .map(|(k, _)| (k + 1).to_string())
+            .collect();
+        let refs = if refs.is_empty() {
+            String::new()
+        } else {
+            format!(" [{}]", refs.join(","))
+        };
         let _ = writeln!(
             out,
-            "<text x=\"{x:.1}\" y=\"{:.1}\" font-size=\"10\" text-anchor=\"middle\">{}</text>",
+            "<text x=\"{x:.1}\" y=\"{:.1}\" font-size=\"10\" text-anchor=\"middle\">{}{refs}</text>",
             y + 20.0,
             outcome_style(s.outcome).0
         );
@@ -339,25 +351,7 @@ pub fn journey_map(a: &Assessment, j: &Journey) -> String {
                 y - 6.0
             );
         }
-        let here: Vec<usize> = notes
-            .iter()
-            .enumerate()
-            .filter(|(_, (step, _))| *step == i)
-            .map(|(k, _)| k)
-            .collect();
-        if !here.is_empty() {
-            let label: Vec<String> = here.iter().map(|k| (k + 1).to_string()).collect();
-            note_no += here.len();
-            let _ = writeln!(
-                out,
-                "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"10\" fill=\"#000\">[{}]</text>",
-                x + 12.0,
-                y + 10.0,
-                label.join(",")
-            );
-        }
     }
-    let _ = note_no;
     // Numbered notes and barriers.
     if !notes.is_empty() {
         let _ = writeln!(
@@ -418,13 +412,16 @@ fn row_label(
 /// mean as published (`feelings`: `None` where it is hidden, and no bar is
 /// drawn, since its length would give it away).
 pub fn touchpoint_map(
+    id: &str,
     touchpoints: &[TouchpointSummary],
     counts: &[[String; 4]],
     feelings: &[Option<f64>],
 ) -> String {
     let row_h = 44.0;
     let (left, bar_w) = (330.0, 300.0);
-    let width = left + bar_w + 330.0;
+    // The counts start clear of the label of a bar at +3.
+    let counts_x = left + bar_w + 48.0;
+    let width = counts_x + 310.0;
     let top = 80.0;
     let height = top + row_h * touchpoints.len() as f64 + 40.0;
     let zero = left + bar_w / 2.0;
@@ -443,7 +440,7 @@ pub fn touchpoint_map(
         .collect::<Vec<_>>()
         .join("; ");
     let mut out = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width:.0} {height:.0}\" width=\"{width:.0}\" height=\"{height:.0}\" role=\"img\" aria-labelledby=\"t-touch d-touch\" {FONT}>\n<title id=\"t-touch\">How survivors felt at each service: mean of every journey</title>\n<desc id=\"d-touch\">{}</desc>\n<rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>\n",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width:.0} {height:.0}\" width=\"{width:.0}\" height=\"{height:.0}\" role=\"img\" aria-labelledby=\"t-{id} d-{id}\" {FONT}>\n<title id=\"t-{id}\">How survivors felt at each service: mean of every journey</title>\n<desc id=\"d-{id}\">{}</desc>\n<rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>\n",
         escape(&desc)
     );
     let _ = writeln!(
@@ -472,7 +469,7 @@ pub fn touchpoint_map(
     let _ = writeln!(
         out,
         "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" font-weight=\"bold\">visits · refused · retold · dropped out</text>",
-        left + bar_w + 20.0,
+        counts_x,
         top - 14.0
     );
     for (k, ((t, [visits, refusals, retold, dropped_out]), feeling)) in
@@ -490,7 +487,7 @@ pub fn touchpoint_map(
         let _ = writeln!(
             out,
             "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\">n={visits} · {refusals} · {retold} · {dropped_out}</text>",
-            left + bar_w + 20.0,
+            counts_x,
             y + 21.0,
         );
         let Some(feeling) = feeling else {

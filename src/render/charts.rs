@@ -28,14 +28,60 @@ fn truncate(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         text.to_owned()
     } else {
-        text.chars().take(max - 1).collect::<String>() + "…"
+        text.chars()
+            .take(max - 1)
+            .collect::<String>()
+            .trim_end()
+            .to_owned()
+            + "…"
     }
+}
+
+/// `text` in lines of at most `max` characters, broken between words; at
+/// most `lines` lines, the last cut with "…" if the text is longer.
+fn wrap(text: &str, max: usize, lines: usize) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > max {
+            out.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        out.push(line);
+    }
+    if out.len() > lines {
+        let rest = out.split_off(lines - 1).join(" ");
+        out.push(truncate(&rest, max));
+    }
+    out.iter().map(|l| truncate(l, max)).collect()
+}
+
+/// Lines of text as `<tspan>`s, `step` apart, from the baseline `y`.
+fn tspans(x: f64, y: f64, step: f64, lines: &[String]) -> String {
+    lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            format!(
+                "<tspan x=\"{x:.1}\" y=\"{:.1}\">{}</tspan>",
+                y + step * i as f64,
+                escape(l)
+            )
+        })
+        .collect()
 }
 
 /// Cohorts down, levels across; each cell the number of services that will
 /// take the cohort there. Empty cells are hatched and say "none".
 pub fn coverage(a: &Assessment, analysis: &Analysis) -> String {
-    let (left, top, cw, rh) = (250.0, 120.0, 86.0, 26.0);
+    // Cohort names in up to two lines of 38 characters; rows are tall
+    // enough for two.
+    let (left, top, cw, rh) = (250.0, 130.0, 86.0, 30.0);
     let width = left + cw * a.levels.len() as f64 + 20.0;
     let height = top + rh * a.cohorts.len() as f64 + 30.0;
     let mut desc = Vec::new();
@@ -50,7 +96,10 @@ pub fn coverage(a: &Assessment, analysis: &Analysis) -> String {
             body,
             "<text transform=\"translate({x:.1},{:.1}) rotate(-35)\" font-size=\"11\">{}</text>",
             top - 8.0,
-            escape(&truncate(&level.name, 24))
+            escape(&truncate(
+                level.short_name.as_deref().unwrap_or(&level.name),
+                26
+            ))
         );
     }
     for (c, cohort) in a.cohorts.iter().enumerate() {
@@ -60,17 +109,22 @@ pub fn coverage(a: &Assessment, analysis: &Analysis) -> String {
         } else {
             ""
         };
+        let lines = wrap(&cohort.name, 38, 2);
+        let baseline = if lines.len() == 1 { y + 19.0 } else { y + 13.0 };
         let _ = writeln!(
             body,
-            "<text x=\"10\" y=\"{:.1}\" font-size=\"11\"{weight}>{}</text>",
-            y + 17.0,
-            escape(&truncate(&cohort.name, 38))
+            "<text font-size=\"11\"{weight}>{}</text>",
+            tspans(10.0, baseline, 12.0, &lines)
         );
         let row = analysis.coverage.cells.get(&cohort.id);
         let mut cells = Vec::new();
         for (l, level) in a.levels.iter().enumerate() {
             let n = row.and_then(|r| r.get(&level.id)).map_or(0, Vec::len);
-            let needed = cohort.levels.is_empty() || cohort.levels.contains(&level.id);
+            let needed = analysis
+                .coverage
+                .needed
+                .get(&cohort.id)
+                .is_some_and(|n| n.contains(&level.id));
             let x = left + cw * l as f64;
             let (fill, label) = match (n, needed) {
                 (_, false) => ("#ffffff", "n/a".to_owned()),
@@ -84,7 +138,7 @@ pub fn coverage(a: &Assessment, analysis: &Analysis) -> String {
                 body,
                 "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{cw}\" height=\"{rh}\" fill=\"{fill}\" stroke=\"#fff\" stroke-width=\"2\"/><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"middle\" fill=\"{text_fill}\"{}>{label}</text>",
                 x + cw / 2.0,
-                y + 17.0,
+                y + 19.0,
                 if label == "none" {
                     " font-weight=\"bold\""
                 } else {
@@ -190,23 +244,35 @@ pub fn indicator(i: &Indicator, s: Suppression) -> String {
         .iter()
         .any(|(_, v)| hidden(*v))
         .then_some(f64::from(s.below));
-    let max = values
+    let highest = values
         .iter()
         .map(|(_, v)| *v)
         .filter(|v| !hidden(*v))
         .chain(target)
         .chain(band)
         .fold(0.0_f64, f64::max)
-        .max(1.0)
-        * 1.15;
+        .max(1.0);
+    // Round ticks with headroom above the highest value for its label, so
+    // no value label sits level with a tick label.
+    let (step, ticks) = nice_ticks(highest * 1.12);
+    let max = step * ticks as f64;
     let n = values.len().max(1);
-    let x_of = |k: usize| {
-        left + if n == 1 {
-            w / 2.0
-        } else {
-            w * k as f64 / (n - 1) as f64
-        }
-    };
+    // Each year at the middle of its own band: the first and last labels
+    // stay clear of the axis labels and the target's.
+    let x_of = |k: usize| left + w * (k as f64 + 0.5) / n as f64;
+    // Label every `every`-th value (and the last) when labels would touch:
+    // the table under the chart gives them all.
+    let widest = values
+        .iter()
+        .map(|(_, v)| label(*v).chars().count())
+        .max()
+        .unwrap_or(1) as f64
+        * CHAR_WIDTH_11PX
+        + 6.0;
+    let every = (widest / (w / n as f64)).ceil().max(1.0) as usize;
+    let every_year = ((4.0 * CHAR_WIDTH_11PX + 6.0) / (w / n as f64))
+        .ceil()
+        .max(1.0) as usize;
     let y_of = |v: f64| top + h - h * v / max;
     // Where a value is drawn: a hidden one mid-band, whatever it is.
     let y_drawn = |v: f64| {
@@ -252,8 +318,8 @@ pub fn indicator(i: &Indicator, s: Suppression) -> String {
         top + h,
         top + h
     );
-    for frac in [0.0, 0.5, 1.0] {
-        let v = max / 1.15 * frac;
+    for k in 0..=ticks {
+        let v = step * k as f64;
         let y = y_of(v);
         let _ = writeln!(
             out,
@@ -298,18 +364,49 @@ pub fn indicator(i: &Indicator, s: Suppression) -> String {
         let fill = if hidden(*v) { "#fff" } else { "#2166ac" };
         let _ = writeln!(
             out,
-            "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"4\" fill=\"{fill}\" stroke=\"#2166ac\"/><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"middle\">{}</text><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"middle\">{y}</text>",
+            "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"4\" fill=\"{fill}\" stroke=\"#2166ac\"/>",
             x_of(k),
             y_drawn(*v),
-            x_of(k),
-            y_drawn(*v) - 9.0,
-            escape(&label(*v)),
-            x_of(k),
-            top + h + 18.0
         );
+        // The last always; the others every `every`, unless too near it.
+        let shown = |every: usize| k + 1 == n || (k % every == 0 && n - 1 - k >= every);
+        if shown(every) {
+            let _ = writeln!(
+                out,
+                "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"middle\">{}</text>",
+                x_of(k),
+                y_drawn(*v) - 9.0,
+                escape(&label(*v)),
+            );
+        }
+        if shown(every_year) {
+            let _ = writeln!(
+                out,
+                "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"middle\">{y}</text>",
+                x_of(k),
+                top + h + 18.0
+            );
+        }
     }
     out.push_str("</svg>\n");
     out
+}
+
+/// The mean width of a digit or letter of an 11px label, in px: enough to
+/// tell when two labels would touch.
+const CHAR_WIDTH_11PX: f64 = 6.2;
+
+/// Round tick steps (1, 2, 2.5 or 5 times a power of ten) covering
+/// `0..=top` in 3 to 5 steps: (step, number of steps).
+fn nice_ticks(top: f64) -> (f64, usize) {
+    let raw = top.max(1e-9) / 5.0;
+    let magnitude = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 2.5, 5.0, 10.0]
+        .iter()
+        .map(|m| m * magnitude)
+        .find(|s| *s >= raw)
+        .unwrap_or(10.0 * magnitude);
+    (step, (top / step).ceil().max(1.0) as usize)
 }
 
 fn fmt(v: f64) -> String {
@@ -403,7 +500,7 @@ pub fn all(
     charts.insert("levels".into(), levels(g));
     charts.insert("pathways".into(), pathways(g));
     charts.insert("accommodation".into(), accommodation(analysis));
-    charts.insert("touchpoints".into(), touchpoints(journeys));
+    charts.extend(touchpoint_parts(journeys));
     for i in &a.indicators {
         charts.insert(format!("indicator-{}", i.id), indicator(i, s));
     }
@@ -421,10 +518,49 @@ pub fn all(
 pub fn touchpoints(journeys: &JourneyReport) -> String {
     let counts = crate::render::context::published_counts(journeys);
     crate::journeys::svg::touchpoint_map(
+        "touchpoints",
         &journeys.by_touchpoint,
         &counts.by_touchpoint.0,
         &counts.feelings.0,
     )
+}
+
+/// Touchpoints drawn in one figure of a document: a page holds this many
+/// rows with their labels at a readable size; more go on to a next figure.
+pub const TOUCHPOINTS_PER_FIGURE: usize = 20;
+
+/// The names of the touchpoint figures for `n` touchpoints: `touchpoints`,
+/// then `touchpoints-2`, `touchpoints-3`…
+pub fn touchpoint_figures(n: usize) -> Vec<String> {
+    (0..n.div_ceil(TOUCHPOINTS_PER_FIGURE).max(1))
+        .map(|k| {
+            if k == 0 {
+                "touchpoints".to_owned()
+            } else {
+                format!("touchpoints-{}", k + 1)
+            }
+        })
+        .collect()
+}
+
+/// The touchpoint chart split into figures a page can hold.
+fn touchpoint_parts(journeys: &JourneyReport) -> Vec<(String, String)> {
+    let counts = crate::render::context::published_counts(journeys);
+    let per = TOUCHPOINTS_PER_FIGURE;
+    touchpoint_figures(journeys.by_touchpoint.len())
+        .into_iter()
+        .enumerate()
+        .map(|(k, name)| {
+            let rows = k * per..((k + 1) * per).min(journeys.by_touchpoint.len());
+            let svg = crate::journeys::svg::touchpoint_map(
+                &name,
+                &journeys.by_touchpoint[rows.clone()],
+                &counts.by_touchpoint.0[rows.clone()],
+                &counts.feelings.0[rows],
+            );
+            (name, svg)
+        })
+        .collect()
 }
 
 /// The pathway graph: entry points in the first column, then each service
@@ -529,4 +665,28 @@ pub fn pathways(g: &PathwayGraph) -> String {
     }
     out.push_str("</svg>\n");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ticks_are_round_and_cover_the_range() {
+        assert_eq!(nice_ticks(4500.0), (1000.0, 5));
+        assert_eq!(nice_ticks(389.0 * 1.12), (100.0, 5));
+        assert_eq!(nice_ticks(9.0), (2.0, 5));
+        assert_eq!(nice_ticks(11.0), (2.5, 5));
+        let (step, n) = nice_ticks(1.0);
+        assert!(step * n as f64 >= 1.0 && n <= 5);
+    }
+
+    #[test]
+    fn long_labels_wrap_between_words() {
+        assert_eq!(
+            wrap("Survivors with no recourse to public funds", 20, 2),
+            ["Survivors with no", "recourse to public…"]
+        );
+        assert_eq!(wrap("Women", 20, 2), ["Women"]);
+    }
 }

@@ -187,6 +187,11 @@ pub fn typst_string(text: &str) -> String {
 /// A line a template writes where the PDF should start a new page.
 pub const PAGE_BREAK: &str = "<!-- pagebreak -->";
 
+/// Templates set wide sections (an action plan's tables, a provider map)
+/// on landscape pages in the PDF, between these two comments.
+pub const LANDSCAPE: &str = "<!-- landscape -->";
+pub const PORTRAIT: &str = "<!-- portrait -->";
+
 /// Markdown → Typst markup.
 pub fn to_typst(markdown: &str) -> String {
     let mut w = TypstWriter::default();
@@ -208,6 +213,24 @@ struct TypstWriter {
     link: Vec<String>,
     /// Level-1 headings so far.
     chapters: usize,
+    /// Inside a landscape section: tables are as wide as its pages.
+    landscape: bool,
+    /// Status badges open.
+    spans: usize,
+}
+
+/// The opening of a status badge in Typst, by its RAG colour name.
+fn rag_badge(colour: &str) -> String {
+    let (fill, edge) = match colour {
+        "green" => ("#e3f1dc", "#2e7d32"),
+        "amber" => ("#fdf0d5", "#b26a00"),
+        "red" => ("#fbe0dd", "#b3261e"),
+        "blue" => ("#e1ebf7", "#1d4f91"),
+        _ => ("#ececec", "#6b6b6b"),
+    };
+    format!(
+        "#box(fill: rgb(\"{fill}\"), stroke: (left: 3pt + rgb(\"{edge}\")), inset: (x: 3pt, y: 2pt), outset: (y: 1pt))["
+    )
 }
 
 struct TableState {
@@ -241,6 +264,28 @@ impl TypstWriter {
             // Markdown keep the comment, which shows nothing. (Text from
             // the assessment is escaped, so it cannot write one.)
             Event::Html(h) if h.trim() == PAGE_BREAK => self.push("\n#pagebreak(weak: true)\n"),
+            Event::Html(h) if h.trim() == LANDSCAPE && !self.landscape => {
+                self.landscape = true;
+                self.push("\n#set page(flipped: true)\n");
+            }
+            Event::Html(h) if h.trim() == PORTRAIT && self.landscape => {
+                self.landscape = false;
+                self.push("\n#set page(flipped: false)\n");
+            }
+            // A status the templates mark `<span class="rag rag-green">`:
+            // a tinted badge with a coloured edge, beside its word (never
+            // colour alone; legible in grey).
+            Event::InlineHtml(h) if h.starts_with("<span class=\"rag rag-") => {
+                let colour = h
+                    .trim_start_matches("<span class=\"rag rag-")
+                    .trim_end_matches("\">");
+                self.push(&rag_badge(colour));
+                self.spans += 1;
+            }
+            Event::InlineHtml(h) if h.as_ref() == "</span>" && self.spans > 0 => {
+                self.spans -= 1;
+                self.push("]");
+            }
             Event::Html(_) | Event::InlineHtml(_) => {}
             _ => {}
         }
@@ -380,7 +425,7 @@ impl TypstWriter {
             }
             TagEnd::Table => {
                 if let Some(t) = self.table.take() {
-                    self.out.push_str(&table_typst(&t));
+                    self.out.push_str(&table_typst(&t, self.landscape));
                 }
             }
             _ => {}
@@ -388,34 +433,186 @@ impl TypstWriter {
     }
 }
 
-/// Short columns fit their content; long text shares the rest of the
-/// width in proportion to its typical length, so evidence columns get room.
-fn column_widths(t: &TableState) -> String {
-    let widths: Vec<String> = (0..t.columns)
+/// Width of the text area of a portrait A4 page (the template's 2.2 cm
+/// side margins), and of a landscape one, in points.
+const PORTRAIT_WIDTH: f64 = 470.0;
+const LANDSCAPE_WIDTH: f64 = 717.0;
+
+/// A cell's inset on both sides, in points, with a little to spare.
+const CELL_INSET: f64 = 11.0;
+
+/// The advance of text in 8.5 pt bold Libertinus Serif (headers are bold),
+/// in points, from the widths of its kinds of character: close enough to
+/// tell whether a word fits a column, and never under.
+fn advance(text: &str) -> f64 {
+    text.chars()
+        .map(|c| match c {
+            'm' | 'w' | 'M' | 'W' => 7.6,
+            c if c.is_uppercase() => 6.0,
+            c if c.is_ascii_digit() => 4.6,
+            'i' | 'l' | 'j' | 't' | 'f' | 'r' | '.' | ',' | ':' | ';' | '\'' | ' ' => 3.0,
+            '£' | '%' | '&' => 5.8,
+            _ => 4.6,
+        })
+        .sum()
+}
+
+/// A cell's text as it reads, without its Typst markup (`#link("…")[`,
+/// `#box(…)[`, escapes, brackets): for measuring.
+fn visible(markup: &str) -> String {
+    let mut out = String::with_capacity(markup.len());
+    let mut chars = markup.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => out.extend(chars.next()),
+            '#' if chars.peek().is_some_and(|n| n.is_ascii_alphabetic()) => {
+                // `#name(args)[`: skip the name and the balanced arguments
+                // (strings included); the content in brackets stays.
+                while chars
+                    .peek()
+                    .is_some_and(|n| n.is_ascii_alphanumeric() || *n == '.')
+                {
+                    chars.next();
+                }
+                if chars.peek() == Some(&'(') {
+                    let (mut depth, mut in_string) = (0usize, false);
+                    for a in chars.by_ref() {
+                        match a {
+                            '"' => in_string = !in_string,
+                            '(' if !in_string => depth += 1,
+                            ')' if !in_string => {
+                                depth -= 1;
+                                if depth == 0 {
+                                    break;
+                                }
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+            }
+            '*' | '_' | '[' | ']' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// What a column holds, in points of text: its longest word (it cannot be
+/// narrower without overflowing) and its longest cell (it needs no more).
+struct ColumnText {
+    longest_word: f64,
+    longest_cell: f64,
+    mean_cell: f64,
+}
+
+fn column_text(t: &TableState) -> Vec<ColumnText> {
+    (0..t.columns)
         .map(|c| {
-            let lens: Vec<usize> = t
+            let cells: Vec<String> = t
                 .rows
                 .iter()
                 .chain(std::iter::once(&t.header))
-                .map(|r| r.get(c).map_or(0, |x| x.chars().count()))
+                .map(|r| r.get(c).map_or_else(String::new, |x| visible(x)))
                 .collect();
-            let longest = lens.iter().copied().max().unwrap_or(0);
-            let mean = lens.iter().sum::<usize>() / lens.len().max(1);
-            if longest <= 14 {
+            let lens: Vec<f64> = cells.iter().map(|x| advance(x)).collect();
+            ColumnText {
+                longest_word: cells
+                    .iter()
+                    .flat_map(|x| x.split_whitespace().map(advance))
+                    .fold(0.0, f64::max),
+                longest_cell: lens.iter().copied().fold(0.0, f64::max),
+                mean_cell: lens.iter().sum::<f64>() / lens.len().max(1) as f64,
+            }
+        })
+        .collect()
+}
+
+/// Column widths in points for a table `width` wide, or `None` when even
+/// its longest words do not fit side by side. A column is never narrower
+/// than its longest word, so no word overflows into the next cell; short
+/// columns get their whole text; long text shares what is left in
+/// proportion to its typical length, up to what it needs.
+fn fit_columns(cols: &[ColumnText], width: f64) -> Option<Vec<f64>> {
+    let pt = |text: f64| text + CELL_INSET;
+    let min: Vec<f64> = cols.iter().map(|c| pt(c.longest_word)).collect();
+    let full: Vec<f64> = cols.iter().map(|c| pt(c.longest_cell)).collect();
+    if min.iter().sum::<f64>() > width {
+        return None;
+    }
+    if full.iter().sum::<f64>() <= width {
+        return Some(full);
+    }
+    let mut widths = min.clone();
+    // Hand out what is left, a share at a time, to the columns that still
+    // wrap, by their mean length: water-filling up to each one's need.
+    let mut open: Vec<usize> = (0..cols.len()).filter(|&c| full[c] > min[c]).collect();
+    let mut left = width - widths.iter().sum::<f64>();
+    while left > 0.5 && !open.is_empty() {
+        let weight: f64 = open.iter().map(|&c| cols[c].mean_cell.max(1.0)).sum();
+        let mut given = 0.0;
+        for &c in &open {
+            let share = left * cols[c].mean_cell.max(1.0) / weight;
+            let take = share.min(full[c] - widths[c]);
+            widths[c] += take;
+            given += take;
+        }
+        left -= given;
+        open.retain(|&c| full[c] - widths[c] > 0.5);
+        if given < 0.5 {
+            break;
+        }
+    }
+    Some(widths)
+}
+
+/// How a table is set: its column widths, and whether it needs a page of
+/// its own turned to landscape (a portrait page cannot hold its words side
+/// by side; templates put the tables they know are wide in landscape
+/// sections instead, with their headings).
+fn column_widths(t: &TableState, landscape_section: bool) -> (String, bool) {
+    let cols = column_text(t);
+    let width = if landscape_section {
+        LANDSCAPE_WIDTH
+    } else {
+        PORTRAIT_WIDTH
+    };
+    let (widths, landscape) = match fit_columns(&cols, width) {
+        Some(w) => (w, false),
+        None => (
+            fit_columns(&cols, LANDSCAPE_WIDTH).unwrap_or_else(|| {
+                // Wider than a landscape page even word by word: share it
+                // out evenly and let Typst break the longest words.
+                vec![LANDSCAPE_WIDTH / t.columns.max(1) as f64; t.columns]
+            }),
+            true,
+        ),
+    };
+    // A table whose every cell fits on one line: Typst sizes it exactly.
+    let natural = cols
+        .iter()
+        .map(|c| c.longest_cell + CELL_INSET)
+        .sum::<f64>()
+        <= width;
+    let list: Vec<String> = widths
+        .iter()
+        .map(|w| {
+            if natural && !landscape {
                 "auto".to_owned()
             } else {
-                format!("{}fr", (mean / 10).clamp(2, 6))
+                format!("{w:.0}pt")
             }
         })
         .collect();
-    if widths.len() == 1 {
-        format!("{},", widths[0])
+    let list = if list.len() == 1 {
+        format!("{},", list[0])
     } else {
-        widths.join(", ")
-    }
+        list.join(", ")
+    };
+    (list, landscape)
 }
 
-fn table_typst(t: &TableState) -> String {
+fn table_typst(t: &TableState, landscape_section: bool) -> String {
     let align: Vec<&str> = t
         .align
         .iter()
@@ -431,22 +628,58 @@ fn table_typst(t: &TableState) -> String {
             .collect::<Vec<_>>()
             .join(", ")
     };
+    let (widths, landscape) = column_widths(t, landscape_section);
     let mut out = format!(
-        "\n#table(columns: ({}), align: ({}), table.header({}),\n",
-        column_widths(t),
+        "\n{}#table(columns: ({widths}), align: ({}), table.header({}),\n",
+        if landscape {
+            "#page(flipped: true)["
+        } else {
+            ""
+        },
         align.join(", ") + if align.len() == 1 { "," } else { "" },
         cells(&t.header)
     );
     for row in &t.rows {
         out.push_str(&format!("  {},\n", cells(row)));
     }
-    out.push_str(")\n\n");
+    out.push_str(if landscape { ")]\n\n" } else { ")\n\n" });
     out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cells_are_measured_by_their_text_not_their_markup() {
+        assert_eq!(
+            visible("#box(fill: rgb(\"#e3f1dc\"), stroke: (left: 3pt))[On track]"),
+            "On track"
+        );
+        assert_eq!(
+            visible("#link(\"https://x.org/a(b)\")[the source]"),
+            "the source"
+        );
+        assert_eq!(visible("a \\# b"), "a # b");
+    }
+
+    #[test]
+    fn a_column_is_never_narrower_than_its_longest_word() {
+        let col = |word: &str, cell: &str| ColumnText {
+            longest_word: advance(word),
+            longest_cell: advance(cell),
+            mean_cell: advance(cell),
+        };
+        let cols = [
+            col("accommodation", "Dispersed safe accommodation"),
+            col("survivors,", &"Women victims and survivors, ".repeat(12)),
+        ];
+        let w = fit_columns(&cols, 200.0).expect("fits");
+        assert!(w[0] >= advance("accommodation") + CELL_INSET, "{w:?}");
+        assert!((w.iter().sum::<f64>() - 200.0).abs() < 1.0, "{w:?}");
+        // Words that cannot stand side by side do not fit at all.
+        assert!(fit_columns(&cols, 60.0).is_none());
+    }
 
     #[test]
     fn typst_escaping_stops_markup_injection() {

@@ -93,6 +93,9 @@ pub struct Context {
     pub routes: Vec<(String, String, String, String)>,
     /// One row a touchpoint, then the totals row.
     pub touchpoints: TableCtx<TouchpointCtx>,
+    /// The chart names of the touchpoint figures (`touchpoints`,
+    /// `touchpoints-2`…), a page's worth of rows each.
+    pub touchpoint_figures: Vec<String>,
     pub gaps: GapsCtx,
     pub findings: Vec<ThemeCtx<FindingCtx>>,
     pub recommendations: Vec<ThemeCtx<RecommendationCtx>>,
@@ -656,6 +659,7 @@ pub fn build(
             .collect(),
         routes: routes(g),
         touchpoints: touchpoint_rows(journeys, &counts),
+        touchpoint_figures: crate::render::charts::touchpoint_figures(journeys.by_touchpoint.len()),
         gaps: GapsCtx {
             high: gap_list(GapSeverity::High),
             medium: gap_list(GapSeverity::Medium),
@@ -805,7 +809,13 @@ fn cohort_ctx(
             a.levels
                 .iter()
                 .filter(|l| row.get(&l.id).is_some_and(Vec::is_empty))
-                .filter(|l| cohort.levels.is_empty() || cohort.levels.contains(&l.id))
+                .filter(|l| {
+                    analysis
+                        .coverage
+                        .needed
+                        .get(&cohort.id)
+                        .is_some_and(|n| n.contains(&l.id))
+                })
                 .map(|l| md(&l.name))
                 .collect()
         })

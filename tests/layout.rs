@@ -1,0 +1,176 @@
+//! The PDFs as a reader sees them: no two words overprint each other and no
+//! text runs off the page, on the example and on every real case (sparse
+//! input), in all three documents.
+//!
+//! Word boxes come from poppler's `pdftotext -bbox-layout`, which sees the
+//! text of tables and of the charts (drawn as text, not paths). Two words
+//! overprint when their boxes overlap by more than a sliver: text that
+//! overflows its table cell lands on the next cell's words, and a chart
+//! label on its neighbour.
+
+use std::path::Path;
+use std::process::Command;
+
+mod common;
+use common::run;
+
+/// One word on a page, in PDF points from the top left.
+#[derive(Debug, Clone)]
+struct Word {
+    x0: f64,
+    y0: f64,
+    x1: f64,
+    y1: f64,
+    text: String,
+}
+
+impl Word {
+    fn area(&self) -> f64 {
+        (self.x1 - self.x0) * (self.y1 - self.y0)
+    }
+
+    /// Do the boxes overlap by more than a tenth of the smaller one? Words
+    /// set side by side touch or overlap by a hair (kerning, italics);
+    /// overprinted ones overlap by much more.
+    fn overprints(&self, o: &Word) -> bool {
+        let w = self.x1.min(o.x1) - self.x0.max(o.x0);
+        let h = self.y1.min(o.y1) - self.y0.max(o.y0);
+        w > 0.5 && h > 0.5 && w * h > 0.1 * self.area().min(o.area())
+    }
+}
+
+struct Page {
+    width: f64,
+    words: Vec<Word>,
+}
+
+/// The value of `name="…"` in an XML start tag.
+fn attr(tag: &str, name: &str) -> f64 {
+    let key = format!("{name}=\"");
+    let start = tag.find(&key).expect("attribute") + key.len();
+    let end = start + tag[start..].find('"').expect("closing quote");
+    tag[start..end].parse().expect("a number")
+}
+
+fn pages(pdf: &Path) -> Vec<Page> {
+    let out = Command::new("pdftotext")
+        .arg("-bbox-layout")
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext must be installed (apt-get install poppler-utils; .ci/test does)");
+    assert!(
+        out.status.success(),
+        "pdftotext failed on {}",
+        pdf.display()
+    );
+    let xml = String::from_utf8_lossy(&out.stdout);
+    let mut pages = Vec::new();
+    for chunk in xml.split("<page ").skip(1) {
+        let head = &chunk[..chunk.find('>').expect("page tag")];
+        let mut page = Page {
+            width: attr(head, "width"),
+            words: Vec::new(),
+        };
+        for w in chunk.split("<word ").skip(1) {
+            let close = w.find('>').expect("word tag");
+            let tag = &w[..close];
+            let text = &w[close + 1..w.find("</word>").expect("word end")];
+            page.words.push(Word {
+                x0: attr(tag, "xMin"),
+                y0: attr(tag, "yMin"),
+                x1: attr(tag, "xMax"),
+                y1: attr(tag, "yMax"),
+                text: text.to_owned(),
+            });
+        }
+        pages.push(page);
+    }
+    pages
+}
+
+/// Every overprint and every word past the page's edge, as readable lines.
+fn layout_problems(pdf: &Path) -> Vec<String> {
+    let name = pdf.file_name().unwrap().to_string_lossy().into_owned();
+    let mut problems = Vec::new();
+    for (p, page) in pages(pdf).iter().enumerate() {
+        let mut words = page.words.clone();
+        words.sort_by(|a, b| a.y0.total_cmp(&b.y0));
+        for (i, a) in words.iter().enumerate() {
+            if a.x1 > page.width - 20.0 || a.x0 < 20.0 {
+                problems.push(format!(
+                    "{name} p.{}: `{}` runs off the page",
+                    p + 1,
+                    a.text
+                ));
+            }
+            // Sorted by top edge: only words starting above `a`'s bottom
+            // can overlap it.
+            for b in words[i + 1..].iter().take_while(|b| b.y0 < a.y1) {
+                if a.overprints(b) {
+                    problems.push(format!(
+                        "{name} p.{}: `{}` and `{}` overprint",
+                        p + 1,
+                        a.text,
+                        b.text
+                    ));
+                }
+            }
+        }
+    }
+    problems
+}
+
+fn assert_pdfs_lay_out(assessment: &str) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("out");
+    let (code, _, err) = run(&["build", assessment, "-o", &out.display().to_string()]);
+    assert_eq!(code, 0, "{assessment}: {err}");
+    let mut problems = Vec::new();
+    for doc in [
+        "needs-assessment",
+        "safe-accommodation-strategy",
+        "action-plan",
+    ] {
+        problems.extend(layout_problems(&out.join(format!("{doc}.pdf"))));
+    }
+    assert!(
+        problems.is_empty(),
+        "{assessment}: {} layout problems:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}
+
+#[test]
+fn the_example_lays_out_without_overprint() {
+    assert_pdfs_lay_out("assessments/northmoor.yaml");
+}
+
+#[test]
+fn every_real_case_lays_out_without_overprint() {
+    let mut cases: Vec<_> = std::fs::read_dir("tests/fixtures/real")
+        .expect("tests/fixtures/real")
+        .map(|e| e.expect("entry").path().join("assessment.yaml"))
+        .filter(|p| p.is_file())
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 3);
+    for case in cases {
+        assert_pdfs_lay_out(&case.display().to_string());
+    }
+}
+
+#[test]
+fn the_check_sees_overprinted_words() {
+    let word = |x0: f64, text: &str| Word {
+        x0,
+        y0: 100.0,
+        x1: x0 + 40.0,
+        y1: 110.0,
+        text: text.to_owned(),
+    };
+    assert!(word(100.0, "accommodation").overprints(&word(120.0, "floating")));
+    // Set side by side, touching: not an overprint.
+    assert!(!word(100.0, "safe").overprints(&word(140.2, "accommodation")));
+}
