@@ -47,6 +47,37 @@ pub fn rate(ratio: f64) -> String {
     }
 }
 
+/// A population group's key as words: `women_16_plus` → "women aged 16
+/// and over", `children_0_17` → "children aged 0 to 17", `total_population`
+/// → "total population".
+pub fn population_group(key: &str) -> String {
+    let tokens: Vec<&str> = key.split(['_', '-']).filter(|t| !t.is_empty()).collect();
+    let first_number = tokens
+        .iter()
+        .position(|t| t.chars().all(|c| c.is_ascii_digit()));
+    let Some(i) = first_number.filter(|&i| i > 0) else {
+        return tokens.join(" ");
+    };
+    let who = tokens[..i].join(" ");
+    match &tokens[i..] {
+        [from, "plus"] => format!("{who} aged {from} and over"),
+        [from, to] if to.chars().all(|c| c.is_ascii_digit()) => {
+            format!("{who} aged {from} to {to}")
+        }
+        [age] => format!("{who} aged {age}"),
+        _ => tokens.join(" "),
+    }
+}
+
+/// First letter upper-case: a phrase as a table's row label.
+pub fn capitalise_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -70,5 +101,14 @@ mod tests {
         assert_eq!(plural(1, "refusal", "refusals"), "1 refusal");
         assert_eq!(plural(0, "refusal", "refusals"), "0 refusals");
         assert_eq!(plural(1200, "service", "services"), "1,200 services");
+    }
+
+    #[test]
+    fn population_groups_read_as_words() {
+        assert_eq!(population_group("women_16_plus"), "women aged 16 and over");
+        assert_eq!(population_group("children_0_17"), "children aged 0 to 17");
+        assert_eq!(population_group("adults_18_64"), "adults aged 18 to 64");
+        assert_eq!(population_group("total_population"), "total population");
+        assert_eq!(population_group("men"), "men");
     }
 }

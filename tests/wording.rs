@@ -147,3 +147,41 @@ fn a_two_tier_area_names_its_councils() {
         &[],
     );
 }
+
+/// A document's title never doubles up with the assessment's: a title that
+/// names the strategy is the strategy's own, and the needs assessment is
+/// named for the area instead.
+#[test]
+fn titles_do_not_double_up() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("out");
+    let out_text = out.display().to_string();
+    let norfolk = "tests/fixtures/real/norfolk-2021/assessment.yaml";
+    let (code, _, err) = run(&["build", norfolk, "-o", &out_text, "--no-pdf"]);
+    assert_eq!(code, 0, "{err}");
+    let first_line = |f: &str| {
+        std::fs::read_to_string(out.join(f))
+            .expect("markdown")
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert_eq!(
+        first_line("safe-accommodation-strategy.md"),
+        "# Domestic Abuse - Norfolk's Support in Safe Accommodation Strategy 2021/2024"
+    );
+    assert_eq!(
+        first_line("needs-assessment.md"),
+        "# Needs assessment: Norfolk 2021-2024"
+    );
+    assert_eq!(
+        first_line("action-plan.md"),
+        "# Action plan: Norfolk 2021-2024"
+    );
+    let html = std::fs::read_to_string(out.join("safe-accommodation-strategy.html")).expect("html");
+    assert!(
+        !html.contains("Safe accommodation strategy: Domestic Abuse"),
+        "the title doubles up"
+    );
+}

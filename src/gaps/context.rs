@@ -281,13 +281,7 @@ pub fn in_sentence(name: &str) -> String {
 }
 
 /// First letter upper-case, for the start of a sentence.
-pub(crate) fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(c) => c.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
-}
+pub(crate) use crate::text::capitalise_first as capitalised;
 
 /// `a, b and c`.
 pub(crate) fn list<'x>(items: impl IntoIterator<Item = &'x str>) -> String {

@@ -194,7 +194,10 @@ pub const PORTRAIT: &str = "<!-- portrait -->";
 
 /// Markdown → Typst markup.
 pub fn to_typst(markdown: &str) -> String {
-    let mut w = TypstWriter::default();
+    let mut w = TypstWriter {
+        long_chapters: long_chapters(markdown),
+        ..TypstWriter::default()
+    };
     let mut parser = Parser::new_ext(markdown, options());
     while let Some(event) = parser.next() {
         w.event(event, &mut parser);
@@ -202,8 +205,34 @@ pub fn to_typst(markdown: &str) -> String {
     w.out
 }
 
+/// A chapter at least this long (in characters of Markdown, about two
+/// thirds of a page) starts a page of its own; shorter ones follow on.
+const LONG_CHAPTER: usize = 2_500;
+
+/// For each chapter (`# ` heading) in order: does it start a page? Long
+/// chapters do, and so do chapters holding a table or a figure: a short
+/// strategy should not hold pages of one paragraph.
+fn long_chapters(markdown: &str) -> Vec<bool> {
+    let mut chapters: Vec<(usize, bool)> = Vec::new();
+    for line in markdown.lines() {
+        if line.starts_with("# ") {
+            chapters.push((0, false));
+        }
+        if let Some((len, wide)) = chapters.last_mut() {
+            *len += line.len() + 1;
+            *wide |= line.starts_with("![") && line.contains("](chart:");
+        }
+    }
+    chapters
+        .into_iter()
+        .map(|(len, figure)| len >= LONG_CHAPTER || figure)
+        .collect()
+}
+
 #[derive(Default)]
 struct TypstWriter {
+    /// Per chapter: whether it starts a page ([`long_chapters`]).
+    long_chapters: Vec<bool>,
     out: String,
     /// Open list kinds (true = numbered).
     lists: Vec<bool>,
@@ -302,12 +331,18 @@ impl TypstWriter {
                     HeadingLevel::H5 => 5,
                     HeadingLevel::H6 => 6,
                 };
-                // Every chapter after the first starts a page: the usual
+                // A long chapter after the first starts a page: the usual
                 // report layout, and Typst lays out the runs of pages
-                // between breaks in parallel. The first shares its page
+                // between breaks in parallel. Short ones follow on, so no
+                // page holds a lone paragraph. The first shares its page
                 // with any introduction before it.
                 if depth == 1 {
-                    if self.chapters > 0 {
+                    let long = self
+                        .long_chapters
+                        .get(self.chapters)
+                        .copied()
+                        .unwrap_or(true);
+                    if self.chapters > 0 && long {
                         self.push("\n#pagebreak(weak: true)");
                     }
                     self.chapters += 1;
@@ -696,10 +731,18 @@ mod tests {
 
     #[test]
     fn chapters_after_the_first_start_a_page() {
-        let t = to_typst("Intro.\n\n# One\n\n## One.1\n\n# Two\n\n# Three\n");
+        let long = "A sentence of a long chapter. ".repeat(100);
+        let t = to_typst(&format!(
+            "Intro.\n\n# One\n\n## One.1\n\n{long}\n\n# Two\n\n{long}\n\n# Three\n\n{long}\n"
+        ));
         assert_eq!(t.matches("#pagebreak(weak: true)").count(), 2, "{t}");
         assert!(t.contains("#pagebreak(weak: true)\n= Two"), "{t}");
         assert!(!t.contains("#pagebreak(weak: true)\n= One"), "{t}");
+        // Short chapters follow on; one with a figure starts a page.
+        let t =
+            to_typst("# One\n\nShort.\n\n# Two\n\nShort.\n\n# Three\n\n![A chart](chart:levels)\n");
+        assert!(!t.contains("#pagebreak(weak: true)\n= Two"), "{t}");
+        assert!(t.contains("#pagebreak(weak: true)\n= Three"), "{t}");
     }
 
     #[test]

@@ -112,8 +112,12 @@ pub fn build(
     let mut typst_jobs = Vec::new();
     for (stem, label) in DOCUMENTS {
         let name = format!("{stem}.md");
+        // Each document's own title, beside the assessment's `title`.
+        let mut doc_ctx = tera_ctx.clone();
+        // Markdown-escaped, as the context escapes all input text.
+        doc_ctx.insert("document_title", &context::md(&document_title(label, a)));
         let markdown = tera
-            .render(&name, &tera_ctx)
+            .render(&name, &doc_ctx)
             .map_err(|e| template_error(&name, &templates, &e))?;
         files.push(OutputFile {
             path: format!("{stem}.md"),
@@ -271,11 +275,40 @@ fn html_document(
 ) -> Result<String, String> {
     let body = markdown::to_html(markdown, charts);
     let mut ctx = tera::Context::new();
-    ctx.insert("title", &format!("{label}: {}", a.info.title));
+    ctx.insert("title", &document_title(label, a));
     ctx.insert("body", &body);
     ctx.insert("footer", &footer(a));
     tera.render("document.html", &ctx)
         .map_err(|e| template_error("document.html", templates, &e))
+}
+
+/// A document's title: the assessment's own when it already names this
+/// document ("… Needs Assessment 2026-2029", "…Safe Accommodation
+/// Strategy…"); the document and the area's period when it names another
+/// ("Safe accommodation strategy: Northmoor 2026-2029"), never the one
+/// inside the other; else the document and the assessment's title.
+fn document_title(label: &str, a: &Assessment) -> String {
+    let names_it = |words: &str| a.info.title.to_lowercase().contains(words);
+    let own = match label {
+        "Needs assessment" => names_it("needs assessment"),
+        "Safe accommodation strategy" => names_it("strategy"),
+        "Action plan" => names_it("action plan"),
+        _ => false,
+    };
+    let names_a_document =
+        names_it("needs assessment") || names_it("strategy") || names_it("action plan");
+    if own {
+        a.info.title.clone()
+    } else if !names_a_document {
+        format!("{label}: {}", a.info.title)
+    } else {
+        format!(
+            "{label}: {} {}-{}",
+            a.info.short_area(),
+            a.info.period.start.year(),
+            a.info.period.end.year()
+        )
+    }
 }
 
 fn footer(a: &Assessment) -> String {
@@ -338,7 +371,7 @@ fn typst_document(
     markdown: &str,
 ) -> Result<String, String> {
     use markdown::{escape_typst, typst_string};
-    let title = format!("{label}: {}", a.info.title);
+    let title = document_title(label, a);
     let mut ctx = tera::Context::new();
     ctx.insert("name", stem);
     ctx.insert("title", &escape_typst(&title));

@@ -3,6 +3,7 @@
 //! template cannot forget to escape (a `<script>` in a service name renders
 //! as text) and cannot compute a number that does not trace to the input.
 
+use crate::text::capitalise_first;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Serialize;
@@ -628,7 +629,12 @@ pub fn build(
             groups: p
                 .groups
                 .iter()
-                .map(|(k, v)| (md(&k.replace('_', " ")), number(*v as f64)))
+                .map(|(k, v)| {
+                    (
+                        md(&capitalise_first(&crate::text::population_group(k))),
+                        number(*v as f64),
+                    )
+                })
                 .collect(),
         }),
         levels,
@@ -763,7 +769,7 @@ fn cohort_ctx(
                     format!(
                         "{} {} × {} ({})",
                         number(n as f64),
-                        md(&group.replace('_', " ")),
+                        md(&crate::text::population_group(group)),
                         rate(p),
                         md(cohort.prevalence_source.as_deref().unwrap_or(""))
                     ),
@@ -1112,14 +1118,6 @@ fn accommodation_ctx(a: &Assessment, analysis: &Analysis) -> AccommodationCtx {
         support,
         excluded,
         no_accommodation,
-    }
-}
-
-fn capitalise_first(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(c) => c.to_uppercase().chain(chars).collect(),
-        None => String::new(),
     }
 }
 
