@@ -161,6 +161,44 @@ fn every_real_case_lays_out_without_overprint() {
     }
 }
 
+/// The pathway figures are the picture this tool exists to draw: one a
+/// level of need, their names at 7 pt or more when printed. A word's box
+/// is about 1.1 times its type size in Libertinus Serif.
+#[test]
+fn pathway_figures_print_at_seven_points_or_more() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("out");
+    let (code, _, err) = run(&[
+        "build",
+        "assessments/northmoor.yaml",
+        "-o",
+        &out.display().to_string(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let pages = pages(&out.join("needs-assessment.pdf"));
+    let figures: Vec<&Page> = pages
+        .iter()
+        .filter(|p| {
+            p.words
+                .windows(2)
+                .any(|w| w[0].text == "Refers" && w[1].text == "in")
+        })
+        .collect();
+    assert!(figures.len() >= 7, "a figure per level: {}", figures.len());
+    for page in figures {
+        let smallest = page
+            .words
+            .iter()
+            .map(|w| w.y1 - w.y0)
+            .fold(f64::MAX, f64::min);
+        assert!(
+            smallest >= 7.0 * 1.1,
+            "a word prints at {:.1} pt",
+            smallest / 1.1
+        );
+    }
+}
+
 #[test]
 fn the_check_sees_overprinted_words() {
     let word = |x0: f64, text: &str| Word {

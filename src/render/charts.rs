@@ -499,6 +499,9 @@ pub fn all(
     charts.insert("coverage".into(), coverage(a, analysis));
     charts.insert("levels".into(), levels(g));
     charts.insert("pathways".into(), pathways(g));
+    for l in 0..a.levels.len() {
+        charts.extend(pathway_level(g, l));
+    }
     charts.insert("accommodation".into(), accommodation(analysis));
     charts.extend(touchpoint_parts(journeys));
     for i in &a.indicators {
@@ -561,6 +564,298 @@ fn touchpoint_parts(journeys: &JourneyReport) -> Vec<(String, String)> {
             (name, svg)
         })
         .collect()
+}
+
+/// Boxes a column of a pathway figure holds: with 34 px boxes and 10 px
+/// between them, a figure of three columns at full page width keeps its
+/// 11 px names at about 8 pt and fits a page.
+const PATHWAY_ROWS: usize = 18;
+
+/// One figure of the referral routes around a level of need: where people
+/// come from into some of the level's services (left), those services
+/// (middle, bold) and where they refer on to (right).
+struct PathwayPart {
+    left: Vec<petgraph::graph::NodeIndex>,
+    middle: Vec<petgraph::graph::NodeIndex>,
+    right: Vec<petgraph::graph::NodeIndex>,
+    /// (from, to, open to some cohorts only), between the columns.
+    routes: Vec<(petgraph::graph::NodeIndex, petgraph::graph::NodeIndex, bool)>,
+    /// Routes between two services of the level, listed in the appendix.
+    within: usize,
+}
+
+/// The level's services split into parts of at most [`PATHWAY_ROWS`] boxes
+/// a column, each with the routes into and out of them.
+fn pathway_parts(g: &PathwayGraph, l: usize) -> Vec<PathwayPart> {
+    use crate::graph::NodeRef;
+    use petgraph::visit::EdgeRef;
+    use std::collections::BTreeSet;
+    let at_level =
+        |n: petgraph::graph::NodeIndex| g.service_of(n).is_some_and(|s| g.at_level(s, l));
+    let services: Vec<petgraph::graph::NodeIndex> =
+        g.graph.node_indices().filter(|&n| at_level(n)).collect();
+    let mut parts: Vec<PathwayPart> = Vec::new();
+    let (mut left, mut right, mut middle) = (BTreeSet::new(), BTreeSet::new(), Vec::new());
+    let mut flush = |left: &mut BTreeSet<_>, middle: &mut Vec<_>, right: &mut BTreeSet<_>| {
+        if middle.is_empty() {
+            return;
+        }
+        let mid: Vec<petgraph::graph::NodeIndex> = std::mem::take(middle);
+        let mut routes = Vec::new();
+        let mut within = 0;
+        for e in g.graph.edge_references() {
+            let (s, t) = (e.source(), e.target());
+            if g.graph[s] == NodeRef::Root || s == t {
+                continue;
+            }
+            let open = e.weight().cohorts.is_some();
+            match (mid.contains(&s), mid.contains(&t)) {
+                (true, true) => within += 1,
+                (false, true) if !at_level(s) => routes.push((s, t, open)),
+                (true, false) if !at_level(t) => routes.push((s, t, open)),
+                _ => {}
+            }
+        }
+        parts.push(PathwayPart {
+            left: std::mem::take(left).into_iter().collect(),
+            middle: mid,
+            right: std::mem::take(right).into_iter().collect(),
+            routes,
+            within,
+        });
+    };
+    for &n in &services {
+        let into: BTreeSet<_> = g
+            .graph
+            .edges_directed(n, petgraph::Direction::Incoming)
+            .map(|e| e.source())
+            .filter(|&s| g.graph[s] != NodeRef::Root && !at_level(s))
+            .collect();
+        let out: BTreeSet<_> = g
+            .graph
+            .edges(n)
+            .map(|e| e.target())
+            .filter(|&t| !at_level(t))
+            .collect();
+        let fits = middle.len() < PATHWAY_ROWS
+            && left.union(&into).count() <= PATHWAY_ROWS
+            && right.union(&out).count() <= PATHWAY_ROWS;
+        if !fits {
+            flush(&mut left, &mut middle, &mut right);
+        }
+        left.extend(into);
+        right.extend(out);
+        middle.push(n);
+    }
+    flush(&mut left, &mut middle, &mut right);
+    parts
+}
+
+/// The names of the pathway figures of a level: `pathways-LEVEL`, then
+/// `pathways-LEVEL-2`…
+pub fn pathway_figures(g: &PathwayGraph, l: usize) -> Vec<String> {
+    let id = &g.a.levels[l].id;
+    (0..pathway_parts(g, l).len().max(1))
+        .map(|k| {
+            if k == 0 {
+                format!("pathways-{id}")
+            } else {
+                format!("pathways-{id}-{}", k + 1)
+            }
+        })
+        .collect()
+}
+
+/// The referral routes around one level of need, a figure per part, laid
+/// out in layers (Sugiyama's method, through `rust-sugiyama`: the order
+/// of the boxes in each column keeps crossings few). One level a figure,
+/// three columns, keeps every name readable on a page, which the whole
+/// system in one picture cannot be.
+fn pathway_level(g: &PathwayGraph, l: usize) -> Vec<(String, String)> {
+    let parts = pathway_parts(g, l);
+    let names = pathway_figures(g, l);
+    if parts.is_empty() {
+        return vec![(
+            names[0].clone(),
+            pathway_figure(g, l, &names[0], None, (1, 1)),
+        )];
+    }
+    parts
+        .iter()
+        .zip(&names)
+        .enumerate()
+        .map(|(k, (part, name))| {
+            (
+                name.clone(),
+                pathway_figure(g, l, name, Some(part), (k + 1, parts.len())),
+            )
+        })
+        .collect()
+}
+
+/// Each column's boxes in the order a layered layout gives them.
+fn column_order(part: &PathwayPart) -> [Vec<petgraph::graph::NodeIndex>; 3] {
+    use petgraph::stable_graph::StableDiGraph;
+    // One layout node per box, so a service both referring in and
+    // referred to is drawn in both side columns.
+    let mut sub: StableDiGraph<(usize, petgraph::graph::NodeIndex), ()> = StableDiGraph::new();
+    let mut index = std::collections::HashMap::new();
+    for (c, column) in [&part.left, &part.middle, &part.right].iter().enumerate() {
+        for &n in column.iter() {
+            index.insert((c, n), sub.add_node((c, n)));
+        }
+    }
+    for &(s, t, _) in &part.routes {
+        let (from, to) = if part.middle.contains(&t) {
+            ((0, s), (1, t))
+        } else {
+            ((1, s), (2, t))
+        };
+        if let (Some(&a), Some(&b)) = (index.get(&from), index.get(&to)) {
+            sub.add_edge(a, b, ());
+        }
+    }
+    let config = rust_sugiyama::configure::Config::default();
+    // Components keyed by their first node, not by the order the layout
+    // returns them in: the same bytes every build.
+    let mut keyed: Vec<(
+        usize,
+        petgraph::graph::NodeIndex,
+        f64,
+        petgraph::graph::NodeIndex,
+    )> = Vec::new();
+    for (coords, _, _) in rust_sugiyama::from_graph(&sub, &|_, _| (1.0, 1.0), &config) {
+        let first = coords
+            .iter()
+            .map(|(id, _)| sub[*id].1)
+            .min()
+            .unwrap_or_default();
+        for (id, (x, _)) in coords {
+            let (c, n) = sub[id];
+            keyed.push((c, first, x, n));
+        }
+    }
+    keyed.sort_by(|a, b| {
+        (a.0, a.1)
+            .cmp(&(b.0, b.1))
+            .then(a.2.total_cmp(&b.2))
+            .then(a.3.cmp(&b.3))
+    });
+    let mut columns: [Vec<petgraph::graph::NodeIndex>; 3] = Default::default();
+    for (c, _, _, n) in keyed {
+        columns[c].push(n);
+    }
+    columns
+}
+
+fn pathway_figure(
+    g: &PathwayGraph,
+    l: usize,
+    id: &str,
+    part: Option<&PathwayPart>,
+    (k, of): (usize, usize),
+) -> String {
+    use crate::graph::NodeRef;
+    let level = &g.a.levels[l];
+    let (box_w, box_h, gap, row_gap, top) = (180.0, 34.0, 60.0, 10.0, 58.0);
+    let columns = part.map(column_order).unwrap_or_default();
+    let rows = columns.iter().map(Vec::len).max().unwrap_or(0).max(1) as f64;
+    let width = 3.0 * box_w + 2.0 * gap + 20.0;
+    let height = top + rows * (box_h + row_gap) + 10.0;
+    // Columns centred on the tallest; drawn in column order, so two
+    // builds write the same bytes.
+    let mut place = std::collections::BTreeMap::new();
+    for (c, column) in columns.iter().enumerate() {
+        let offset = (rows - column.len() as f64) * (box_h + row_gap) / 2.0;
+        for (r, &n) in column.iter().enumerate() {
+            let x = 10.0 + c as f64 * (box_w + gap);
+            place.insert((c, n), (x, top + offset + r as f64 * (box_h + row_gap)));
+        }
+    }
+    let title = if of > 1 {
+        format!("Referral routes at {} ({k} of {of})", level.name)
+    } else {
+        format!("Referral routes at {}", level.name)
+    };
+    let within = part.map_or(0, |p| p.within);
+    let desc = format!(
+        "{}: {} services at this level, {} referring in, {} referred on to, {} routes{}. Every route is listed in the appendix.",
+        title,
+        columns[1].len(),
+        columns[0].len(),
+        columns[2].len(),
+        part.map_or(0, |p| p.routes.len()),
+        if within > 0 {
+            format!("; {within} more between services at this level are not drawn")
+        } else {
+            String::new()
+        }
+    );
+    let mut out = open(id, width, height, &title, &desc);
+    let _ = writeln!(
+        out,
+        "<defs><marker id=\"arrow-{id}\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#444\"/></marker></defs>"
+    );
+    let _ = writeln!(
+        out,
+        "<text x=\"10\" y=\"22\" font-size=\"14\" font-weight=\"bold\">{}</text>",
+        escape(&truncate(&title, 80))
+    );
+    let mut key = "Refers in · at this level (bold) · refers on to. Rounded boxes are entry points; dashed routes are open to some cohorts only.".to_owned();
+    if within > 0 {
+        key = format!("{key} {within} routes between services at this level: see the appendix.");
+    }
+    for (i, line) in wrap(&key, 110, 2).iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "<text x=\"10\" y=\"{:.1}\" font-size=\"10\">{}</text>",
+            38.0 + 12.0 * i as f64,
+            escape(line)
+        );
+    }
+    if let Some(part) = part {
+        for &(s, t, some) in &part.routes {
+            let (from, to) = if part.middle.contains(&t) {
+                ((0, s), (1, t))
+            } else {
+                ((1, s), (2, t))
+            };
+            let (Some(&(sx, sy)), Some(&(tx, ty))) = (place.get(&from), place.get(&to)) else {
+                continue;
+            };
+            let (x1, y1, x2, y2) = (sx + box_w, sy + box_h / 2.0, tx, ty + box_h / 2.0);
+            let bend = (x2 - x1) / 2.0;
+            let dash = if some {
+                " stroke-dasharray=\"5 3\""
+            } else {
+                ""
+            };
+            let _ = writeln!(
+                out,
+                "<path d=\"M{x1:.1},{y1:.1} C{:.1},{y1:.1} {:.1},{y2:.1} {x2:.1},{y2:.1}\" fill=\"none\" stroke=\"#666\" stroke-width=\"1\"{dash} marker-end=\"url(#arrow-{id})\"/>",
+                x1 + bend,
+                x2 - bend
+            );
+        }
+    }
+    for ((c, n), &(x, y)) in &place {
+        let entry = matches!(g.graph[*n], NodeRef::Entry(_));
+        let (fill, rx, stroke) = match (entry, *c == 1) {
+            (true, _) => ("#e8eef7", 14.0, 1.0),
+            (false, true) => ("#ffffff", 3.0, 2.2),
+            (false, false) => ("#f4f4f4", 3.0, 0.8),
+        };
+        let lines = wrap(g.node_name(*n), 28, 2);
+        let baseline = if lines.len() == 1 { y + 21.0 } else { y + 14.0 };
+        let _ = writeln!(
+            out,
+            "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{box_w}\" height=\"{box_h}\" rx=\"{rx}\" fill=\"{fill}\" stroke=\"#333\" stroke-width=\"{stroke}\"/><text font-size=\"11\"{}>{}</text>",
+            if *c == 1 { " font-weight=\"bold\"" } else { "" },
+            tspans(x + 6.0, baseline, 13.0, &lines)
+        );
+    }
+    out.push_str("</svg>\n");
+    out
 }
 
 /// The pathway graph: entry points in the first column, then each service

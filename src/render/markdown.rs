@@ -192,6 +192,12 @@ pub const PAGE_BREAK: &str = "<!-- pagebreak -->";
 pub const LANDSCAPE: &str = "<!-- landscape -->";
 pub const PORTRAIT: &str = "<!-- portrait -->";
 
+/// What templates show in the HTML only (the whole-system pathway map, to
+/// pan and zoom on screen), between these two comments: the PDF leaves it
+/// out.
+pub const HTML_ONLY: &str = "<!-- html-only -->";
+pub const END_HTML_ONLY: &str = "<!-- end html-only -->";
+
 /// Markdown → Typst markup.
 pub fn to_typst(markdown: &str) -> String {
     let mut w = TypstWriter {
@@ -246,6 +252,8 @@ struct TypstWriter {
     landscape: bool,
     /// Status badges open.
     spans: usize,
+    /// Inside an HTML-only part: nothing of it goes in the PDF.
+    html_only: bool,
 }
 
 /// The opening of a status badge in Typst, by its RAG colour name.
@@ -281,6 +289,16 @@ impl TypstWriter {
     }
 
     fn event<'a>(&mut self, event: Event<'a>, parser: &mut Parser<'a>) {
+        if let Event::Html(h) = &event {
+            match h.trim() {
+                HTML_ONLY => self.html_only = true,
+                END_HTML_ONLY => self.html_only = false,
+                _ => {}
+            }
+        }
+        if self.html_only {
+            return;
+        }
         match event {
             Event::Start(tag) => self.start(tag, parser),
             Event::End(tag) => self.end(tag),

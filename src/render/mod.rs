@@ -105,19 +105,19 @@ pub fn build(
     let charts = charts::all(&g, &analysis, &journeys, &mapped, view.suppression);
     let templates = templates::load(assessment_path, opts.allow_outside)?;
     let tera = tera_with(&templates)?;
-    let tera_ctx =
+    let mut tera_ctx =
         tera::Context::from_serialize(&ctx).map_err(|e| format!("template context: {e}"))?;
 
     let mut files = Vec::new();
     let mut typst_jobs = Vec::new();
     for (stem, label) in DOCUMENTS {
         let name = format!("{stem}.md");
-        // Each document's own title, beside the assessment's `title`.
-        let mut doc_ctx = tera_ctx.clone();
-        // Markdown-escaped, as the context escapes all input text.
-        doc_ctx.insert("document_title", &context::md(&document_title(label, a)));
+        // Each document's own title, beside the assessment's `title`
+        // (Markdown-escaped, as the context escapes all input text);
+        // replaced for each document, not copied with the whole context.
+        tera_ctx.insert("document_title", &context::md(&document_title(label, a)));
         let markdown = tera
-            .render(&name, &doc_ctx)
+            .render(&name, &tera_ctx)
             .map_err(|e| template_error(&name, &templates, &e))?;
         files.push(OutputFile {
             path: format!("{stem}.md"),

@@ -171,6 +171,9 @@ pub struct LevelCtx {
     pub step_down: bool,
     pub service_count: usize,
     pub services: Vec<String>,
+    /// The chart names of the level's pathway figures (`pathways-ID`,
+    /// then `pathways-ID-2`… when its services need more than a page).
+    pub pathway_figures: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -547,6 +550,7 @@ pub fn build(
                 step_down: level.step_down,
                 service_count: services.len(),
                 services,
+                pathway_figures: crate::render::charts::pathway_figures(g, l),
             }
         })
         .collect();
