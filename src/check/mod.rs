@@ -20,6 +20,27 @@ pub use suggest::{did_you_mean, suggest};
 use crate::gaps::GapKind;
 use crate::model::*;
 
+/// `#rrggbb`, with a contrast against white of at least 4.5:1 (WCAG AA
+/// for text), so headings set in it stay readable.
+pub fn is_text_colour(colour: &str) -> bool {
+    let Some(hex) = colour.strip_prefix('#').filter(|h| h.len() == 6) else {
+        return false;
+    };
+    let Ok(rgb) = u32::from_str_radix(hex, 16) else {
+        return false;
+    };
+    let channel = |shift: u32| {
+        let c = f64::from((rgb >> shift) & 0xff) / 255.0;
+        if c <= 0.03928 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    let luminance = 0.2126 * channel(16) + 0.7152 * channel(8) + 0.0722 * channel(0);
+    1.05 / (luminance + 0.05) >= 4.5
+}
+
 /// Every semantic problem in a loaded assessment.
 pub fn check(a: &Assessment) -> Vec<Diagnostic> {
     let mut c = Checker::new(a);
@@ -349,6 +370,19 @@ impl<'a> Checker<'a> {
                 ),
             )
             .expected = Some("an end date after the start date".into());
+        }
+        if let Some(colour) = &self.a.info.colour
+            && !is_text_colour(colour)
+        {
+            let shown = colour.clone();
+            let d = self.error(
+                "bad-colour",
+                root.child("assessment").child("colour"),
+                format!("`{shown}` is not a colour needsmap can set text in"),
+            );
+            d.expected = Some("`#` and six hex digits, dark enough to read on white (contrast 4.5:1 or more), e.g. `#1d4f91`".into());
+            d.hint =
+                Some("headings and rules take this colour; leave it out for the house blue".into());
         }
         if let Some(n) = self.a.info.suppress_below.filter(|&n| n < 3) {
             self.warning(
@@ -1149,6 +1183,16 @@ fn ends_before_it_starts(start: Date, end: Date) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_text_colour_is_hex_and_dark_enough_on_white() {
+        assert!(is_text_colour("#1d4f91"));
+        assert!(is_text_colour("#000000"));
+        assert!(!is_text_colour("#ffdd00"), "yellow on white is unreadable");
+        assert!(!is_text_colour("1d4f91"));
+        assert!(!is_text_colour("#1d4f9"));
+        assert!(!is_text_colour("#gggggg"));
+    }
 
     #[test]
     fn slugs() {

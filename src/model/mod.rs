@@ -154,6 +154,13 @@ pub struct AssessmentInfo {
     /// Publication date; documents carry no date unless this is set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub published: Option<Date>,
+    /// The edition or status the cover shows: "1.0", "Consultation draft".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// The partnership's colour for headings and rules (`#1d4f91`): six
+    /// hex digits, dark enough for text on white.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub colour: Option<String>,
     /// In public documents, counts from journeys or case data below this
     /// are hidden (default 5; `needsmap build --suppress-below` overrides).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -104,6 +104,7 @@ pub fn build(
     let mapped = |j: &Journey| told.contains_key(j.id.as_str());
     let charts = charts::all(&g, &analysis, &journeys, &mapped, view.suppression);
     let templates = templates::load(assessment_path, opts.allow_outside)?;
+    let logo = templates::logo(assessment_path, opts.allow_outside)?;
     let tera = tera_with(&templates)?;
     let mut tera_ctx =
         tera::Context::from_serialize(&ctx).map_err(|e| format!("template context: {e}"))?;
@@ -125,19 +126,37 @@ pub fn build(
         });
         files.push(OutputFile {
             path: format!("{stem}.html"),
-            bytes: html_document(&tera, &templates, a, label, &markdown, &charts)?.into_bytes(),
+            bytes: html_document(
+                &tera,
+                &templates,
+                a,
+                label,
+                &markdown,
+                (&charts, logo.as_ref()),
+            )?
+            .into_bytes(),
         });
-        let typ = typst_document(&tera, &templates, a, stem, label, &markdown)?;
+        let typ = typst_document(
+            &tera,
+            &templates,
+            a,
+            (stem, label),
+            &markdown,
+            logo.as_ref(),
+        )?;
         files.push(OutputFile {
             path: format!("{stem}.typ"),
             bytes: typ.clone().into_bytes(),
         });
         typst_jobs.push((stem.to_string(), typ));
     }
-    let chart_files: Vec<(String, Arc<[u8]>)> = charts
+    let mut chart_files: Vec<(String, Arc<[u8]>)> = charts
         .iter()
         .map(|(name, svg)| (format!("charts/{name}.svg"), Arc::from(svg.as_bytes())))
         .collect();
+    if let Some(l) = &logo {
+        chart_files.push((l.path.clone(), Arc::from(l.bytes.as_slice())));
+    }
     if opts.pdf {
         for (stem, pdf) in compile_pdfs(typst_jobs, &chart_files, &a.info.title)? {
             files.push(OutputFile {
@@ -271,11 +290,20 @@ fn html_document(
     a: &Assessment,
     label: &str,
     markdown: &str,
-    charts: &BTreeMap<String, String>,
+    (charts, logo): (&BTreeMap<String, String>, Option<&templates::Logo>),
 ) -> Result<String, String> {
     let body = markdown::to_html(markdown, charts);
     let mut ctx = tera::Context::new();
     ctx.insert("title", &document_title(label, a));
+    ctx.insert("colour", a.info.colour.as_deref().unwrap_or(HOUSE_COLOUR));
+    ctx.insert("logo", &logo.map(|l| l.path.clone()));
+    ctx.insert(
+        "logo_alt",
+        &format!(
+            "{} logo",
+            a.info.partnership.as_deref().unwrap_or(&a.info.area)
+        ),
+    );
     ctx.insert("body", &body);
     ctx.insert("footer", &footer(a));
     tera.render("document.html", &ctx)
@@ -287,6 +315,9 @@ fn html_document(
 /// Strategy…"); the document and the area's period when it names another
 /// ("Safe accommodation strategy: Northmoor 2026-2029"), never the one
 /// inside the other; else the document and the assessment's title.
+/// Headings and rules when the assessment names no colour of its own.
+const HOUSE_COLOUR: &str = "#1d4f91";
+
 fn document_title(label: &str, a: &Assessment) -> String {
     let names_it = |words: &str| a.info.title.to_lowercase().contains(words);
     let own = match label {
@@ -366,9 +397,9 @@ fn typst_document(
     tera: &tera::Tera,
     templates: &[templates::Template],
     a: &Assessment,
-    stem: &str,
-    label: &str,
+    (stem, label): (&str, &str),
     markdown: &str,
+    logo: Option<&templates::Logo>,
 ) -> Result<String, String> {
     use markdown::{escape_typst, typst_string};
     let title = document_title(label, a);
@@ -393,6 +424,25 @@ fn typst_document(
             use chrono::Datelike;
             (d.0.year(), d.0.month(), d.0.day())
         }),
+    );
+    ctx.insert(
+        "partnership",
+        &escape_typst(a.info.partnership.as_deref().unwrap_or("")),
+    );
+    ctx.insert(
+        "period",
+        &format!("{} to {}", a.info.period.start, a.info.period.end),
+    );
+    ctx.insert("version", &a.info.version.as_deref().map(escape_typst));
+    ctx.insert("published", &a.info.published.map(|d| d.to_string()));
+    ctx.insert("colour", a.info.colour.as_deref().unwrap_or(HOUSE_COLOUR));
+    ctx.insert("logo", &logo.map(|l| l.path.clone()));
+    ctx.insert(
+        "logo_alt",
+        &typst_string(&format!(
+            "{} logo",
+            a.info.partnership.as_deref().unwrap_or(&a.info.area)
+        )),
     );
     ctx.insert("body", &typst_body(markdown));
     tera.render("document.typ", &ctx)

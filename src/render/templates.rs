@@ -107,3 +107,57 @@ pub fn export(dir: &Path, force: bool) -> Result<Vec<PathBuf>, String> {
     }
     Ok(written)
 }
+
+/// The partnership's logo, from the override folder: `logo.svg` or
+/// `logo.png` there goes on each document's cover and at the top of its
+/// web page.
+pub struct Logo {
+    /// Its path in the output folder (`logo.svg`).
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// A logo larger than this is refused: a cover needs no more, and a
+/// mistaken photograph would bloat every document.
+const MAX_LOGO_BYTES: u64 = 2 * 1024 * 1024;
+
+/// The logo in the override folder, if there is one. Like a template, it
+/// must lie inside the assessment's workspace unless `allow_outside`.
+pub fn logo(assessment: &Path, allow_outside: bool) -> Result<Option<Logo>, String> {
+    let dir = override_dir(assessment);
+    for name in ["logo.svg", "logo.png"] {
+        let path = dir.join(name);
+        if !path.is_file() {
+            continue;
+        }
+        if !allow_outside && let Some(workspace) = crate::model::load::workspace_of(assessment) {
+            let real = path
+                .canonicalize()
+                .map_err(|e| format!("{}: {e}", path.display()))?;
+            if !real.starts_with(&workspace) {
+                return Err(format!(
+                    "{}: the logo is outside the assessment's workspace ({}); move it in, or pass --allow-outside",
+                    path.display(),
+                    workspace.display()
+                ));
+            }
+        }
+        let size = std::fs::metadata(&path)
+            .map_err(|e| format!("{}: {e}", path.display()))?
+            .len();
+        if size > MAX_LOGO_BYTES {
+            return Err(format!(
+                "{}: the logo is {} bytes; a cover needs at most {} (2 MB): save it smaller",
+                path.display(),
+                size,
+                MAX_LOGO_BYTES
+            ));
+        }
+        let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        return Ok(Some(Logo {
+            path: name.to_owned(),
+            bytes,
+        }));
+    }
+    Ok(None)
+}
