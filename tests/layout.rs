@@ -1,6 +1,6 @@
-//! The PDFs as a reader sees them: no two words overprint each other and no
-//! text runs off the page, on the example and on every real case (sparse
-//! input), in all three documents.
+//! The PDFs as a reader sees them: no two words overprint each other, no
+//! text runs off the page and none prints too small to read, on the
+//! example and on every real case (sparse input), in all three documents.
 //!
 //! Word boxes come from poppler's `pdftotext -bbox-layout`, which sees the
 //! text of tables and of the charts (drawn as text, not paths). Two words
@@ -89,7 +89,15 @@ fn pages(pdf: &Path) -> Vec<Page> {
     pages
 }
 
-/// Every overprint and every word past the page's edge, as readable lines.
+/// The smallest type anything prints at, in points: charts and journey maps
+/// scaled to the page included. (The pathway figures hold 7 pt: below.)
+const SMALLEST_TYPE: f64 = 6.0;
+
+/// A word's box is about this many times its type size in Libertinus Serif.
+const BOX_PER_POINT: f64 = 1.1;
+
+/// Every overprint, every word past the page's edge and every word too
+/// small to read, as readable lines.
 fn layout_problems(pdf: &Path) -> Vec<String> {
     let name = pdf.file_name().unwrap().to_string_lossy().into_owned();
     let mut problems = Vec::new();
@@ -97,6 +105,14 @@ fn layout_problems(pdf: &Path) -> Vec<String> {
         let mut words = page.words.clone();
         words.sort_by(|a, b| a.y0.total_cmp(&b.y0));
         for (i, a) in words.iter().enumerate() {
+            if a.y1 - a.y0 < SMALLEST_TYPE * BOX_PER_POINT {
+                problems.push(format!(
+                    "{name} p.{}: `{}` prints at {:.1} pt",
+                    p + 1,
+                    a.text,
+                    (a.y1 - a.y0) / BOX_PER_POINT
+                ));
+            }
             if a.x1 > page.width - 20.0 || a.x0 < 20.0 {
                 problems.push(format!(
                     "{name} p.{}: `{}` runs off the page",
@@ -162,8 +178,7 @@ fn every_real_case_lays_out_without_overprint() {
 }
 
 /// The pathway figures are the picture this tool exists to draw: one a
-/// level of need, their names at 7 pt or more when printed. A word's box
-/// is about 1.1 times its type size in Libertinus Serif.
+/// level of need, their names at 7 pt or more when printed.
 #[test]
 fn pathway_figures_print_at_seven_points_or_more() {
     let dir = tempfile::tempdir().expect("tempdir");

@@ -145,6 +145,17 @@ const FONT: &str = "font-family=\"Helvetica, Arial, sans-serif\"";
 
 /// One journey's map.
 pub fn journey_map(a: &Assessment, j: &Journey) -> String {
+    journey_map_with(a, j, true)
+}
+
+/// A journey map as a document's figure: without the numbered notes under
+/// it, which the document lists beside it in its own text, so the map stays
+/// short enough for a landscape page at a readable size.
+pub fn journey_figure(a: &Assessment, j: &Journey) -> String {
+    journey_map_with(a, j, false)
+}
+
+fn journey_map_with(a: &Assessment, j: &Journey, with_notes: bool) -> String {
     let lanes: Vec<&str> = {
         let mut seen = Vec::new();
         for s in &j.steps {
@@ -154,16 +165,19 @@ pub fn journey_map(a: &Assessment, j: &Journey) -> String {
         }
         seen
     };
-    let (left, col) = (230.0, 110.0);
+    // Columns as narrow as a step's two-line heading: a landscape page
+    // then holds ten steps with every label at 7 pt or more.
+    let (left, col) = (230.0, 92.0);
     let width = (left + col * j.steps.len().max(1) as f64 + 40.0).max(720.0);
     let feel_top = 70.0;
-    let feel_h = 120.0;
+    let feel_h = 96.0;
     let lane_top = feel_top + feel_h + 50.0;
-    let lane_h = 46.0;
+    let lane_h = 42.0;
     let notes: Vec<(usize, String)> = j
         .steps
         .iter()
         .enumerate()
+        .filter(|_| with_notes)
         .flat_map(|(i, s)| {
             let (name, _) = touchpoint(a, &s.at);
             let mut v = Vec::new();
@@ -181,13 +195,17 @@ pub fn journey_map(a: &Assessment, j: &Journey) -> String {
         .map(|(_, t)| wrap(t, ((width - 40.0) / 6.0) as usize))
         .collect();
     let notes_top = lane_top + lane_h * lanes.len() as f64 + 60.0;
-    let height = notes_top
-        + 24.0
-        + note_lines
-            .iter()
-            .map(|l| l.len() as f64 * 16.0 + 4.0)
-            .sum::<f64>()
-        + 20.0;
+    let height = if notes.is_empty() {
+        notes_top - 20.0
+    } else {
+        notes_top
+            + 24.0
+            + note_lines
+                .iter()
+                .map(|l| l.len() as f64 * 16.0 + 4.0)
+                .sum::<f64>()
+            + 20.0
+    };
     let x_of = |i: usize| left + col * (i as f64 + 0.5);
     let y_feel = |f: i64| feel_top + feel_h / 2.0 - (f as f64) * (feel_h / 6.0);
     let lane_y = |at: &str| {
@@ -289,11 +307,12 @@ pub fn journey_map(a: &Assessment, j: &Journey) -> String {
     for (i, s) in j.steps.iter().enumerate() {
         let _ = writeln!(
             out,
-            "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"middle\" font-weight=\"bold\">Step {} · day {}</text>",
-            x_of(i),
-            lane_top - 14.0,
+            "<text font-size=\"11\" text-anchor=\"middle\" font-weight=\"bold\"><tspan x=\"{x:.1}\" y=\"{:.1}\">Step {}</tspan><tspan x=\"{x:.1}\" y=\"{:.1}\">day {}</tspan></text>",
+            lane_top - 26.0,
             i + 1,
-            s.day
+            lane_top - 12.0,
+            s.day,
+            x = x_of(i),
         );
     }
     // Lanes.
@@ -307,7 +326,7 @@ pub fn journey_map(a: &Assessment, j: &Journey) -> String {
                 width - 20.0
             );
         }
-        row_label(&mut out, &name, 30, sector, y + 17.0, y + lane_h - 4.0);
+        row_label(&mut out, &name, 30, sector, y + 14.0, y + lane_h - 3.0);
     }
     // The path between steps, then the markers over it.
     let path: Vec<String> = j
@@ -339,14 +358,14 @@ pub fn journey_map(a: &Assessment, j: &Journey) -> String {
         };
         let _ = writeln!(
             out,
-            "<text x=\"{x:.1}\" y=\"{:.1}\" font-size=\"10\" text-anchor=\"middle\">{}{refs}</text>",
+            "<text x=\"{x:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"middle\">{}{refs}</text>",
             y + 20.0,
             outcome_style(s.outcome).0
         );
         if s.retold {
             let _ = writeln!(
                 out,
-                "<g><title>story retold</title><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"10\" font-weight=\"bold\">↻ retold</text></g>",
+                "<g><title>story retold</title><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" font-weight=\"bold\">↻ retold</text></g>",
                 x + 12.0,
                 y - 6.0
             );
@@ -401,7 +420,7 @@ fn row_label(
     }
     let _ = writeln!(
         out,
-        "<text x=\"20\" y=\"{sector_y:.1}\" font-size=\"10\" fill=\"#444\">{}</text>",
+        "<text x=\"20\" y=\"{sector_y:.1}\" font-size=\"11\" fill=\"#444\">{}</text>",
         sector.map_or("", |s| s.label())
     );
 }
@@ -418,10 +437,12 @@ pub fn touchpoint_map(
     feelings: &[Option<f64>],
 ) -> String {
     let row_h = 44.0;
-    let (left, bar_w) = (330.0, 300.0);
+    // As narrow as its labels allow, so a portrait page prints it at 7 pt
+    // or more.
+    let (left, bar_w) = (250.0, 240.0);
     // The counts start clear of the label of a bar at +3.
     let counts_x = left + bar_w + 48.0;
-    let width = counts_x + 310.0;
+    let width = counts_x + 200.0;
     let top = 80.0;
     let height = top + row_h * touchpoints.len() as f64 + 40.0;
     let zero = left + bar_w / 2.0;
@@ -468,9 +489,10 @@ pub fn touchpoint_map(
     }
     let _ = writeln!(
         out,
-        "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" font-weight=\"bold\">visits · refused · retold · dropped out</text>",
-        counts_x,
-        top - 14.0
+        "<text font-size=\"11\" font-weight=\"bold\"><tspan x=\"{x:.1}\" y=\"{:.1}\">visits · refused ·</tspan><tspan x=\"{x:.1}\" y=\"{:.1}\">retold · dropped out</tspan></text>",
+        top - 28.0,
+        top - 14.0,
+        x = counts_x,
     );
     for (k, ((t, [visits, refusals, retold, dropped_out]), feeling)) in
         touchpoints.iter().zip(counts).zip(feelings).enumerate()
@@ -483,7 +505,7 @@ pub fn touchpoint_map(
                 width - 20.0
             );
         }
-        row_label(&mut out, &t.name, 46, t.sector, y + 15.0, y + 40.0);
+        row_label(&mut out, &t.name, 34, t.sector, y + 15.0, y + 40.0);
         let _ = writeln!(
             out,
             "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\">n={visits} · {refusals} · {retold} · {dropped_out}</text>",

@@ -79,9 +79,10 @@ fn tspans(x: f64, y: f64, step: f64, lines: &[String]) -> String {
 /// Cohorts down, levels across; each cell the number of services that will
 /// take the cohort there. Empty cells are hatched and say "none".
 pub fn coverage(a: &Assessment, analysis: &Analysis) -> String {
-    // Cohort names in up to two lines of 38 characters; rows are tall
-    // enough for two.
-    let (left, top, cw, rh) = (250.0, 130.0, 86.0, 30.0);
+    // Cohort names in up to two lines of 34 characters; rows are tall
+    // enough for two. Narrow columns keep seven levels on a portrait page
+    // at 7 pt or more.
+    let (left, top, cw, rh) = (230.0, 130.0, 66.0, 30.0);
     let width = left + cw * a.levels.len() as f64 + 20.0;
     let height = top + rh * a.cohorts.len() as f64 + 30.0;
     let mut desc = Vec::new();
@@ -109,7 +110,7 @@ pub fn coverage(a: &Assessment, analysis: &Analysis) -> String {
         } else {
             ""
         };
-        let lines = wrap(&cohort.name, 38, 2);
+        let lines = wrap(&cohort.name, 34, 2);
         let baseline = if lines.len() == 1 { y + 19.0 } else { y + 13.0 };
         let _ = writeln!(
             body,
@@ -510,7 +511,7 @@ pub fn all(
     for j in a.journeys.iter().filter(|j| mapped(j)) {
         charts.insert(
             format!("journey-{}", j.id),
-            crate::journeys::svg::journey_map(a, j),
+            crate::journeys::svg::journey_figure(a, j),
         );
     }
     charts
