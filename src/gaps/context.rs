@@ -29,6 +29,8 @@ pub struct Context<'g, 'a> {
     pub serves: Vec<FixedBitSet>,
     /// Per cohort: eligible safe accommodation services.
     pub accommodation: Vec<Vec<usize>>,
+    /// Level index by id.
+    pub level_ids: HashMap<&'a str, usize>,
     /// Safe accommodation supply, for the refuge benchmark and the
     /// documents.
     pub safe_accommodation: AccommodationSummary,
@@ -115,6 +117,7 @@ impl<'g, 'a> Context<'g, 'a> {
             reachable,
             serves,
             accommodation,
+            level_ids,
             safe_accommodation: super::figures::safe_accommodation(a),
         };
         ctx.safe_accommodation.cohorts_without = ctx.cohorts_without_accommodation();
@@ -319,6 +322,33 @@ pub(crate) fn gap(
         evidence,
         recommendation: Recommendation { theme, text },
     }
+}
+
+/// A gap about these cohorts at one level, with the common id
+/// (`KIND/FIRST-COHORT/LEVEL`) and the worst of their severities.
+pub(crate) fn cohorts_at_level_gap(
+    ctx: &Context,
+    kind: GapKind,
+    (cohorts, l): (&[usize], usize),
+    evidence: String,
+    (theme, text): (ActionTheme, String),
+) -> Gap {
+    let a = ctx.a;
+    let mut gp = gap(
+        format!(
+            "{}/{}/{}",
+            kind.as_str(),
+            a.cohorts[cohorts[0]].id,
+            a.levels[l].id
+        ),
+        kind,
+        ctx.worst_severity(cohorts, l),
+        evidence,
+        theme,
+        text,
+    );
+    at_level_for(&mut gp, a, cohorts, l);
+    gp
 }
 
 /// A gap about these cohorts at one level: `cohort` only when there is one.

@@ -4,8 +4,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use fixedbitset::FixedBitSet;
 
+use crate::gaps::context::cohorts_at_level_gap;
 use crate::gaps::context::{
-    Context, at_level_for, capitalised, cohort_names, gap,
+    Context, capitalised, cohort_names,
     list,
 };
 use crate::gaps::kinds::Rule;
@@ -125,7 +126,6 @@ fn no_route_gap(
     cohorts: &[usize],
 ) -> Gap {
     let a = ctx.a;
-    let level = &a.levels[l];
     let who = cohort_names(ctx, cohorts);
     let places = list(cut_off.iter().map(|x| place_name(a, x)));
     let evidence = format!(
@@ -137,16 +137,14 @@ fn no_route_gap(
         "Agree a referral route into {} provision for {who} from the entry points in {places}, or open self-referral",
         ctx.level_name(l),
     );
-    let first = &a.cohorts[cohorts[0]];
-    let mut gp = gap(
-        format!("locality/{}/{}/routes", first.id, level.id),
+    let mut gp = cohorts_at_level_gap(
+        ctx,
         GapKind::Locality,
-        ctx.worst_severity(cohorts, l),
+        (cohorts, l),
         evidence,
-        ActionTheme::Governance,
-        text,
+        (ActionTheme::Governance, text),
     );
-    at_level_for(&mut gp, a, cohorts, l);
+    gp.id.push_str("/routes");
     gp.services = ctx.service_ids(cell);
     gp.localities = cut_off.iter().map(|x| (*x).to_owned()).collect();
     gp
@@ -169,7 +167,6 @@ fn locality_gap(
     cohorts: &[usize],
 ) -> Gap {
     let a = ctx.a;
-    let level = &a.levels[l];
     let who = cohort_names(ctx, cohorts);
     let covered: BTreeSet<&str> = cell
         .iter()
@@ -186,17 +183,13 @@ fn locality_gap(
         "Extend {} provision for {who} to {missing_names}, or fund travel and outreach from the nearest service",
         ctx.level_name(l),
     );
-    let severity = ctx.worst_severity(cohorts, l);
-    let first = &a.cohorts[cohorts[0]];
-    let mut gp = gap(
-        format!("locality/{}/{}", first.id, level.id),
+    let mut gp = cohorts_at_level_gap(
+        ctx,
         GapKind::Locality,
-        severity,
+        (cohorts, l),
         evidence,
-        ActionTheme::Commissioning,
-        text,
+        (ActionTheme::Commissioning, text),
     );
-    at_level_for(&mut gp, a, cohorts, l);
     gp.services = ctx.service_ids(cell);
     gp.localities = missing.iter().map(|x| (*x).to_owned()).collect();
     gp

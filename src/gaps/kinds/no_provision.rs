@@ -3,6 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 
+use crate::gaps::context::cohorts_at_level_gap;
 use crate::gaps::context::{
     Context, at_level_for, cohort_names, commission, for_cohort, gap, in_sentence,
     list,
@@ -203,7 +204,6 @@ fn unserved_cohort_gap(ctx: &Context, c: usize, levels: &[usize]) -> Gap {
 /// them all (the same services, the same cause).
 fn empty_cell_gap(ctx: &Context, cohorts: &[usize], l: usize, at_level: &[usize]) -> Gap {
     let a = ctx.a;
-    let level = &a.levels[l];
     let who = cohort_names(ctx, cohorts);
     let mut evidence = match at_level {
         [_] => format!(
@@ -229,17 +229,11 @@ fn empty_cell_gap(ctx: &Context, cohorts: &[usize], l: usize, at_level: &[usize]
     let victims = cohorts
         .iter()
         .all(|&c| a.cohorts[c].role != Role::Perpetrator);
-    let (theme, text) = commission(ctx, l, &who, victims);
-    let severity = ctx.worst_severity(cohorts, l);
-    let first = &a.cohorts[cohorts[0]];
-    let mut gp = gap(
-        format!("no-provision/{}/{}", first.id, level.id),
+    cohorts_at_level_gap(
+        ctx,
         GapKind::NoProvision,
-        severity,
+        (cohorts, l),
         evidence,
-        theme,
-        text,
-    );
-    at_level_for(&mut gp, a, cohorts, l);
-    gp
+        commission(ctx, l, &who, victims),
+    )
 }

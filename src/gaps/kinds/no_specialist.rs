@@ -1,7 +1,7 @@
 //! `no-specialist`: a group can use general services but has no
 //! specialist or by-and-for provision where it needs one.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 
 use crate::gaps::context::{
@@ -28,12 +28,7 @@ pub(super) const RULE: Rule = Rule {
 /// it. One gap per cohort, naming every such level.
 fn no_specialist(ctx: &Context, gaps: &mut Vec<Gap>) {
     let a = ctx.a;
-    let level_ids: HashMap<&str, usize> = a
-        .levels
-        .iter()
-        .enumerate()
-        .map(|(i, l)| (l.id.as_str(), i))
-        .collect();
+    let level_ids = &ctx.level_ids;
     for (c, cohort) in a.cohorts.iter().enumerate() {
         let lacking: Vec<usize> = cohort
             .specialist_levels

@@ -3,8 +3,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 
+use crate::gaps::context::cohorts_at_level_gap;
 use crate::gaps::context::{
-    Context, at_level_for, cohort_names, gap,
+    Context, cohort_names,
     list,
 };
 use crate::text::plural;
@@ -96,7 +97,6 @@ fn routes_in_recorded(ctx: &Context, s: usize) -> bool {
 
 fn unreachable_gap(ctx: &Context, l: usize, cell: &[usize], cohorts: &[usize]) -> Gap {
     let a = ctx.a;
-    let level = &a.levels[l];
     let who = cohort_names(ctx, cohorts);
     let referrers: BTreeSet<&str> = cell
         .iter()
@@ -122,17 +122,13 @@ fn unreachable_gap(ctx: &Context, l: usize, cell: &[usize], cohorts: &[usize]) -
         "Agree a referral route into {} provision for {who} and publish it to referrers",
         ctx.level_name(l),
     );
-    let severity = ctx.worst_severity(cohorts, l);
-    let first = &a.cohorts[cohorts[0]];
-    let mut gp = gap(
-        format!("unreachable/{}/{}", first.id, level.id),
+    let mut gp = cohorts_at_level_gap(
+        ctx,
         GapKind::Unreachable,
-        severity,
+        (cohorts, l),
         evidence,
-        ActionTheme::Governance,
-        text,
+        (ActionTheme::Governance, text),
     );
-    at_level_for(&mut gp, a, cohorts, l);
     gp.services = ctx.service_ids(cell);
     gp
 }
