@@ -368,6 +368,11 @@ fn a_public_build_holds_nothing_from_internal_journeys() {
         );
     }
     assert!(everything.contains("INTERNAL: not for publication"));
+    // The PDF says so on its cover, where a reader looks first.
+    assert!(
+        pdf_text(&internal.join("needs-assessment.pdf")).contains("INTERNAL: not for publication"),
+        "the internal PDF's cover must say it is internal"
+    );
 }
 
 #[test]
