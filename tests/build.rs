@@ -369,9 +369,16 @@ fn a_public_build_holds_nothing_from_internal_journeys() {
     }
     assert!(everything.contains("INTERNAL: not for publication"));
     // The PDF says so on its cover, where a reader looks first.
+    let pdf = pdf_text(&internal.join("needs-assessment.pdf"));
     assert!(
-        pdf_text(&internal.join("needs-assessment.pdf")).contains("INTERNAL: not for publication"),
+        pdf.contains("INTERNAL: not for publication"),
         "the internal PDF's cover must say it is internal"
+    );
+    // And so does every page after it, in its header.
+    let pages = pdf.matches("Page ").count();
+    assert!(
+        pdf.matches("INTERNAL: not for publication").count() >= pages,
+        "every page of an internal PDF says it is internal"
     );
 }
 

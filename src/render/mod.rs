@@ -142,7 +142,7 @@ pub fn build(
             a,
             (stem, label),
             &markdown,
-            logo.as_ref(),
+            (logo.as_ref(), public),
         )?;
         files.push(OutputFile {
             path: format!("{stem}.typ"),
@@ -399,7 +399,7 @@ fn typst_document(
     a: &Assessment,
     (stem, label): (&str, &str),
     markdown: &str,
-    logo: Option<&templates::Logo>,
+    (logo, public): (Option<&templates::Logo>, bool),
 ) -> Result<String, String> {
     use markdown::{escape_typst, typst_string};
     let title = document_title(label, a);
@@ -444,6 +444,9 @@ fn typst_document(
             a.info.partnership.as_deref().unwrap_or(&a.info.area)
         )),
     );
+    // Every page of an internal build says so, not only its cover: a page
+    // printed on its own must not pass for a published one.
+    ctx.insert("internal", &!public);
     ctx.insert("body", &typst_body(markdown));
     tera.render("document.typ", &ctx)
         .map_err(|e| template_error("document.typ", templates, &e))
