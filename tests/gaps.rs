@@ -377,6 +377,21 @@ fn a_gap_a_finding_confirms_ranks_higher() {
     );
 }
 
+/// A finding is the evidence of the gap it reports, not a confirmation of
+/// it: a reported gap about a group that is not a priority, at a level of
+/// no high need, stays low (North Tyneside's perpetrator finding).
+#[test]
+fn a_finding_does_not_confirm_the_gap_it_reports() {
+    let a = analysis("tests/fixtures/real/north-tyneside-2024/assessment.yaml");
+    let g = a
+        .gaps
+        .iter()
+        .find(|g| g.id == "unreachable/reported/f-perpetrators")
+        .expect("the reported gap");
+    assert_eq!(g.corroboration, ["finding:f-perpetrators"]);
+    assert_eq!(g.severity, needsmap::gaps::GapSeverity::Low);
+}
+
 /// Every kind in the registry has its trigger and clear fixtures, so a new
 /// kind cannot land without the pair that shows it appear and disappear.
 #[test]

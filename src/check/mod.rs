@@ -23,7 +23,10 @@ use crate::model::*;
 /// `#rrggbb`, with a contrast against white of at least 4.5:1 (WCAG AA
 /// for text), so headings set in it stay readable.
 pub fn is_text_colour(colour: &str) -> bool {
-    let Some(hex) = colour.strip_prefix('#').filter(|h| h.len() == 6) else {
+    let Some(hex) = colour
+        .strip_prefix('#')
+        .filter(|h| h.len() == 6 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+    else {
         return false;
     };
     let Ok(rgb) = u32::from_str_radix(hex, 16) else {
@@ -1192,6 +1195,7 @@ mod tests {
         assert!(!is_text_colour("1d4f91"));
         assert!(!is_text_colour("#1d4f9"));
         assert!(!is_text_colour("#gggggg"));
+        assert!(!is_text_colour("#+1d4f9"), "from_str_radix takes a sign");
     }
 
     #[test]

@@ -17,14 +17,7 @@ pub(super) fn reported(ctx: &Context, gaps: &mut Vec<Gap>) {
         let Some(kind) = f.shows.as_deref().and_then(GapKind::named) else {
             continue;
         };
-        let same = |g: &Gap| {
-            g.kind == kind
-                && (f.cohorts.is_empty() || f.cohorts.iter().any(|c| g.cohorts.contains(c)))
-                && (f.services.is_empty() || f.services.iter().any(|s| g.services.contains(s)))
-                && (f.levels.is_empty()
-                    || g.levels.is_empty()
-                    || f.levels.iter().any(|l| g.levels.contains(l)))
-        };
+        let same = |g: &Gap| g.kind == kind && shows(f, g);
         let mark = format!("finding:{}", f.id);
         let mut found = false;
         for g in gaps.iter_mut().filter(|g| same(g)) {
@@ -37,6 +30,16 @@ pub(super) fn reported(ctx: &Context, gaps: &mut Vec<Gap>) {
             gaps.push(reported_gap(ctx, f, kind, mark));
         }
     }
+}
+
+/// Does a finding that shows a gap of this gap's kind show this one: its
+/// cohorts, services and levels, where it names them, meet the gap's?
+fn shows(f: &crate::model::Finding, g: &Gap) -> bool {
+    (f.cohorts.is_empty() || f.cohorts.iter().any(|c| g.cohorts.contains(c)))
+        && (f.services.is_empty() || f.services.iter().any(|s| g.services.contains(s)))
+        && (f.levels.is_empty()
+            || g.levels.is_empty()
+            || f.levels.iter().any(|l| g.levels.contains(l)))
 }
 
 fn reported_gap(ctx: &Context, f: &crate::model::Finding, kind: GapKind, mark: String) -> Gap {
@@ -194,9 +197,14 @@ pub(super) fn weigh(a: &Assessment, gaps: &mut [Gap]) {
         let strong = gap.corroboration.iter().any(|c| match c.split_once(':') {
             Some(("service-data", _)) => true,
             Some(("journey", _)) => !from_journeys,
+            // A finding confirms a gap it names, or one of the kind it
+            // shows that it matches; not the gap it is itself the
+            // evidence of (`KIND/reported/ID`).
             Some(("finding", id)) => a.findings.iter().any(|f| {
                 f.id == id
-                    && (f.gaps.contains(&gap.id) || f.shows.as_deref() == Some(gap.kind.as_str()))
+                    && !gap.id.ends_with(&format!("/reported/{id}"))
+                    && (f.gaps.contains(&gap.id)
+                        || (f.shows.as_deref() == Some(gap.kind.as_str()) && shows(f, gap)))
             }),
             _ => false,
         });

@@ -328,7 +328,7 @@ pub fn indicator(i: &Indicator, s: Suppression) -> String {
             left + w,
             left - 6.0,
             y + 4.0,
-            fmt(v)
+            tick_label(v, step)
         );
     }
     if let Some(t) = target {
@@ -408,6 +408,19 @@ fn nice_ticks(top: f64) -> (f64, usize) {
         .find(|s| *s >= raw)
         .unwrap_or(10.0 * magnitude);
     (step, (top / step).ceil().max(1.0) as usize)
+}
+
+/// A tick's value with as many decimals as its step needs: 0.25, 0.5…
+fn tick_label(v: f64, step: f64) -> String {
+    if step >= 1.0 {
+        fmt(v)
+    } else {
+        // One decimal more than the step's first digit needs, then the
+        // trailing zeros dropped: 0.25 → "0.25", 0.5 → "0.5", 1.0 → "1".
+        let decimals = ((-step.log10()).ceil().max(0.0) as usize + 1).min(6);
+        let text = format!("{v:.decimals$}");
+        text.trim_end_matches('0').trim_end_matches('.').to_owned()
+    }
 }
 
 fn fmt(v: f64) -> String {
@@ -611,7 +624,9 @@ fn pathway_parts(g: &PathwayGraph, l: usize) -> Vec<PathwayPart> {
             }
             let open = e.weight().cohorts.is_some();
             match (mid.contains(&s), mid.contains(&t)) {
-                (true, true) => within += 1,
+                _ if at_level(s) && at_level(t) && (mid.contains(&s) || mid.contains(&t)) => {
+                    within += 1
+                }
                 (false, true) if !at_level(s) => routes.push((s, t, open)),
                 (true, false) if !at_level(t) => routes.push((s, t, open)),
                 _ => {}
@@ -656,12 +671,14 @@ fn pathway_parts(g: &PathwayGraph, l: usize) -> Vec<PathwayPart> {
 /// `pathways-LEVEL-2`…
 pub fn pathway_figures(g: &PathwayGraph, l: usize) -> Vec<String> {
     let id = &g.a.levels[l].id;
-    (0..pathway_parts(g, l).len().max(1))
+    (0..pathway_parts(g, l).len())
         .map(|k| {
             if k == 0 {
                 format!("pathways-{id}")
             } else {
-                format!("pathways-{id}-{}", k + 1)
+                // `--` cannot occur in a slug, so part 2 of `tier` is
+                // never level `tier-2`'s figure.
+                format!("pathways-{id}--{}", k + 1)
             }
         })
         .collect()
@@ -675,12 +692,6 @@ pub fn pathway_figures(g: &PathwayGraph, l: usize) -> Vec<String> {
 fn pathway_level(g: &PathwayGraph, l: usize) -> Vec<(String, String)> {
     let parts = pathway_parts(g, l);
     let names = pathway_figures(g, l);
-    if parts.is_empty() {
-        return vec![(
-            names[0].clone(),
-            pathway_figure(g, l, &names[0], None, (1, 1)),
-        )];
-    }
     parts
         .iter()
         .zip(&names)
@@ -973,6 +984,9 @@ mod tests {
         assert_eq!(nice_ticks(389.0 * 1.12), (100.0, 5));
         assert_eq!(nice_ticks(9.0), (2.0, 5));
         assert_eq!(nice_ticks(11.0), (2.5, 5));
+        assert_eq!(tick_label(0.75, 0.25), "0.75");
+        assert_eq!(tick_label(0.5, 0.5), "0.5");
+        assert_eq!(tick_label(2000.0, 1000.0), "2,000");
         let (step, n) = nice_ticks(1.0);
         assert!(step * n as f64 >= 1.0 && n <= 5);
     }

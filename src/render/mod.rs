@@ -322,7 +322,7 @@ fn document_title(label: &str, a: &Assessment) -> String {
     let names_it = |words: &str| a.info.title.to_lowercase().contains(words);
     let own = match label {
         "Needs assessment" => names_it("needs assessment"),
-        "Safe accommodation strategy" => names_it("strategy"),
+        "Safe accommodation strategy" => names_it("strategy") && names_it("accommodation"),
         "Action plan" => names_it("action plan"),
         _ => false,
     };

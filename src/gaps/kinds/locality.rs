@@ -128,11 +128,25 @@ fn no_route_gap(
     let a = ctx.a;
     let who = cohort_names(ctx, cohorts);
     let places = list(cut_off.iter().map(|x| place_name(a, x)));
-    let evidence = format!(
-        "{} provision for {who} ({}) serves {places}, but no recorded referral route leads there from an entry point serving {places}.",
-        capitalised(&ctx.level_name(l)),
-        ctx.names(cell),
-    );
+    // Entry points that list one of the places (those serving the whole
+    // area lead nowhere here, or there would be no gap).
+    let local_entry = a
+        .entry_points
+        .iter()
+        .any(|e| e.localities.iter().any(|x| cut_off.contains(&x.as_str())));
+    let evidence = if local_entry {
+        format!(
+            "{} provision for {who} ({}) serves {places}, but no recorded referral route leads there from an entry point serving {places}.",
+            capitalised(&ctx.level_name(l)),
+            ctx.names(cell),
+        )
+    } else {
+        format!(
+            "{} provision for {who} ({}) serves {places}, but no entry point is recorded for {places}, and none elsewhere leads there.",
+            capitalised(&ctx.level_name(l)),
+            ctx.names(cell),
+        )
+    };
     let text = format!(
         "Agree a referral route into {} provision for {who} from the entry points in {places}, or open self-referral",
         ctx.level_name(l),
