@@ -181,12 +181,17 @@ impl<'g, 'a> Context<'g, 'a> {
         &self.a.cohorts[c]
     }
 
+    /// A cohort's or level's name mid-sentence ([`in_sentence_for`]).
+    pub(crate) fn in_sentence(&self, name: &str) -> String {
+        in_sentence_for(name, &self.a.info)
+    }
+
     /// The level mid-sentence: its short name when given.
     pub(crate) fn level_name(&self, l: usize) -> String {
         let level = &self.a.levels[l];
         match &level.short_name {
             Some(short) => short.clone(),
-            None => in_sentence(&level.name),
+            None => self.in_sentence(&level.name),
         }
     }
 
@@ -248,6 +253,23 @@ pub(crate) fn role_needs_level(
     role != Role::Perpetrator || !(accommodation || level.step_down)
 }
 
+/// A name as it reads mid-sentence in this assessment: [`in_sentence`],
+/// except that a name starting with a word of the area's own name (its
+/// council, short name or districts: "Northmoor residents", "Breckland
+/// families") keeps its capital.
+pub fn in_sentence_for(name: &str, info: &crate::model::AssessmentInfo) -> String {
+    let first = name.split_whitespace().next().unwrap_or("");
+    let local = std::iter::once(info.area.as_str())
+        .chain(info.short_name.as_deref())
+        .chain(info.districts.iter().map(|d| d.name.as_str()))
+        .any(|place| place.split_whitespace().any(|w| w == first));
+    if local {
+        name.to_owned()
+    } else {
+        in_sentence(name)
+    }
+}
+
 /// A name as it reads mid-sentence: "Women victims" → "women victims", but
 /// "LGBT+ survivors", "Black and minoritised women" and "High risk (MARAC)"
 /// keep what must stay capitalised.
@@ -266,7 +288,6 @@ pub fn in_sentence(name: &str) -> String {
         "English",
         "Welsh",
         "British",
-        "Northmoor",
     ];
     let first = name.split_whitespace().next().unwrap_or("");
     let mut chars = first.chars();
@@ -396,7 +417,7 @@ pub(crate) fn commission(
 pub(crate) fn cohort_names(ctx: &Context, cohorts: &[usize]) -> String {
     let names: Vec<String> = cohorts
         .iter()
-        .map(|&c| in_sentence(&ctx.a.cohorts[c].name))
+        .map(|&c| ctx.in_sentence(&ctx.a.cohorts[c].name))
         .collect();
     list(names.iter().map(String::as_str))
 }
@@ -421,6 +442,8 @@ mod tests {
             "high risk (MARAC threshold)"
         );
         assert_eq!(list(["a", "b", "c"]), "a, b and c");
+        // The area's own name is the assessment's to say, not a list's.
+        assert_eq!(in_sentence("Northmoor residents"), "northmoor residents");
     }
 
     #[test]

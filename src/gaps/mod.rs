@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-pub use context::in_sentence;
+pub use context::{in_sentence, in_sentence_for};
 pub use figures::{
     AccommodationSummary, Balance, BalanceLine, Tally, annual_amount, yearly_funding,
 };

@@ -138,7 +138,7 @@ pub fn recorded_fields(ctx: &Context, out: &mut Vec<DataGap>) {
                 some_names(
                     unestimated
                         .iter()
-                        .map(|c| super::context::in_sentence(&c.name))
+                        .map(|c| ctx.in_sentence(&c.name))
                         .collect::<Vec<_>>()
                         .iter()
                         .map(String::as_str)

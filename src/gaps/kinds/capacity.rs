@@ -4,8 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 
 use crate::gaps::context::{
-    Context, for_cohort, gap, in_sentence,
-    list,
+    Context, for_cohort, gap, list,
 };
 use crate::text::{
     number, percent, plural, rate,
@@ -166,7 +165,7 @@ fn capacity(ctx: &Context, gaps: &mut Vec<Gap>, unknowns: &mut Vec<DataGap>) {
                 unknowns::some_names(
                     no_share
                         .iter()
-                        .map(|&c| in_sentence(&a.cohorts[c].name))
+                        .map(|&c| ctx.in_sentence(&a.cohorts[c].name))
                         .collect::<Vec<_>>()
                         .iter()
                         .map(String::as_str)
@@ -236,7 +235,7 @@ fn capacity_gap(ctx: &Context, need: &Need, supply: &Supply, ratio: f64) -> Gap 
         .unwrap_or_default();
     let evidence = format!(
         "Services open to {}{at} can take about {} a year against an estimated {} in need ({}): {} coverage.",
-        in_sentence(&cohort.name),
+        ctx.in_sentence(&cohort.name),
         number(supply.per_year),
         number(need.estimate),
         need.basis_words,
@@ -246,11 +245,11 @@ fn capacity_gap(ctx: &Context, need: &Need, supply: &Supply, ratio: f64) -> Gap 
         Some(l) => format!(
             "Grow {} capacity for {} towards the estimated need",
             ctx.level_name(l),
-            in_sentence(&cohort.name)
+            ctx.in_sentence(&cohort.name)
         ),
         None => format!(
             "Grow capacity for {} towards the estimated need, starting with the levels where it is thinnest",
-            in_sentence(&cohort.name)
+            ctx.in_sentence(&cohort.name)
         ),
     };
     let id = match need.level {
@@ -285,7 +284,7 @@ fn capacity_unknown(
     let who: Vec<String> = unjudged
         .iter()
         .map(|(&c, levels)| {
-            let name = in_sentence(&a.cohorts[c].name);
+            let name = ctx.in_sentence(&a.cohorts[c].name);
             if levels.is_empty() {
                 name
             } else {

@@ -5,8 +5,7 @@ use std::collections::BTreeSet;
 
 
 use crate::gaps::context::{
-    Context, gap, in_sentence,
-    list,
+    Context, gap, list,
 };
 use crate::text::plural;
 use crate::gaps::kinds::Rule;
@@ -171,7 +170,7 @@ fn exclusion_gap(ctx: &Context, e: &Excluded) -> Gap {
     let names: Vec<String> = e
         .groups
         .iter()
-        .map(|&g| in_sentence(&a.cohorts[g].name))
+        .map(|&g| ctx.in_sentence(&a.cohorts[g].name))
         .collect();
     let groups = list(names.iter().map(String::as_str));
     let mut evidence = format!(
@@ -179,7 +178,7 @@ fn exclusion_gap(ctx: &Context, e: &Excluded) -> Gap {
         e.words,
         plural(e.services.len(), "service", "services"),
         ctx.names(&e.services),
-        in_sentence(&need.name)
+        ctx.in_sentence(&need.name)
     );
     match (e.level, e.remaining.is_empty()) {
         (Some(_), _) => evidence.push('.'),
@@ -195,7 +194,7 @@ fn exclusion_gap(ctx: &Context, e: &Excluded) -> Gap {
             format!(
                 "Commission {} places for {groups} that do not exclude {}: specialist places, or in-reach support so existing services can lift the exclusion",
                 e.words,
-                in_sentence(&need.name)
+                ctx.in_sentence(&need.name)
             ),
             if e.scope == "accommodation" || e.scope == "refuge" {
                 GapSeverity::High
@@ -208,7 +207,7 @@ fn exclusion_gap(ctx: &Context, e: &Excluded) -> Gap {
             format!(
                 "Make {} provision for {groups} open to {}",
                 ctx.level_name(l),
-                in_sentence(&need.name)
+                ctx.in_sentence(&need.name)
             ),
             if ctx.high_need[l] {
                 GapSeverity::High

@@ -4,8 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 
 use crate::gaps::context::{
-    Context, cohort_names, gap, in_sentence,
-    list,
+    Context, cohort_names, gap, list,
 };
 use crate::gaps::figures::yearly_funding;
 use crate::text::{money, plural};
@@ -106,7 +105,7 @@ fn cliff(ctx: &Context, s: usize) -> Option<Cliff> {
                 let levels: Vec<String> = ls.iter().map(|&l| ctx.level_name(l)).collect();
                 format!(
                     "{} at {}",
-                    in_sentence(&a.cohorts[c].name),
+                    ctx.in_sentence(&a.cohorts[c].name),
                     list(levels.iter().map(String::as_str))
                 )
             })

@@ -5,8 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::gaps::context::cohorts_at_level_gap;
 use crate::gaps::context::{
-    Context, at_level_for, cohort_names, commission, for_cohort, gap, in_sentence,
-    list,
+    Context, at_level_for, cohort_names, commission, for_cohort, gap, list,
 };
 use crate::text::plural;
 use crate::gaps::kinds::Rule;
@@ -163,14 +162,14 @@ fn unserved_cohort_gap(ctx: &Context, c: usize, levels: &[usize]) -> Gap {
     let level_names: Vec<String> = levels.iter().map(|&l| ctx.level_name(l)).collect();
     let evidence = format!(
         "No service at any level {} needs ({}) serves them: none of the {} there lists them among those it serves{}.",
-        in_sentence(&cohort.name),
+        ctx.in_sentence(&cohort.name),
         list(level_names.iter().map(String::as_str)),
         plural(all.len(), "service", "services"),
         listed_but_ruled_out(ctx, c, &all)
     );
     let text = format!(
         "Commission provision for {}, or open existing services to them, starting with {}",
-        in_sentence(&cohort.name),
+        ctx.in_sentence(&cohort.name),
         ctx.level_name(
             *levels
                 .iter()

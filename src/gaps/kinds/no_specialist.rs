@@ -5,8 +5,7 @@ use std::collections::BTreeSet;
 
 
 use crate::gaps::context::{
-    Context, capitalised, for_cohort, gap, in_sentence,
-    list,
+    Context, capitalised, for_cohort, gap, list,
 };
 use crate::gaps::kinds::Rule;
 use crate::gaps::unknowns::{self};
@@ -52,7 +51,7 @@ fn no_specialist(ctx: &Context, gaps: &mut Vec<Gap>) {
             .collect();
         let general: Vec<usize> = general.into_iter().collect();
         let names: Vec<String> = lacking.iter().map(|&l| ctx.level_name(l)).collect();
-        let who = in_sentence(&cohort.name);
+        let who = ctx.in_sentence(&cohort.name);
         let evidence = format!(
             "{} can use general services at {} ({}), but none gives specialist or by-and-for provision for them, which the assessment says they need there.",
             capitalised(&who),

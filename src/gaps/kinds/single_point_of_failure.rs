@@ -6,8 +6,7 @@ use petgraph::algo::dominators;
 use petgraph::graph::NodeIndex;
 
 use crate::gaps::context::{
-    Context, gap, in_sentence,
-    list,
+    Context, gap, list,
 };
 use crate::gaps::kinds::Rule;
 use crate::gaps::{Gap, GapKind, GapSeverity};
@@ -78,7 +77,7 @@ fn single_point_of_failure(ctx: &Context, gaps: &mut Vec<Gap>) {
         let level = &a.levels[l];
         let each: Vec<String> = cohorts
             .iter()
-            .map(|&c| in_sentence(&a.cohorts[c].name))
+            .map(|&c| ctx.in_sentence(&a.cohorts[c].name))
             .collect();
         let names = list(each.iter().map(String::as_str));
         let evidence = if through {

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Serialize;
 
-use crate::gaps::{Analysis, Gap, GapKind, GapSeverity, in_sentence, money, number, percent, rate};
+use crate::gaps::{Analysis, Gap, GapKind, GapSeverity, money, number, percent, rate};
 use crate::graph::PathwayGraph;
 use crate::journeys::{JourneyMetrics, JourneyReport};
 use crate::model::*;
@@ -792,7 +792,7 @@ fn cohort_ctx(
         .iter()
         .filter_map(|i| {
             let share = i.cohort_shares.get(&cohort.id)?;
-            let name = md(&in_sentence(&i.name));
+            let name = md(&crate::gaps::in_sentence_for(&i.name, &a.info));
             Some(match cohort_part(i, *share, s) {
                 Some((year, part)) => {
                     format!(
