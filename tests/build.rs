@@ -651,3 +651,44 @@ fn the_threshold_can_be_set_in_the_assessment_and_overridden() {
     let md = std::fs::read_to_string(out.join("needs-assessment.md")).expect("md");
     assert!(md.contains("| Outreach | fewer than 5 |"));
 }
+
+/// The partnership's logo beside the assessment goes on every cover and web
+/// page; one outside the workspace (through a symbolic link) is refused.
+#[test]
+fn the_logo_beside_the_assessment_goes_on_the_documents() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let work = dir.path().join("work");
+    std::fs::create_dir_all(work.join("templates")).expect("dirs");
+    std::fs::write(work.join("needsmap.toml"), "").expect("workspace");
+    std::fs::copy(
+        "tests/fixtures/gaps/no-provision/trigger/assessment.yaml",
+        work.join("assessment.yaml"),
+    )
+    .expect("assessment");
+    let logo = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"40\" height=\"20\"><rect width=\"40\" height=\"20\" fill=\"#1d4f91\"/></svg>";
+    std::fs::write(work.join("templates/logo.svg"), logo).expect("logo");
+    let assessment = work.join("assessment.yaml").display().to_string();
+    let out = dir.path().join("out");
+    let (code, _, err) = build(&assessment, &out, &[]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        std::fs::read_to_string(out.join("logo.svg")).expect("logo copied"),
+        logo
+    );
+    let html = std::fs::read_to_string(out.join("needs-assessment.html")).expect("html");
+    assert!(
+        html.contains("<img class=\"logo\" src=\"logo.svg\" alt=\""),
+        "no logo in the page"
+    );
+    let typ = std::fs::read_to_string(out.join("needs-assessment.typ")).expect("typ");
+    assert!(typ.contains("#image(\"logo.svg\""), "no logo on the cover");
+
+    // A logo that is a link to a file outside the workspace is refused.
+    let outside = dir.path().join("elsewhere.svg");
+    std::fs::write(&outside, logo).expect("outside");
+    std::fs::remove_file(work.join("templates/logo.svg")).expect("remove");
+    std::os::unix::fs::symlink(&outside, work.join("templates/logo.svg")).expect("symlink");
+    let (code, _, err) = build(&assessment, &dir.path().join("out2"), &["--no-pdf"]);
+    assert_ne!(code, 0);
+    assert!(err.contains("outside the assessment's workspace"), "{err}");
+}

@@ -111,7 +111,7 @@ fn signed(value: f64, decimals: usize) -> String {
 }
 
 /// At most `max` wrapped lines, the last ending in "…" if text was cut.
-fn wrap_lines(text: &str, width: usize, max: usize) -> Vec<String> {
+pub(crate) fn wrap_lines(text: &str, width: usize, max: usize) -> Vec<String> {
     let mut lines = wrap(text, width);
     if lines.len() > max {
         lines.truncate(max);

@@ -10,7 +10,7 @@ use std::fmt::Write;
 use crate::gaps::{Analysis, number};
 use crate::graph::PathwayGraph;
 use crate::journeys::JourneyReport;
-use crate::journeys::svg::escape;
+use crate::journeys::svg::{escape, wrap_lines};
 use crate::model::{Assessment, Indicator};
 use crate::render::disclosure::{Cell, Suppression};
 
@@ -35,30 +35,6 @@ fn truncate(text: &str, max: usize) -> String {
             .to_owned()
             + "…"
     }
-}
-
-/// `text` in lines of at most `max` characters, broken between words; at
-/// most `lines` lines, the last cut with "…" if the text is longer.
-fn wrap(text: &str, max: usize, lines: usize) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    let mut line = String::new();
-    for word in text.split_whitespace() {
-        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > max {
-            out.push(std::mem::take(&mut line));
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(word);
-    }
-    if !line.is_empty() {
-        out.push(line);
-    }
-    if out.len() > lines {
-        let rest = out.split_off(lines - 1).join(" ");
-        out.push(truncate(&rest, max));
-    }
-    out.iter().map(|l| truncate(l, max)).collect()
 }
 
 /// Lines of text as `<tspan>`s, `step` apart, from the baseline `y`.
@@ -110,7 +86,7 @@ pub fn coverage(a: &Assessment, analysis: &Analysis) -> String {
         } else {
             ""
         };
-        let lines = wrap(&cohort.name, 34, 2);
+        let lines = wrap_lines(&cohort.name, 34, 2);
         let baseline = if lines.len() == 1 { y + 19.0 } else { y + 13.0 };
         let _ = writeln!(
             body,
@@ -817,7 +793,7 @@ fn pathway_figure(
     if within > 0 {
         key = format!("{key} {within} routes between services at this level: see the appendix.");
     }
-    for (i, line) in wrap(&key, 110, 2).iter().enumerate() {
+    for (i, line) in wrap_lines(&key, 110, 2).iter().enumerate() {
         let _ = writeln!(
             out,
             "<text x=\"10\" y=\"{:.1}\" font-size=\"10\">{}</text>",
@@ -857,7 +833,7 @@ fn pathway_figure(
             (false, true) => ("#ffffff", 3.0, 2.2),
             (false, false) => ("#f4f4f4", 3.0, 0.8),
         };
-        let lines = wrap(g.node_name(*n), 28, 2);
+        let lines = wrap_lines(g.node_name(*n), 28, 2);
         let baseline = if lines.len() == 1 { y + 21.0 } else { y + 14.0 };
         let _ = writeln!(
             out,
@@ -994,9 +970,9 @@ mod tests {
     #[test]
     fn long_labels_wrap_between_words() {
         assert_eq!(
-            wrap("Survivors with no recourse to public funds", 20, 2),
+            wrap_lines("Survivors with no recourse to public funds", 20, 2),
             ["Survivors with no", "recourse to public…"]
         );
-        assert_eq!(wrap("Women", 20, 2), ["Women"]);
+        assert_eq!(wrap_lines("Women", 20, 2), ["Women"]);
     }
 }

@@ -134,19 +134,16 @@ fn no_route_gap(
         .entry_points
         .iter()
         .any(|e| e.localities.iter().any(|x| cut_off.contains(&x.as_str())));
-    let evidence = if local_entry {
-        format!(
-            "{} provision for {who} ({}) serves {places}, but no recorded referral route leads there from an entry point serving {places}.",
-            capitalised(&ctx.level_name(l)),
-            ctx.names(cell),
-        )
+    let why = if local_entry {
+        format!("no recorded referral route leads there from an entry point serving {places}")
     } else {
-        format!(
-            "{} provision for {who} ({}) serves {places}, but no entry point is recorded for {places}, and none elsewhere leads there.",
-            capitalised(&ctx.level_name(l)),
-            ctx.names(cell),
-        )
+        format!("no entry point is recorded for {places}, and none elsewhere leads there")
     };
+    let evidence = format!(
+        "{} provision for {who} ({}) serves {places}, but {why}.",
+        capitalised(&ctx.level_name(l)),
+        ctx.names(cell),
+    );
     let text = format!(
         "Agree a referral route into {} provision for {who} from the entry points in {places}, or open self-referral",
         ctx.level_name(l),
