@@ -691,4 +691,28 @@ fn the_logo_beside_the_assessment_goes_on_the_documents() {
     let (code, _, err) = build(&assessment, &dir.path().join("out2"), &["--no-pdf"]);
     assert_ne!(code, 0);
     assert!(err.contains("outside the assessment's workspace"), "{err}");
+
+    // A logo that is not what its name says is refused, naming the file,
+    // before anything is written.
+    std::fs::remove_file(work.join("templates/logo.svg")).expect("remove");
+    for (name, bytes) in [
+        ("logo.png", b"GIF89a not a png".as_slice()),
+        (
+            "logo.svg",
+            b"<svg xmlns=\"http://www.w3.org/2000/svg\"".as_slice(),
+        ),
+        ("logo.svg", b"\xff\xfe\x00binary".as_slice()),
+    ] {
+        let _ = std::fs::remove_file(work.join("templates/logo.svg"));
+        let _ = std::fs::remove_file(work.join("templates/logo.png"));
+        std::fs::write(work.join("templates").join(name), bytes).expect("logo");
+        let out3 = dir.path().join("out3");
+        let (code, _, err) = build(&assessment, &out3, &["--no-pdf"]);
+        assert_ne!(code, 0, "{name}: {bytes:?}");
+        assert!(
+            err.contains(&format!("templates/{name}: the logo")),
+            "{err}"
+        );
+        assert!(!out3.exists(), "{name}: something was written");
+    }
 }

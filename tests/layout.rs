@@ -12,6 +12,8 @@ use std::path::Path;
 use std::process::Command;
 
 mod common;
+#[path = "common/scale.rs"]
+mod scale;
 use common::run;
 
 /// One word on a page, in PDF points from the top left.
@@ -212,6 +214,43 @@ fn pathway_figures_print_at_seven_points_or_more() {
             smallest / 1.1
         );
     }
+}
+
+/// A long journey is drawn in parts of at most nine steps, each on a
+/// landscape page with its labels at 7 pt or more; one map of 23 steps
+/// would set them at 4 pt.
+#[test]
+fn long_journeys_print_at_seven_points_or_more() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let assessment = scale::example_with_long_journey(dir.path(), 23);
+    let out = dir.path().join("out");
+    let (code, _, err) = run(&[
+        "build",
+        &assessment.display().to_string(),
+        "-o",
+        &out.display().to_string(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let pages = pages(&out.join("needs-assessment.pdf"));
+    let maps: Vec<&Page> = pages
+        .iter()
+        .filter(|p| p.words.iter().any(|w| w.text == "j99:"))
+        .filter(|p| p.words.iter().any(|w| w.text == "Step"))
+        .collect();
+    assert_eq!(maps.len(), 3, "23 steps in three parts");
+    for page in maps {
+        let smallest = page
+            .words
+            .iter()
+            .map(|w| w.y1 - w.y0)
+            .fold(f64::MAX, f64::min);
+        assert!(
+            smallest >= 7.0 * 1.1,
+            "a word prints at {:.1} pt",
+            smallest / 1.1
+        );
+    }
+    assert!(out.join("charts/journey-j99--3.svg").is_file());
 }
 
 #[test]

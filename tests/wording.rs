@@ -185,3 +185,26 @@ fn titles_do_not_double_up() {
         "the title doubles up"
     );
 }
+
+/// A chart with nothing recorded to draw is not printed as an empty box:
+/// with no units or refuge places recorded (Norfolk's strategy gives
+/// none), the strategy says so in a sentence; the example draws its chart.
+#[test]
+fn an_empty_provision_chart_is_a_sentence_instead() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (case, charted) in [
+        ("tests/fixtures/real/norfolk-2021/assessment.yaml", false),
+        ("assessments/northmoor.yaml", true),
+    ] {
+        let out = dir.path().join(if charted { "a" } else { "b" });
+        let (code, _, err) = run(&["build", case, "-o", &out.display().to_string(), "--no-pdf"]);
+        assert_eq!(code, 0, "{err}");
+        let md = std::fs::read_to_string(out.join("safe-accommodation-strategy.md")).expect("md");
+        assert_eq!(md.contains("(charts/accommodation.svg)"), charted, "{case}");
+        assert_eq!(
+            md.contains("so provision is not charted"),
+            !charted,
+            "{case}"
+        );
+    }
+}

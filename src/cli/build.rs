@@ -98,9 +98,9 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
         args.out.display()
     )?;
     let formats: &[&str] = if args.no_pdf {
-        &["html", "md"]
+        &["html", "docx", "md"]
     } else {
-        &["html", "pdf", "md"]
+        &["html", "pdf", "docx", "md"]
     };
     for (stem, label) in crate::render::DOCUMENTS {
         let names: Vec<String> = formats.iter().map(|ext| format!("{stem}.{ext}")).collect();

@@ -145,20 +145,61 @@ const FONT: &str = "font-family=\"Helvetica, Arial, sans-serif\"";
 
 /// One journey's map.
 pub fn journey_map(a: &Assessment, j: &Journey) -> String {
-    journey_map_with(a, j, true)
+    journey_map_with(a, j, true, 0..j.steps.len())
 }
 
-/// A journey map as a document's figure: without the numbered notes under
-/// it, which the document lists beside it in its own text, so the map stays
-/// short enough for a landscape page at a readable size.
-pub fn journey_figure(a: &Assessment, j: &Journey) -> String {
-    journey_map_with(a, j, false)
+/// The most steps one figure of a journey holds: at 92 points a column
+/// after the 230-point lane names, a landscape page (717 points of text)
+/// then sets its 11-point labels at 7 pt or more (nine steps: 1,098
+/// points wide, so 0.65 of size; ten would be 0.60, 6.6 pt). A longer
+/// journey is drawn in parts.
+pub const FIGURE_STEPS: usize = 9;
+
+/// The steps of each figure of a journey: parts of equal length, none
+/// over [`FIGURE_STEPS`].
+fn figure_parts(steps: usize) -> Vec<std::ops::Range<usize>> {
+    let parts = steps.div_ceil(FIGURE_STEPS).max(1);
+    let per = steps.div_ceil(parts).max(1);
+    (0..parts)
+        .map(|p| p * per..((p + 1) * per).min(steps))
+        .collect()
 }
 
-fn journey_map_with(a: &Assessment, j: &Journey, with_notes: bool) -> String {
+/// The names of a journey's figures, as documents refer to them:
+/// `journey-ID`, then `journey-ID--2`, `journey-ID--3` for the parts of a
+/// long journey.
+pub fn journey_figure_names(j: &Journey) -> Vec<String> {
+    (0..figure_parts(j.steps.len()).len())
+        .map(|k| match k {
+            0 => format!("journey-{}", j.id),
+            k => format!("journey-{}--{}", j.id, k + 1),
+        })
+        .collect()
+}
+
+/// A journey map as a document's figures, by name: without the numbered
+/// notes under it, which the document lists beside it in its own text, so
+/// each map stays short enough for a landscape page at a readable size.
+pub fn journey_figures(a: &Assessment, j: &Journey) -> Vec<(String, String)> {
+    journey_figure_names(j)
+        .into_iter()
+        .zip(figure_parts(j.steps.len()))
+        .map(|(name, steps)| (name, journey_map_with(a, j, false, steps)))
+        .collect()
+}
+
+fn journey_map_with(
+    a: &Assessment,
+    j: &Journey,
+    with_notes: bool,
+    shown: std::ops::Range<usize>,
+) -> String {
+    let first = shown.start;
+    let part = shown.len() < j.steps.len();
+    let steps = &j.steps[shown.clone()];
     let lanes: Vec<&str> = {
         let mut seen = Vec::new();
-        for s in &j.steps {
+        for s in steps {
             if !seen.contains(&s.at.as_str()) {
                 seen.push(s.at.as_str());
             }
@@ -166,15 +207,14 @@ fn journey_map_with(a: &Assessment, j: &Journey, with_notes: bool) -> String {
         seen
     };
     // Columns as narrow as a step's two-line heading: a landscape page
-    // then holds ten steps with every label at 7 pt or more.
+    // then holds nine steps with every label at 7 pt or more.
     let (left, col) = (230.0, 92.0);
-    let width = (left + col * j.steps.len().max(1) as f64 + 40.0).max(720.0);
+    let width = (left + col * steps.len().max(1) as f64 + 40.0).max(720.0);
     let feel_top = 70.0;
     let feel_h = 96.0;
     let lane_top = feel_top + feel_h + 50.0;
     let lane_h = 42.0;
-    let notes: Vec<(usize, String)> = j
-        .steps
+    let notes: Vec<(usize, String)> = steps
         .iter()
         .enumerate()
         .filter(|_| with_notes)
@@ -213,7 +253,24 @@ fn journey_map_with(a: &Assessment, j: &Journey, with_notes: bool) -> String {
     };
 
     let m = super::metrics(j);
-    let title = format!("Journey {}: {}", j.id, j.persona);
+    let title = if part {
+        format!(
+            "Journey {}: {} (steps {}–{} of {})",
+            j.id,
+            j.persona,
+            first + 1,
+            shown.end,
+            j.steps.len()
+        )
+    } else {
+        format!("Journey {}: {}", j.id, j.persona)
+    };
+    // Ids unique on the page that shows every part.
+    let id = if first == 0 {
+        j.id.clone()
+    } else {
+        format!("{}-from-{}", j.id, first + 1)
+    };
     let desc = format!(
         "{} over {} through {}; story retold {}; {}; ended {}. Feeling by step: {}.",
         plural(m.steps, "step", "steps"),
@@ -222,7 +279,7 @@ fn journey_map_with(a: &Assessment, j: &Journey, with_notes: bool) -> String {
         plural(m.retold, "time", "times"),
         plural(m.refusals, "refusal", "refusals"),
         outcome_style(m.ended).0,
-        j.steps
+        steps
             .iter()
             .map(|s| format!(
                 "day {} at {} {}",
@@ -237,7 +294,7 @@ fn journey_map_with(a: &Assessment, j: &Journey, with_notes: bool) -> String {
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width:.0} {height:.0}\" width=\"{width:.0}\" height=\"{height:.0}\" role=\"img\" aria-labelledby=\"t-{id} d-{id}\" {FONT}>\n<title id=\"t-{id}\">{}</title>\n<desc id=\"d-{id}\">{}</desc>\n<rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>\n",
         escape(&title),
         escape(&desc),
-        id = escape(&j.id)
+        id = escape(&id)
     );
     let _ = writeln!(
         out,
@@ -283,8 +340,7 @@ fn journey_map_with(a: &Assessment, j: &Journey, with_notes: bool) -> String {
             y + 4.0
         );
     }
-    let points: Vec<String> = j
-        .steps
+    let points: Vec<String> = steps
         .iter()
         .enumerate()
         .map(|(i, s)| format!("{:.1},{:.1}", x_of(i), y_feel(s.feeling)))
@@ -294,7 +350,7 @@ fn journey_map_with(a: &Assessment, j: &Journey, with_notes: bool) -> String {
         "<polyline points=\"{}\" fill=\"none\" stroke=\"#000\" stroke-width=\"2\"/>",
         points.join(" ")
     );
-    for (i, s) in j.steps.iter().enumerate() {
+    for (i, s) in steps.iter().enumerate() {
         let (x, y) = (x_of(i), y_feel(s.feeling));
         let _ = writeln!(
             out,
@@ -304,12 +360,12 @@ fn journey_map_with(a: &Assessment, j: &Journey, with_notes: bool) -> String {
         );
     }
     // Stage headings: step number and day.
-    for (i, s) in j.steps.iter().enumerate() {
+    for (i, s) in steps.iter().enumerate() {
         let _ = writeln!(
             out,
             "<text font-size=\"11\" text-anchor=\"middle\" font-weight=\"bold\"><tspan x=\"{x:.1}\" y=\"{:.1}\">Step {}</tspan><tspan x=\"{x:.1}\" y=\"{:.1}\">day {}</tspan></text>",
             lane_top - 26.0,
-            i + 1,
+            first + i + 1,
             lane_top - 12.0,
             s.day,
             x = x_of(i),
@@ -329,8 +385,7 @@ fn journey_map_with(a: &Assessment, j: &Journey, with_notes: bool) -> String {
         row_label(&mut out, &name, 30, sector, y + 14.0, y + lane_h - 3.0);
     }
     // The path between steps, then the markers over it.
-    let path: Vec<String> = j
-        .steps
+    let path: Vec<String> = steps
         .iter()
         .enumerate()
         .map(|(i, s)| format!("{:.1},{:.1}", x_of(i), lane_y(&s.at)))
@@ -340,7 +395,7 @@ fn journey_map_with(a: &Assessment, j: &Journey, with_notes: bool) -> String {
         "<polyline points=\"{}\" fill=\"none\" stroke=\"#666\" stroke-width=\"1.5\" stroke-dasharray=\"5 3\"/>",
         path.join(" ")
     );
-    for (i, s) in j.steps.iter().enumerate() {
+    for (i, s) in steps.iter().enumerate() {
         let (x, y) = (x_of(i), lane_y(&s.at));
         marker(&mut out, s.outcome, x, y);
         // The outcome, with the numbers of the step's notes after it: one
@@ -560,6 +615,24 @@ mod tests {
             escape("a\u{1}b\u{FFFE}c\u{FFFF}\u{1b}[0m\r\n\td"),
             "abc[0m\n\td"
         );
+    }
+
+    #[test]
+    fn a_long_journey_is_drawn_in_even_parts_of_at_most_nine_steps() {
+        assert_eq!(figure_parts(9), vec![0..9]);
+        assert_eq!(figure_parts(10), vec![0..5, 5..10]);
+        assert_eq!(figure_parts(23), vec![0..8, 8..16, 16..23]);
+        assert_eq!(figure_parts(0), vec![0..0]);
+        for n in 1..60 {
+            let parts = figure_parts(n);
+            assert!(
+                parts
+                    .iter()
+                    .all(|p| !p.is_empty() && p.len() <= FIGURE_STEPS),
+                "{n}"
+            );
+            assert_eq!(parts.iter().map(|p| p.len()).sum::<usize>(), n);
+        }
     }
 
     #[test]

@@ -498,10 +498,7 @@ pub fn all(
         charts.insert(format!("indicator-{}", i.id), indicator(i, s));
     }
     for j in a.journeys.iter().filter(|j| mapped(j)) {
-        charts.insert(
-            format!("journey-{}", j.id),
-            crate::journeys::svg::journey_figure(a, j),
-        );
+        charts.extend(crate::journeys::svg::journey_figures(a, j));
     }
     charts
 }

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use pulldown_cmark::{Alignment, CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
-fn options() -> Options {
+pub(super) fn options() -> Options {
     Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH
 }
 
@@ -37,7 +37,7 @@ pub fn to_markdown_file(markdown: &str) -> String {
 }
 
 /// An image's alt text: its content, up to its end tag (consumed).
-fn image_alt<'a>(events: &mut impl Iterator<Item = Event<'a>>) -> String {
+pub(super) fn image_alt<'a>(events: &mut impl Iterator<Item = Event<'a>>) -> String {
     let mut alt = String::new();
     for inner in events {
         match inner {
@@ -47,6 +47,19 @@ fn image_alt<'a>(events: &mut impl Iterator<Item = Event<'a>>) -> String {
         }
     }
     alt
+}
+
+/// Markdown as the plain text it reads as (a subtitle for a cover).
+pub fn plain_text(markdown: &str) -> String {
+    let mut out = String::new();
+    for event in Parser::new_ext(markdown, options()) {
+        match event {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            _ => {}
+        }
+    }
+    out
 }
 
 /// Markdown → HTML body, charts inline as `<figure>` with their SVG.
@@ -218,7 +231,7 @@ const LONG_CHAPTER: usize = 2_500;
 /// For each chapter (`# ` heading) in order: does it start a page? Long
 /// chapters do, and so do chapters holding a table or a figure: a short
 /// strategy should not hold pages of one paragraph.
-fn long_chapters(markdown: &str) -> Vec<bool> {
+pub(super) fn long_chapters(markdown: &str) -> Vec<bool> {
     let mut chapters: Vec<(usize, bool)> = Vec::new();
     for line in markdown.lines() {
         if line.starts_with("# ") {
@@ -256,15 +269,21 @@ struct TypstWriter {
     html_only: bool,
 }
 
-/// The opening of a status badge in Typst, by its RAG colour name.
-fn rag_badge(colour: &str) -> String {
-    let (fill, edge) = match colour {
+/// A status badge's tint and edge, by its RAG colour name: the edge
+/// colour holds 4.5:1 contrast on the tint, so it can colour the word.
+pub(super) fn rag_colours(colour: &str) -> (&'static str, &'static str) {
+    match colour {
         "green" => ("#e3f1dc", "#2e7d32"),
         "amber" => ("#fdf0d5", "#b26a00"),
         "red" => ("#fbe0dd", "#b3261e"),
         "blue" => ("#e1ebf7", "#1d4f91"),
         _ => ("#ececec", "#6b6b6b"),
-    };
+    }
+}
+
+/// The opening of a status badge in Typst, by its RAG colour name.
+fn rag_badge(colour: &str) -> String {
+    let (fill, edge) = rag_colours(colour);
     format!(
         "#box(fill: rgb(\"{fill}\"), stroke: (left: 3pt + rgb(\"{edge}\")), inset: (x: 3pt, y: 2pt), outset: (y: 1pt))["
     )
@@ -521,17 +540,30 @@ fn visible(markup: &str) -> String {
             '#' if chars.peek().is_some_and(|n| n.is_ascii_alphabetic()) => {
                 // `#name(args)[`: skip the name and the balanced arguments
                 // (strings included); the content in brackets stays.
-                while chars
+                let mut name = String::new();
+                while let Some(n) = chars
                     .peek()
-                    .is_some_and(|n| n.is_ascii_alphanumeric() || *n == '.')
+                    .copied()
+                    .filter(|n| n.is_ascii_alphanumeric() || *n == '.')
                 {
+                    name.push(n);
                     chars.next();
                 }
+                // `#raw("code")` shows its string: that is its width.
+                let shows_string = name == "raw";
                 if chars.peek() == Some(&'(') {
                     let (mut depth, mut in_string) = (0usize, false);
-                    for a in chars.by_ref() {
+                    while let Some(a) = chars.next() {
                         match a {
+                            '\\' if in_string => {
+                                if let Some(e) = chars.next()
+                                    && shows_string
+                                {
+                                    out.push(e);
+                                }
+                            }
                             '"' => in_string = !in_string,
+                            c if in_string && shows_string => out.push(c),
                             '(' if !in_string => depth += 1,
                             ')' if !in_string => {
                                 depth -= 1;
@@ -559,6 +591,21 @@ struct ColumnText {
     mean_cell: f64,
 }
 
+impl ColumnText {
+    /// A column's measures, from the text of its cells.
+    fn of(cells: &[String]) -> ColumnText {
+        let lens: Vec<f64> = cells.iter().map(|x| advance(x)).collect();
+        ColumnText {
+            longest_word: cells
+                .iter()
+                .flat_map(|x| x.split_whitespace().map(advance))
+                .fold(0.0, f64::max),
+            longest_cell: lens.iter().copied().fold(0.0, f64::max),
+            mean_cell: lens.iter().sum::<f64>() / lens.len().max(1) as f64,
+        }
+    }
+}
+
 fn column_text(t: &TableState) -> Vec<ColumnText> {
     (0..t.columns)
         .map(|c| {
@@ -568,17 +615,29 @@ fn column_text(t: &TableState) -> Vec<ColumnText> {
                 .chain(std::iter::once(&t.header))
                 .map(|r| r.get(c).map_or_else(String::new, |x| visible(x)))
                 .collect();
-            let lens: Vec<f64> = cells.iter().map(|x| advance(x)).collect();
-            ColumnText {
-                longest_word: cells
-                    .iter()
-                    .flat_map(|x| x.split_whitespace().map(advance))
-                    .fold(0.0, f64::max),
-                longest_cell: lens.iter().copied().fold(0.0, f64::max),
-                mean_cell: lens.iter().sum::<f64>() / lens.len().max(1) as f64,
-            }
+            ColumnText::of(&cells)
         })
         .collect()
+}
+
+/// [`fit_columns`] for a table of plain-text cells (rows of columns), as
+/// the Word documents set them; `None` when its words cannot stand side
+/// by side in `width` points.
+pub(super) fn fit_plain_columns(
+    rows: &[Vec<String>],
+    columns: usize,
+    width: f64,
+) -> Option<Vec<f64>> {
+    let cols: Vec<ColumnText> = (0..columns)
+        .map(|c| {
+            let cells: Vec<String> = rows
+                .iter()
+                .map(|r| r.get(c).cloned().unwrap_or_default())
+                .collect();
+            ColumnText::of(&cells)
+        })
+        .collect();
+    fit_columns(&cols, width)
 }
 
 /// Column widths in points for a table `width` wide, or `None` when even
@@ -714,6 +773,9 @@ mod tests {
             "the source"
         );
         assert_eq!(visible("a \\# b"), "a # b");
+        // Code shows its text, and is as wide as it.
+        assert_eq!(visible("#raw(\"refuge-north\")"), "refuge-north");
+        assert_eq!(visible("#raw(\"a\\\"b\")"), "a\"b");
     }
 
     #[test]

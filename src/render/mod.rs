@@ -5,14 +5,18 @@
 //! figures (`context`); the Markdown becomes HTML (pulldown-cmark, one
 //! self-contained file with inline CSS and SVG) and Typst markup, which
 //! Typst lays out into a tagged PDF in process (`pdf`). Charts are SVG made
-//! here (`charts`). Everything is built in memory; the caller writes it.
+//! here (`charts`). The same Markdown becomes a Word file (`docx`), its
+//! charts drawn as PNG (`raster`). Everything is built in memory; the
+//! caller writes it.
 
 pub mod charts;
 pub mod context;
 pub mod disclosure;
+pub mod docx;
 pub mod exports;
 pub mod markdown;
 pub mod pdf;
+pub mod raster;
 pub mod templates;
 
 use std::collections::BTreeMap;
@@ -111,6 +115,7 @@ pub fn build(
 
     let mut files = Vec::new();
     let mut typst_jobs = Vec::new();
+    let mut word_jobs = Vec::new();
     for (stem, label) in DOCUMENTS {
         let name = format!("{stem}.md");
         // Each document's own title, beside the assessment's `title`
@@ -149,6 +154,7 @@ pub fn build(
             bytes: typ.clone().into_bytes(),
         });
         typst_jobs.push((stem.to_string(), typ));
+        word_jobs.push((*stem, *label, markdown));
     }
     let mut chart_files: Vec<(String, Arc<[u8]>)> = charts
         .iter()
@@ -157,13 +163,31 @@ pub fn build(
     if let Some(l) = &logo {
         chart_files.push((l.path.clone(), Arc::from(l.bytes.as_slice())));
     }
-    if opts.pdf {
-        for (stem, pdf) in compile_pdfs(typst_jobs, &chart_files, &a.info.title)? {
-            files.push(OutputFile {
-                path: format!("{stem}.pdf"),
-                bytes: pdf,
-            });
-        }
+    // The PDFs and the Word files are independent: lay them out side by
+    // side.
+    let (pdfs, words) = std::thread::scope(|scope| {
+        let words = scope.spawn(|| word_documents(&word_jobs, &charts, a, (logo.as_ref(), public)));
+        let pdfs = if opts.pdf {
+            compile_pdfs(typst_jobs, &chart_files, &a.info.title)
+        } else {
+            Ok(Vec::new())
+        };
+        let words = words
+            .join()
+            .unwrap_or_else(|_| Err("Word layout panicked".to_owned()));
+        (pdfs, words)
+    });
+    for (stem, pdf) in pdfs? {
+        files.push(OutputFile {
+            path: format!("{stem}.pdf"),
+            bytes: pdf,
+        });
+    }
+    for (stem, docx) in words? {
+        files.push(OutputFile {
+            path: format!("{stem}.docx"),
+            bytes: docx,
+        });
     }
     for (path, bytes) in chart_files {
         files.push(OutputFile {
@@ -354,9 +378,9 @@ fn footer(a: &Assessment) -> String {
     }
 }
 
-/// The Markdown without its title and subtitle (the PDF has a title page),
-/// every heading one level up.
-fn typst_body(markdown: &str) -> String {
+/// The Markdown without its title and subtitle (the PDF and the Word file
+/// have a cover), every heading one level up.
+fn body_markdown(markdown: &str) -> String {
     let mut lines = markdown.lines().peekable();
     // Skip "# Title", blank lines and the subtitle paragraph.
     while let Some(line) = lines.peek() {
@@ -381,7 +405,61 @@ fn typst_body(markdown: &str) -> String {
             }
         })
         .collect();
-    markdown::to_typst(&rest.join("\n"))
+    rest.join("\n")
+}
+
+fn typst_body(markdown: &str) -> String {
+    markdown::to_typst(&body_markdown(markdown))
+}
+
+/// The three documents as Word files, by file stem: the charts they show
+/// drawn once each as PNG, the cover as the PDF's.
+fn word_documents(
+    jobs: &[(&str, &str, String)],
+    charts: &BTreeMap<String, String>,
+    a: &Assessment,
+    (logo, public): (Option<&templates::Logo>, bool),
+) -> Result<Vec<(String, Vec<u8>)>, String> {
+    let shown: std::collections::BTreeSet<String> = jobs
+        .iter()
+        .flat_map(|(_, _, md)| docx::charts_shown(md))
+        .collect();
+    let mut pictures = BTreeMap::new();
+    for name in shown {
+        if let Some(svg) = charts.get(&name) {
+            let png = raster::png(svg).map_err(|e| format!("chart {name}: {e}"))?;
+            pictures.insert(name, png);
+        }
+    }
+    let period = format!("{} to {}", a.info.period.start, a.info.period.end);
+    let published = a.info.published.map(|d| d.to_string());
+    let owner = a.info.partnership.as_deref().unwrap_or(&a.info.area);
+    let logo_alt = format!("{owner} logo");
+    let colour = a.info.colour.as_deref().unwrap_or(HOUSE_COLOUR);
+    jobs.iter()
+        .map(|(stem, label, md)| {
+            let title = document_title(label, a);
+            let subtitle = markdown::plain_text(&subtitle(md));
+            let cover = docx::Cover {
+                title: &title,
+                short_title: label,
+                area: &a.info.area,
+                area_short: a.info.short_area(),
+                subtitle: &subtitle,
+                partnership: a.info.partnership.as_deref(),
+                period: &period,
+                version: a.info.version.as_deref(),
+                published: published.as_deref(),
+                logo: logo.map(|l| &l.picture),
+                logo_alt: &logo_alt,
+                colour,
+                internal: !public,
+            };
+            docx::document(&cover, &body_markdown(md), &pictures)
+                .map(|bytes| (stem.to_string(), bytes))
+                .map_err(|e| format!("{stem}.docx: {e}"))
+        })
+        .collect()
 }
 
 fn subtitle(markdown: &str) -> String {

@@ -2,7 +2,10 @@
 //! overrides: a file of the same name in a `templates/` folder next to the
 //! assessment replaces the built-in one (as Zola and mdBook themes do).
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
+
+use crate::render::raster::Png;
 
 /// (file name, built-in text).
 pub const BUILT_IN: &[(&str, &str)] = &[
@@ -115,6 +118,24 @@ pub struct Logo {
     /// Its path in the output folder (`logo.svg`).
     pub path: String,
     pub bytes: Vec<u8>,
+    /// The logo as PNG, for the Word documents.
+    pub picture: Png,
+}
+
+/// A logo checked for what its name says it is, as PNG: an SVG is drawn
+/// (so one that cannot be read is an error here, not a broken cover), a
+/// PNG must have a PNG header with its size.
+fn logo_picture(name: &str, bytes: &[u8]) -> Result<Png, String> {
+    if name.ends_with(".svg") {
+        let svg = std::str::from_utf8(bytes)
+            .map_err(|_| "the logo is not an SVG file (it is not text): save it as SVG or PNG")?;
+        crate::render::raster::png(svg).map_err(|e| {
+            format!("the logo cannot be read as SVG ({e}): save it again as SVG or PNG")
+        })
+    } else {
+        crate::render::raster::from_png(bytes)
+            .map_err(|e| format!("the logo is not a PNG file ({e}): save it again as PNG or SVG"))
+    }
 }
 
 /// A logo larger than this is refused: a cover needs no more, and a
@@ -153,10 +174,22 @@ pub fn logo(assessment: &Path, allow_outside: bool) -> Result<Option<Logo>, Stri
                 MAX_LOGO_BYTES
             ));
         }
-        let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        // Read no more than the limit, whatever the file grew to since.
+        let mut bytes = Vec::new();
+        std::fs::File::open(&path)
+            .and_then(|f| f.take(MAX_LOGO_BYTES + 1).read_to_end(&mut bytes))
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        if bytes.len() as u64 > MAX_LOGO_BYTES {
+            return Err(format!(
+                "{}: the logo grew past {MAX_LOGO_BYTES} bytes (2 MB) while being read",
+                path.display()
+            ));
+        }
+        let picture = logo_picture(name, &bytes).map_err(|e| format!("{}: {e}", path.display()))?;
         return Ok(Some(Logo {
             path: name.to_owned(),
             bytes,
+            picture,
         }));
     }
     Ok(None)

@@ -104,3 +104,33 @@ pub fn example_with_long_finding(dir: &Path, bytes: usize) -> PathBuf {
     std::fs::write(&findings, yaml).expect("write findings");
     path
 }
+
+/// The example with its journeys and one more of `steps` steps (police,
+/// MARAC, IDVA, over and over), id `j99`. Returns the assessment's path.
+pub fn example_with_long_journey(dir: &Path, steps: usize) -> PathBuf {
+    let path = example_without_journeys(dir);
+    for (name, text) in example_journeys() {
+        std::fs::write(dir.join(EXAMPLE_JOURNEYS).join(name), text).expect("write journey");
+    }
+    let at = ["police", "marac", "idva"];
+    let mut yaml = String::from(
+        "id: j99\npersona: Sam, 40s, many agencies over two years\ncohorts: [women]\nconsent: publish\nsource: Test journey\nsteps:\n",
+    );
+    for i in 0..steps {
+        let (here, next) = (at[i % 3], at[(i + 1) % 3]);
+        if i + 1 == steps {
+            yaml.push_str(&format!(
+                "  - at: {here}\n    day: {}\n    feeling: 1\n    outcome: supported\n",
+                i * 7
+            ));
+        } else {
+            yaml.push_str(&format!(
+                "  - at: {here}\n    day: {}\n    feeling: {}\n    outcome: referred\n    to: {next}\n",
+                i * 7,
+                (i % 5) as i64 - 2
+            ));
+        }
+    }
+    std::fs::write(dir.join(EXAMPLE_JOURNEYS).join("j99-long.yaml"), yaml).expect("write");
+    path
+}

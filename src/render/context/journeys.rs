@@ -35,6 +35,8 @@ pub struct JourneyCtx {
     pub days_to_support: String,
     pub ended: String,
     pub quotes: Vec<String>,
+    /// The chart names of its map: one, or parts of a long journey.
+    pub figures: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -299,6 +301,7 @@ pub(super) fn journeys_ctx(
                     .filter_map(|x| x.note.as_deref())
                     .map(md)
                     .collect(),
+                figures: crate::journeys::svg::journey_figure_names(j),
             }
         })
         .collect();

@@ -302,6 +302,9 @@ pub struct AccommodationCtx {
     pub support: Vec<(String, String)>,
     pub excluded: Vec<String>,
     pub no_accommodation: Vec<String>,
+    /// Some units or refuge places are recorded: the chart has a bar to
+    /// draw besides the benchmark.
+    pub charted: bool,
 }
 
 #[derive(Serialize)]
@@ -1122,6 +1125,8 @@ fn accommodation_ctx(a: &Assessment, analysis: &Analysis) -> AccommodationCtx {
         support,
         excluded,
         no_accommodation,
+        charted: acc.by_type.values().any(|l| l.units.known().is_some())
+            || acc.refuge_family_places.known().is_some(),
     }
 }
 
