@@ -412,25 +412,14 @@ fn typst_body(markdown: &str) -> String {
     markdown::to_typst(&body_markdown(markdown))
 }
 
-/// The three documents as Word files, by file stem: the charts they show
-/// drawn once each as PNG, the cover as the PDF's.
+/// The three documents as Word files, by file stem, the cover as the
+/// PDF's.
 fn word_documents(
     jobs: &[(&str, &str, String)],
     charts: &BTreeMap<String, String>,
     a: &Assessment,
     (logo, public): (Option<&templates::Logo>, bool),
 ) -> Result<Vec<(String, Vec<u8>)>, String> {
-    let shown: std::collections::BTreeSet<String> = jobs
-        .iter()
-        .flat_map(|(_, _, md)| docx::charts_shown(md))
-        .collect();
-    let mut pictures = BTreeMap::new();
-    for name in shown {
-        if let Some(svg) = charts.get(&name) {
-            let png = raster::png(svg).map_err(|e| format!("chart {name}: {e}"))?;
-            pictures.insert(name, png);
-        }
-    }
     let period = format!("{} to {}", a.info.period.start, a.info.period.end);
     let published = a.info.published.map(|d| d.to_string());
     let owner = a.info.partnership.as_deref().unwrap_or(&a.info.area);
@@ -455,7 +444,7 @@ fn word_documents(
                 colour,
                 internal: !public,
             };
-            docx::document(&cover, &body_markdown(md), &pictures)
+            docx::document(&cover, &body_markdown(md), charts)
                 .map(|bytes| (stem.to_string(), bytes))
                 .map_err(|e| format!("{stem}.docx: {e}"))
         })

@@ -10,7 +10,7 @@ use pulldown_cmark::{Alignment, Event, HeadingLevel, Parser, Tag, TagEnd};
 
 use super::{LANDSCAPE, PORTRAIT, Page, esc, section_properties};
 use crate::render::markdown::{self, END_HTML_ONLY, HTML_ONLY, PAGE_BREAK};
-use crate::render::raster::Png;
+use crate::render::raster;
 
 /// A heading, for the table of contents.
 pub(super) struct Heading {
@@ -53,9 +53,9 @@ pub(super) struct Body {
 /// `first_picture` on (the cover's logo takes the ones before).
 pub(super) fn convert(
     markdown: &str,
-    charts: &BTreeMap<String, Png>,
+    charts: &BTreeMap<String, String>,
     first_picture: usize,
-) -> Body {
+) -> Result<Body, String> {
     let mut w = Writer {
         charts: Charts(charts),
         long_chapters: markdown::long_chapters(markdown),
@@ -68,7 +68,10 @@ pub(super) fn convert(
     }
     w.close_para();
     w.body.last_page = w.page;
-    w.body
+    match w.failed {
+        Some(e) => Err(e),
+        None => Ok(w.body),
+    }
 }
 
 /// A paragraph being written: its properties, its runs so far, and the
@@ -122,12 +125,12 @@ struct TableState {
     row_text: Vec<String>,
 }
 
-/// The charts a body may show, by name.
-struct Charts<'c>(&'c BTreeMap<String, Png>);
+/// The charts a body may show, as SVG by name.
+struct Charts<'c>(&'c BTreeMap<String, String>);
 
 impl Default for Charts<'_> {
     fn default() -> Self {
-        static NONE: BTreeMap<String, Png> = BTreeMap::new();
+        static NONE: BTreeMap<String, String> = BTreeMap::new();
         Charts(&NONE)
     }
 }
@@ -163,6 +166,8 @@ struct Writer<'c> {
     heading_numbers: [usize; 6],
     html_only: bool,
     next_picture: usize,
+    /// A chart that could not be drawn: the body fails with it.
+    failed: Option<String>,
 }
 
 /// Heading depth, from pulldown-cmark's level.
@@ -436,19 +441,26 @@ impl Writer<'_> {
     /// (the alt text, as the PDF's caption); any other image as its alt
     /// text.
     fn image(&mut self, url: &str, alt: &str) {
-        let Some(png) = url
+        let Some((name, svg)) = url
             .strip_prefix("chart:")
             .and_then(|name| self.charts.0.get(name).map(|p| (name, p)))
         else {
             self.text(alt, None);
             return;
         };
-        let (_, png) = png;
+        let page = self.page;
+        let png = match raster::png_printed(svg, |w, h| page.printed_width((w, h))) {
+            Ok(png) => png,
+            Err(e) => {
+                self.failed.get_or_insert(format!("chart {name}: {e}"));
+                return;
+            }
+        };
         self.close_para();
         let n = self.body.media.len() + 1;
         let rel = format!("rIdImage{n}");
         let file = format!("chart-{n}.png");
-        let (cx, cy) = self.page.fit(png);
+        let (cx, cy) = self.page.fit((png.width, png.height));
         let drawing = super::drawing(&rel, self.next_picture, &file, alt, (cx, cy));
         self.next_picture += 1;
         self.write_block(&format!(
@@ -461,7 +473,7 @@ impl Writer<'_> {
         self.body.media.push(Media {
             name: file,
             rel,
-            bytes: png.bytes.clone(),
+            bytes: png.bytes,
         });
     }
 

@@ -84,14 +84,28 @@ impl Page {
     /// A picture's size in EMU: the page's width, as in the PDF, unless
     /// that would make it taller than the page leaves room for with its
     /// caption.
-    fn fit(self, png: &Png) -> (u64, u64) {
-        let height = f64::from(self.size().1 - 2 * MARGIN_END) / 20.0 - 60.0;
-        let (w, h) = (f64::from(png.width) * 0.75, f64::from(png.height) * 0.75);
-        let scale = (self.text_width() / w).min(height / h);
+    fn fit(self, (width, height): (f32, f32)) -> (u64, u64) {
+        let w = self.printed_width((width, height));
+        let h = if width > 0.0 {
+            w * f64::from(height) / f64::from(width)
+        } else {
+            0.0
+        };
         (
-            (w * scale * EMU_PER_PT).round() as u64,
-            (h * scale * EMU_PER_PT).round() as u64,
+            (w * EMU_PER_PT).round() as u64,
+            (h * EMU_PER_PT).round() as u64,
         )
+    }
+
+    /// The width in points a picture of `width` × `height` CSS pixels
+    /// prints at: the page's width, unless that makes it too tall.
+    fn printed_width(self, (width, height): (f32, f32)) -> f64 {
+        let room = f64::from(self.size().1 - 2 * MARGIN_END) / 20.0 - 60.0;
+        let (w, h) = (f64::from(width) * 0.75, f64::from(height) * 0.75);
+        if w <= 0.0 || h <= 0.0 {
+            return 0.0;
+        }
+        w * (self.text_width() / w).min(room / h)
     }
 }
 
@@ -144,14 +158,15 @@ fn esc(text: &str) -> String {
 
 /// One document as a `.docx`: the cover, the contents, the body (the
 /// Markdown without its title and subtitle, headings one level up), with
-/// the charts it shows drawn as PNG.
+/// the charts it shows (SVG, by name) drawn as PNG for the size they
+/// print at.
 pub fn document(
     cover: &Cover<'_>,
     body_markdown: &str,
-    charts: &BTreeMap<String, Png>,
+    charts: &BTreeMap<String, String>,
 ) -> Result<Vec<u8>, String> {
     let logo_pictures = usize::from(cover.logo.is_some());
-    let body = body::convert(body_markdown, charts, 1 + logo_pictures);
+    let body = body::convert(body_markdown, charts, 1 + logo_pictures)?;
     let document = parts::document_xml(cover, &body);
     let mut files: Vec<(String, Vec<u8>)> = vec![
         ("[Content_Types].xml".into(), parts::content_types().into()),
@@ -203,31 +218,6 @@ fn zip(files: Vec<(String, Vec<u8>)>) -> Result<Vec<u8>, String> {
     out.finish()
         .map(std::io::Cursor::into_inner)
         .map_err(|e| format!("docx: {e}"))
-}
-
-/// The charts a document's Markdown shows in Word (not those in its
-/// HTML-only parts): the ones to draw as PNG.
-pub fn charts_shown(markdown: &str) -> Vec<String> {
-    let mut names = Vec::new();
-    let mut html_only = false;
-    for event in pulldown_cmark::Parser::new_ext(markdown, crate::render::markdown::options()) {
-        match event {
-            pulldown_cmark::Event::Html(h) => match h.trim() {
-                crate::render::markdown::HTML_ONLY => html_only = true,
-                crate::render::markdown::END_HTML_ONLY => html_only = false,
-                _ => {}
-            },
-            pulldown_cmark::Event::Start(pulldown_cmark::Tag::Image { dest_url, .. })
-                if !html_only =>
-            {
-                if let Some(name) = dest_url.strip_prefix("chart:") {
-                    names.push(name.to_owned());
-                }
-            }
-            _ => {}
-        }
-    }
-    names
 }
 
 #[cfg(test)]

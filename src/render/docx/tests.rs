@@ -3,11 +3,10 @@ use std::io::Read;
 
 use super::*;
 
+const CHART: &str = r#"<svg xmlns="http://www.w3.org/2000/svg" width="400" height="200"><text x="10" y="20">Refuge</text></svg>"#;
+
 fn chart() -> Png {
-    crate::render::raster::png(
-        r#"<svg xmlns="http://www.w3.org/2000/svg" width="400" height="200"><text x="10" y="20">Refuge</text></svg>"#,
-    )
-    .unwrap()
+    crate::render::raster::png(CHART).unwrap()
 }
 
 fn cover<'a>(logo: Option<&'a Png>) -> Cover<'a> {
@@ -48,8 +47,8 @@ const BODY: &str = "# Summary\n\nThe area has **three** refuges and a [report](h
 
 fn build(internal: bool) -> Vec<u8> {
     let mut charts = BTreeMap::new();
-    charts.insert("coverage".to_owned(), chart());
-    charts.insert("pathways".to_owned(), chart());
+    charts.insert("coverage".to_owned(), CHART.to_owned());
+    charts.insert("pathways".to_owned(), CHART.to_owned());
     let logo = chart();
     let mut c = cover(Some(&logo));
     c.internal = internal;
@@ -171,6 +170,9 @@ fn a_wide_table_gets_a_landscape_page_of_its_own() {
 }
 
 #[test]
-fn charts_shown_leaves_out_html_only_parts() {
-    assert_eq!(charts_shown(BODY), vec!["coverage".to_owned()]);
+fn a_chart_that_cannot_be_drawn_fails_the_document() {
+    let mut charts = BTreeMap::new();
+    charts.insert("coverage".to_owned(), "<svg".to_owned());
+    let err = document(&cover(None), "![C](chart:coverage)\n", &charts).unwrap_err();
+    assert!(err.contains("chart coverage"), "{err}");
 }
