@@ -716,3 +716,28 @@ fn the_logo_beside_the_assessment_goes_on_the_documents() {
         assert!(!out3.exists(), "{name}: something was written");
     }
 }
+
+/// Drafts can skip the slow formats: `--no-pdf --no-docx` writes the web
+/// pages and Markdown and says so; a plain build writes Word files too.
+#[test]
+fn drafts_skip_the_pdfs_and_the_word_files_when_asked() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("draft");
+    let (code, stdout, err) = build(EXAMPLE, &out, &["--no-pdf", "--no-docx"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.join("action-plan.html").is_file());
+    assert!(!out.join("action-plan.docx").exists());
+    assert!(!out.join("action-plan.pdf").exists());
+    assert!(
+        stdout.contains("Action plan: action-plan.html, action-plan.md"),
+        "{stdout}"
+    );
+    let out = dir.path().join("word");
+    let (code, stdout, err) = build(EXAMPLE, &out, &["--no-pdf"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.join("action-plan.docx").is_file());
+    assert!(
+        stdout.contains("action-plan.html, action-plan.docx, action-plan.md"),
+        "{stdout}"
+    );
+}

@@ -30,6 +30,9 @@ pub struct Args {
     /// Skip the PDFs (faster drafts).
     #[arg(long)]
     pub no_pdf: bool,
+    /// Skip the Word files (faster drafts; with --no-pdf, the fastest).
+    #[arg(long)]
+    pub no_docx: bool,
     /// Last year's edition of this assessment: the action plan then opens
     /// with the progress made since (see `needsmap progress`).
     #[arg(long, value_name = "FILE")]
@@ -69,6 +72,7 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
             .or(a.info.suppress_below)
             .unwrap_or(DEFAULT_SUPPRESS_BELOW),
         pdf: !args.no_pdf,
+        docx: !args.no_docx,
         allow_outside: args.file.allow_outside,
         previous: previous.as_ref(),
     };
@@ -97,11 +101,15 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
         files.len(),
         args.out.display()
     )?;
-    let formats: &[&str] = if args.no_pdf {
-        &["html", "docx", "md"]
-    } else {
-        &["html", "pdf", "docx", "md"]
-    };
+    let formats: Vec<&str> = [
+        ("html", true),
+        ("pdf", !args.no_pdf),
+        ("docx", !args.no_docx),
+        ("md", true),
+    ]
+    .into_iter()
+    .filter_map(|(ext, built)| built.then_some(ext))
+    .collect();
     for (stem, label) in crate::render::DOCUMENTS {
         let names: Vec<String> = formats.iter().map(|ext| format!("{stem}.{ext}")).collect();
         writeln!(out, "  {label}: {}", names.join(", "))?;

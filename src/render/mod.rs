@@ -43,6 +43,9 @@ pub struct Options<'a> {
     pub suppress_below: u32,
     /// Also lay out PDFs (the slow part).
     pub pdf: bool,
+    /// Also write Word files (their charts are drawn as PNG: the next
+    /// slowest part).
+    pub docx: bool,
     /// Let template overrides come from outside the workspace.
     pub allow_outside: bool,
     /// The previous edition: the action plan then reports progress since.
@@ -55,6 +58,7 @@ impl Default for Options<'_> {
             internal: false,
             suppress_below: DEFAULT_SUPPRESS_BELOW,
             pdf: true,
+            docx: true,
             allow_outside: false,
             previous: None,
         }
@@ -166,7 +170,13 @@ pub fn build(
     // The PDFs and the Word files are independent: lay them out side by
     // side.
     let (pdfs, words) = std::thread::scope(|scope| {
-        let words = scope.spawn(|| word_documents(&word_jobs, &charts, a, (logo.as_ref(), public)));
+        let words = scope.spawn(|| {
+            if opts.docx {
+                word_documents(&word_jobs, &charts, a, (logo.as_ref(), public))
+            } else {
+                Ok(Vec::new())
+            }
+        });
         let pdfs = if opts.pdf {
             compile_pdfs(typst_jobs, &chart_files, &a.info.title)
         } else {
