@@ -49,6 +49,18 @@ pub(super) fn image_alt<'a>(events: &mut impl Iterator<Item = Event<'a>>) -> Str
     alt
 }
 
+/// A heading's depth, 1 to 6.
+pub(super) fn heading_depth(level: HeadingLevel) -> usize {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
 /// Markdown as the plain text it reads as (a subtitle for a cover).
 pub fn plain_text(markdown: &str) -> String {
     let mut out = String::new();
@@ -360,14 +372,7 @@ impl TypstWriter {
     fn start<'a>(&mut self, tag: Tag<'a>, parser: &mut Parser<'a>) {
         match tag {
             Tag::Heading { level, .. } => {
-                let depth = match level {
-                    HeadingLevel::H1 => 1,
-                    HeadingLevel::H2 => 2,
-                    HeadingLevel::H3 => 3,
-                    HeadingLevel::H4 => 4,
-                    HeadingLevel::H5 => 5,
-                    HeadingLevel::H6 => 6,
-                };
+                let depth = heading_depth(level);
                 // A long chapter after the first starts a page: the usual
                 // report layout, and Typst lays out the runs of pages
                 // between breaks in parallel. Short ones follow on, so no

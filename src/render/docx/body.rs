@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use pulldown_cmark::{Alignment, Event, HeadingLevel, Parser, Tag, TagEnd};
+use pulldown_cmark::{Alignment, Event, Parser, Tag, TagEnd};
 
 use super::{LANDSCAPE, PORTRAIT, Page, esc, section_properties};
 use crate::render::markdown::{self, END_HTML_ONLY, HTML_ONLY, PAGE_BREAK};
@@ -170,18 +170,6 @@ struct Writer<'c> {
     failed: Option<String>,
 }
 
-/// Heading depth, from pulldown-cmark's level.
-fn depth(level: HeadingLevel) -> usize {
-    match level {
-        HeadingLevel::H1 => 1,
-        HeadingLevel::H2 => 2,
-        HeadingLevel::H3 => 3,
-        HeadingLevel::H4 => 4,
-        HeadingLevel::H5 => 5,
-        HeadingLevel::H6 => 6,
-    }
-}
-
 /// Word has numbered heading styles down to this depth; deeper headings
 /// take the last.
 const HEADING_STYLES: usize = 4;
@@ -254,7 +242,7 @@ impl Writer<'_> {
 
     fn start<'a>(&mut self, tag: Tag<'a>, parser: &mut Parser<'a>) {
         match tag {
-            Tag::Heading { level, .. } => self.start_heading(depth(level)),
+            Tag::Heading { level, .. } => self.start_heading(markdown::heading_depth(level)),
             Tag::Paragraph => {
                 self.close_para();
                 self.open_para();

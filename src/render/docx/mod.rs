@@ -137,24 +137,9 @@ fn drawing(rel: &str, id: usize, file: &str, alt: &str, (cx, cy): (u64, u64)) ->
     )
 }
 
-/// Text for XML content or an attribute. Characters XML 1.0 cannot hold
-/// (most control characters) become U+FFFD, visibly, rather than making
-/// a file Word refuses to open.
-fn esc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push('\u{FFFD}'),
-            c => out.push(c),
-        }
-    }
-    out
-}
+/// Text for XML content or an attribute: the charts' escape, which also
+/// drops what XML cannot hold (and `check` refuses), so Word can open it.
+use crate::journeys::svg::escape as esc;
 
 /// One document as a `.docx`: the cover, the contents, the body (the
 /// Markdown without its title and subtitle, headings one level up), with
