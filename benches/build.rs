@@ -1,6 +1,7 @@
-//! The example build: all three documents in every format, against the same
-//! build without PDFs, and the PDF step alone (three Typst documents laid
-//! out side by side). Medians over N runs, in one process.
+//! The example build: all three documents in every default format, the
+//! same with Word files (`--docx`), the same without PDFs, and the PDF step
+//! alone (three Typst documents laid out side by side). Medians over N
+//! runs, in one process.
 //!
 //!   cargo bench --bench build -- [RUNS]
 
@@ -30,16 +31,17 @@ fn main() {
         let loaded = needsmap::model::load(path);
         loaded.assessment.expect("the example loads")
     };
-    let full = |pdf: bool| {
+    let full = |pdf: bool, docx: bool| {
         let a = load();
         let options = needsmap::render::Options {
             pdf,
+            docx,
             ..Default::default()
         };
         let files = needsmap::render::build(&a, path, options).expect("builds");
         assert!(files.len() > 20);
     };
-    // The Typst sources and charts the PDF step works from.
+    // The Typst sources, charts and logo the PDF step works from.
     let a = load();
     let files = needsmap::render::build(
         &a,
@@ -52,7 +54,7 @@ fn main() {
     .expect("builds");
     let charts: Vec<(String, std::sync::Arc<[u8]>)> = files
         .iter()
-        .filter(|f| f.path.starts_with("charts/"))
+        .filter(|f| f.path.starts_with("charts/") || f.path.starts_with("logo."))
         .map(|f| (f.path.clone(), std::sync::Arc::from(f.bytes.as_slice())))
         .collect();
     let sources: Vec<String> = files
@@ -100,13 +102,18 @@ fn main() {
             needsmap::render::pdf::compile_pdf(src.clone(), &charts, "bench").expect("pdf");
         }
     };
-    full(true); // warm up: fonts parsed once per process
-    let with_pdf: Vec<f64> = (0..runs).map(|_| time(&|| full(true))).collect();
-    let without: Vec<f64> = (0..runs).map(|_| time(&|| full(false))).collect();
+    full(true, true); // warm up: fonts parsed once per process
+    let with_pdf: Vec<f64> = (0..runs).map(|_| time(&|| full(true, false))).collect();
+    let with_word: Vec<f64> = (0..runs).map(|_| time(&|| full(true, true))).collect();
+    let without: Vec<f64> = (0..runs).map(|_| time(&|| full(false, false))).collect();
     let pdf_only: Vec<f64> = (0..runs).map(|_| time(&pdf_step)).collect();
     println!(
         "example build, all documents and formats: median {:.3} s over {runs} runs",
         median(with_pdf)
+    );
+    println!(
+        "the same with Word files (--docx):        median {:.3} s",
+        median(with_word)
     );
     println!(
         "the same without PDFs:                    median {:.3} s",

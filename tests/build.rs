@@ -717,27 +717,29 @@ fn the_logo_beside_the_assessment_goes_on_the_documents() {
     }
 }
 
-/// Drafts can skip the slow formats: `--no-pdf --no-docx` writes the web
-/// pages and Markdown and says so; a plain build writes Word files too.
+/// Word files are written when asked (`--docx`), and the listing says
+/// how to ask; drafts can skip the PDFs as well.
 #[test]
-fn drafts_skip_the_pdfs_and_the_word_files_when_asked() {
+fn word_files_only_when_asked_and_drafts_skip_the_pdfs() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("draft");
-    let (code, stdout, err) = build(EXAMPLE, &out, &["--no-pdf", "--no-docx"]);
+    let (code, stdout, err) = build(EXAMPLE, &out, &["--no-pdf"]);
     assert_eq!(code, 0, "{err}");
     assert!(out.join("action-plan.html").is_file());
     assert!(!out.join("action-plan.docx").exists());
     assert!(!out.join("action-plan.pdf").exists());
     assert!(
-        stdout.contains("Action plan: action-plan.html, action-plan.md"),
+        stdout.contains("Action plan: action-plan.html, action-plan.md\n"),
         "{stdout}"
     );
+    assert!(stdout.contains("--docx also writes"), "{stdout}");
     let out = dir.path().join("word");
-    let (code, stdout, err) = build(EXAMPLE, &out, &["--no-pdf"]);
+    let (code, stdout, err) = build(EXAMPLE, &out, &["--no-pdf", "--docx"]);
     assert_eq!(code, 0, "{err}");
     assert!(out.join("action-plan.docx").is_file());
     assert!(
         stdout.contains("action-plan.html, action-plan.docx, action-plan.md"),
         "{stdout}"
     );
+    assert!(!stdout.contains("--docx also writes"), "{stdout}");
 }

@@ -43,8 +43,10 @@ pub struct Options<'a> {
     pub suppress_below: u32,
     /// Also lay out PDFs (the slow part).
     pub pdf: bool,
-    /// Also write Word files (their charts are drawn as PNG: the next
-    /// slowest part).
+    /// Also write Word files. Off unless asked: their charts are drawn as
+    /// PNG, which on the example costs as much CPU as the PDFs' layout and
+    /// would make every build about half as long again (see
+    /// `benches/build.rs`).
     pub docx: bool,
     /// Let template overrides come from outside the workspace.
     pub allow_outside: bool,
@@ -58,7 +60,7 @@ impl Default for Options<'_> {
             internal: false,
             suppress_below: DEFAULT_SUPPRESS_BELOW,
             pdf: true,
-            docx: true,
+            docx: false,
             allow_outside: false,
             previous: None,
         }
