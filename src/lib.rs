@@ -2,6 +2,7 @@
 //! documents for local authorities in England and Wales.
 //!
 //! The pipeline, one module a stage:
+//! - [`import`]: spreadsheets (and other data analysts hold) to that YAML;
 //! - [`model`]: the input types and their loading from YAML, with origins;
 //! - [`check`]: validation and diagnostics (file:line:col, hints);
 //! - [`graph`]: the referral pathway graph (petgraph) and its exports;
@@ -17,6 +18,7 @@ pub mod check;
 pub mod cli;
 pub mod gaps;
 pub mod graph;
+pub mod import;
 pub mod journeys;
 pub mod model;
 pub mod output;

@@ -119,7 +119,9 @@ pub fn is_slug(id: &str) -> bool {
         })
 }
 
-fn slugify(id: &str) -> String {
+/// A lower-case slug made from a name or near-miss id ("Refuge North" to
+/// `refuge-north`).
+pub fn slugify(id: &str) -> String {
     let mut out = String::new();
     for c in id.trim().chars() {
         if c.is_ascii_alphanumeric() {

@@ -5,6 +5,7 @@ mod check;
 mod events;
 mod gaps;
 mod graph;
+mod import;
 mod init;
 mod journeys;
 mod progress;
@@ -58,6 +59,10 @@ pub enum Command {
     Progress(progress::Args),
     /// Create a small, commented assessment to start from.
     Init(init::Args),
+    /// Start from a spreadsheet: a workbook or CSV of services (and
+    /// cohorts, levels, entry points) as YAML includes; or write the
+    /// workbook template.
+    Import(import::Args),
     /// Print the JSON Schema of the input files, for editors.
     Schema(schema::Args),
     /// List the built-in document templates, or export them to override.
@@ -101,6 +106,7 @@ where
         Command::Events(args) => events::run(&args, out, err),
         Command::Progress(args) => progress::run(&args, out, err),
         Command::Init(args) => init::run(&args, out),
+        Command::Import(args) => import::run(&args, out, err),
         Command::Schema(args) => schema::run(&args, out),
         Command::Templates(args) => templates::run(&args, out),
     };

@@ -1,0 +1,197 @@
+//! `needsmap import`: a workbook or CSV file of services (and cohorts,
+//! levels, entry points) as commented YAML includes; `--template` writes
+//! the workbook to fill in, empty or from an assessment.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use super::{AssessmentArg, CliError, CliResult, EXIT_OK, EXIT_PROBLEMS, load_checked};
+use crate::import::{self, Failed, Problem};
+
+#[derive(clap::Args, Debug)]
+#[command(group(clap::ArgGroup::new("what").required(true).args(["workbook", "template"])))]
+pub struct Args {
+    /// The workbook (.xlsx, .ods, .xls) or CSV file to import.
+    pub workbook: Option<PathBuf>,
+    /// Folder to write the YAML files to (services.yaml, cohorts.yaml,
+    /// levels.yaml, entry-points.yaml).
+    #[arg(short, long, requires = "workbook")]
+    pub out: Option<PathBuf>,
+    /// Overwrite YAML files that already exist.
+    #[arg(long)]
+    pub force: bool,
+    /// Write the import workbook template here (.xlsx) instead: every
+    /// sheet and column, a note on each header, drop-down lists.
+    #[arg(long, value_name = "FILE.xlsx", conflicts_with = "workbook")]
+    pub template: Option<PathBuf>,
+    /// With --template: fill it from this assessment's levels, cohorts,
+    /// entry points and services.
+    #[arg(long, value_name = "ASSESSMENT", requires = "template")]
+    pub from: Option<PathBuf>,
+    /// With --from: let the assessment name files outside its workspace.
+    #[arg(long)]
+    pub allow_outside: bool,
+}
+
+pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
+    if let Some(path) = &args.template {
+        return template(args, path, out, err);
+    }
+    let Some(workbook) = &args.workbook else {
+        return Ok(super::EXIT_USAGE);
+    };
+    let Some(dir) = &args.out else {
+        writeln!(
+            err,
+            "error: say where the YAML goes: needsmap import {} -o DIR",
+            workbook.display()
+        )?;
+        return Ok(super::EXIT_USAGE);
+    };
+    let (imported, files) = match import::spreadsheet(workbook) {
+        Ok(done) => done,
+        Err(Failed::Unreadable(e)) => {
+            writeln!(
+                err,
+                "error: {}: {e}\nnothing was written",
+                workbook.display()
+            )?;
+            return Ok(EXIT_PROBLEMS);
+        }
+        Err(Failed::Problems(problems)) => {
+            report(workbook, &problems, err)?;
+            return Ok(EXIT_PROBLEMS);
+        }
+    };
+    let targets: Vec<(PathBuf, &str)> = files
+        .iter()
+        .map(|f| (dir.join(f.name), f.text.as_str()))
+        .collect();
+    if !args.force
+        && let Some((existing, _)) = targets.iter().find(|(p, _)| p.exists())
+    {
+        return Err(CliError(format!(
+            "{} already exists; nothing was written (use --force to overwrite)",
+            existing.display()
+        )));
+    }
+    write_all(dir, &targets)?;
+    for name in &imported.ignored {
+        writeln!(
+            err,
+            "note: sheet {name:?} is not one of the import layout's ({}); it was not read",
+            import::layout::Sheet::ALL.map(|s| s.name()).join(", ")
+        )?;
+    }
+    let counts = [
+        (imported.services.len(), "service", "services"),
+        (imported.cohorts.len(), "cohort", "cohorts"),
+        (imported.levels.len(), "level", "levels"),
+        (imported.entry_points.len(), "entry point", "entry points"),
+    ];
+    let read: Vec<String> = counts
+        .iter()
+        .filter(|(n, ..)| *n > 0)
+        .map(|&(n, one, many)| crate::text::plural(n, one, many))
+        .collect();
+    writeln!(
+        out,
+        "imported {} from {}",
+        read.join(", "),
+        workbook.display()
+    )?;
+    for (path, _) in &targets {
+        writeln!(out, "  wrote {}", path.display())?;
+    }
+    writeln!(
+        out,
+        "next: include them from the assessment (include: [{}/*.yaml]) and run needsmap check",
+        dir.display()
+    )?;
+    Ok(EXIT_OK)
+}
+
+/// Every problem, one block each, as `check` prints its diagnostics.
+fn report(workbook: &Path, problems: &[Problem], err: &mut dyn Write) -> Result<(), CliError> {
+    for p in problems {
+        writeln!(
+            err,
+            "error: {}:{}: {}",
+            workbook.display(),
+            p.place,
+            p.message
+        )?;
+        if let Some(e) = &p.expected {
+            writeln!(err, "  = expected: {e}")?;
+        }
+        if let Some(h) = &p.hint {
+            writeln!(err, "  = hint: {h}")?;
+        }
+    }
+    writeln!(
+        err,
+        "failed: {} in {}; nothing was written",
+        crate::text::plural(problems.len(), "problem", "problems"),
+        workbook.display()
+    )?;
+    Ok(())
+}
+
+/// Write every file or none: each goes to a temporary name first and is
+/// renamed into place once all are written.
+fn write_all(dir: &Path, targets: &[(PathBuf, &str)]) -> Result<(), CliError> {
+    std::fs::create_dir_all(dir)
+        .map_err(|e| CliError(format!("cannot create {}: {e}", dir.display())))?;
+    let mut staged = Vec::new();
+    for (path, text) in targets {
+        let temp = path.with_extension("yaml.needsmap-tmp");
+        if let Err(e) = std::fs::write(&temp, text) {
+            for t in &staged {
+                let _ = std::fs::remove_file(t);
+            }
+            let _ = std::fs::remove_file(&temp);
+            return Err(CliError(format!("cannot write {}: {e}", path.display())));
+        }
+        staged.push(temp);
+    }
+    for ((path, _), temp) in targets.iter().zip(&staged) {
+        std::fs::rename(temp, path)
+            .map_err(|e| CliError(format!("cannot write {}: {e}", path.display())))?;
+    }
+    Ok(())
+}
+
+fn template(args: &Args, path: &Path, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
+    if !args.force && path.exists() {
+        return Err(CliError(format!(
+            "{} already exists; nothing was written (use --force to overwrite)",
+            path.display()
+        )));
+    }
+    let assessment = match &args.from {
+        Some(from) => {
+            let arg = AssessmentArg {
+                assessment: from.clone(),
+                allow_outside: args.allow_outside,
+            };
+            match load_checked(&arg, err)? {
+                Some((_, a)) => Some(a),
+                None => return Ok(EXIT_PROBLEMS),
+            }
+        }
+        None => None,
+    };
+    let bytes = import::template::workbook(assessment.as_ref()).map_err(CliError)?;
+    std::fs::write(path, bytes)
+        .map_err(|e| CliError(format!("cannot write {}: {e}", path.display())))?;
+    match &args.from {
+        Some(from) => writeln!(out, "wrote {} from {}", path.display(), from.display())?,
+        None => writeln!(
+            out,
+            "wrote {}: fill it in, then needsmap import {} -o DIR",
+            path.display(),
+            path.display()
+        )?,
+    }
+    Ok(EXIT_OK)
+}

@@ -1,0 +1,39 @@
+//! Import: the data analysts already have, as needsmap's YAML. A
+//! workbook (`.xlsx`, `.ods`, `.xls`) or CSV file laid out as
+//! [`layout`] documents becomes commented YAML includes, or a located
+//! list of every problem and nothing written.
+
+pub mod layout;
+pub mod read;
+pub mod template;
+mod workbook;
+pub mod yaml;
+
+use std::path::Path;
+
+pub use read::{Imported, Problem};
+pub use yaml::YamlFile;
+
+/// Why an import wrote nothing.
+#[derive(Debug)]
+pub enum Failed {
+    /// The file could not be read as a workbook at all.
+    Unreadable(String),
+    /// It was read, and these cells, rows or sheets are wrong.
+    Problems(Vec<Problem>),
+}
+
+/// Read a workbook or CSV file and make the YAML files it becomes.
+pub fn spreadsheet(path: &Path) -> Result<(Imported, Vec<YamlFile>), Failed> {
+    let tables = workbook::read(path).map_err(Failed::Unreadable)?;
+    let csv = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    let imported = read::read(&tables, csv).map_err(Failed::Problems)?;
+    let source = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let files = yaml::files(&imported, &source).map_err(Failed::Unreadable)?;
+    Ok((imported, files))
+}
