@@ -58,16 +58,6 @@ fn example_with(imported: &Path, root: &Path) -> String {
         let name = path.file_name().expect("name").to_owned();
         if name != "services.yaml" {
             std::fs::copy(&path, root.join("assessments/northmoor").join(name)).expect("copy");
-        } else {
-            // The services' own demand records are not a sheet of the
-            // workbook (yet): they stay in YAML beside the import.
-            let text = std::fs::read_to_string(&path).expect("services");
-            let at = text.find("\nservice_data:").expect("service_data");
-            std::fs::write(
-                root.join("assessments/northmoor/service-data.yaml"),
-                &text[at..],
-            )
-            .expect("service data");
         }
     }
     for entry in std::fs::read_dir(imported).expect("imported") {
@@ -98,7 +88,9 @@ fn the_example_round_trips_through_a_workbook_to_the_same_analysis() {
     let (code, out, err) = run(&["import", &s(&book), "-o", &s(&yaml)]);
     assert_eq!(code, 0, "{err}");
     assert!(
-        out.contains("imported 44 services, 16 cohorts, 7 levels, 11 entry points"),
+        out.contains(
+            "imported 44 services, 16 cohorts, 7 levels, 11 entry points, 1 demand record"
+        ),
         "{out}"
     );
     let text = std::fs::read_to_string(yaml.join("services.yaml")).expect("services.yaml");
@@ -318,4 +310,138 @@ fn an_ods_workbook_imports_as_its_xlsx_does() {
             "{name}"
         );
     }
+}
+
+/// A cell far from the others (`XFD1048576`) is refused, not allocated
+/// for: a whole-sheet read would make a cell of every one between.
+#[test]
+fn a_far_away_cell_is_refused_without_filling_memory() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let book = dir.path().join("far.xlsx");
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("Services").expect("name");
+    ws.write_string(0, 0, "Name").expect("cell");
+    ws.write_string(1_048_575, 16_383, "x").expect("cell");
+    wb.save(&book).expect("save");
+    let (code, _, err) = run(&["import", &s(&book), "-o", &s(&dir.path().join("o"))]);
+    assert_eq!(code, 1);
+    assert!(err.contains("cell XFD1048576 is beyond"), "{err}");
+    assert!(err.contains("nothing was written"), "{err}");
+}
+
+#[test]
+fn old_excel_files_are_asked_for_as_xlsx() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let book = dir.path().join("old.xls");
+    std::fs::write(&book, b"\xd0\xcf\x11\xe0").expect("xls");
+    let (code, _, err) = run(&["import", &s(&book), "-o", &s(&dir.path().join("o"))]);
+    assert_eq!(code, 1);
+    assert!(err.contains("save this .xls file as .xlsx"), "{err}");
+}
+
+const ORUK_SERVICE: &str = "tests/fixtures/oruk/service_full.json";
+const ORUK_PAGE: &str = "tests/fixtures/oruk/service_list.json";
+
+/// The profile's own example service, mapped through a mapping file, is
+/// a service `check` accepts, with what ORUK cannot say left as TODOs.
+#[test]
+fn an_oruk_service_imports_with_its_judgements_left_to_the_analyst() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ws = dir.path().join("ws");
+    let (code, _, err) = run(&["init", &s(&ws)]);
+    assert_eq!(code, 0, "{err}");
+    let mapping = dir.path().join("mapping.yaml");
+    std::fs::write(
+        &mapping,
+        "defaults: { sector: voluntary, kind: support }\n\
+         localities: { north: [ABC] }\n\
+         terms: { name: { kind: therapeutic, support: [counselling-therapy], cohorts: [women, men] } }\n",
+    )
+    .expect("mapping");
+    let out = ws.join("oruk");
+    let (code, stdout, err) = run(&[
+        "import",
+        "--oruk",
+        ORUK_SERVICE,
+        "--mapping",
+        &s(&mapping),
+        "-o",
+        &s(&out),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(stdout.contains("imported 1 service"), "{stdout}");
+    let text = std::fs::read_to_string(out.join("services.yaml")).expect("yaml");
+    for expected in [
+        "# ORUK service ac148810-d857-441c-9679-408f346de14b",
+        "# TODO levels:",
+        "# TODO accepts_from / refers_to:",
+        "  - id: community-counselling\n",
+        "    provider: Example Organization Inc.\n",
+        "    kind: therapeutic\n",
+        "    cohorts: [women, men]\n",
+        "    localities: [north]\n",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in\n{text}");
+    }
+    let main = ws.join("assessment.yaml");
+    let mut a = std::fs::read_to_string(&main).expect("assessment");
+    a.push_str("\ninclude: [oruk/services.yaml]\n");
+    std::fs::write(&main, a).expect("assessment");
+    let (code, _, err) = run(&["check", &s(&main)]);
+    assert_eq!(code, 0, "{err}");
+}
+
+#[test]
+fn a_saved_services_page_imports_each_of_its_services() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mapping = dir.path().join("mapping.yaml");
+    std::fs::write(
+        &mapping,
+        "defaults: { sector: health, kind: therapeutic }\n",
+    )
+    .expect("m");
+    let out = dir.path().join("o");
+    let (code, stdout, err) = run(&[
+        "import",
+        "--oruk",
+        ORUK_PAGE,
+        "--mapping",
+        &s(&mapping),
+        "-o",
+        &s(&out),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(stdout.contains("imported 1 service"), "{stdout}");
+    let text = std::fs::read_to_string(out.join("services.yaml")).expect("yaml");
+    assert!(text.contains("(/contents/0)"), "{text}");
+    assert!(
+        text.contains("TODO localities: the feed names no place"),
+        "{text}"
+    );
+}
+
+/// A feed ORUK 3.0 does not allow is refused at the JSON path of the
+/// fault; without a mapping, what ORUK cannot say is asked for.
+#[test]
+fn a_broken_or_unmapped_feed_writes_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut feed: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(ORUK_PAGE).expect("page")).expect("json");
+    feed["contents"][0]["status"] = "open".into();
+    let broken = dir.path().join("broken.json");
+    std::fs::write(&broken, feed.to_string()).expect("write");
+    let out = dir.path().join("o");
+    let (code, _, err) = run(&["import", "--oruk", &s(&broken), "-o", &s(&out)]);
+    assert_eq!(code, 1);
+    assert!(err.contains("broken.json:/contents/0/status:"), "{err}");
+    assert!(!out.exists());
+    let (code, _, err) = run(&["import", "--oruk", ORUK_SERVICE, "-o", &s(&out)]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("ORUK does not say a service's sector, and the mapping gives none"),
+        "{err}"
+    );
+    assert!(err.contains("defaults: { sector: ... }"), "{err}");
+    assert!(!out.exists());
 }

@@ -9,13 +9,13 @@ use super::{AssessmentArg, CliError, CliResult, EXIT_OK, EXIT_PROBLEMS, load_che
 use crate::import::{self, Failed, Problem};
 
 #[derive(clap::Args, Debug)]
-#[command(group(clap::ArgGroup::new("what").required(true).args(["workbook", "template"])))]
+#[command(group(clap::ArgGroup::new("what").required(true).args(["workbook", "template", "oruk"])))]
 pub struct Args {
-    /// The workbook (.xlsx, .ods, .xls) or CSV file to import.
+    /// The workbook (.xlsx, .ods) or CSV file to import.
     pub workbook: Option<PathBuf>,
     /// Folder to write the YAML files to (services.yaml, cohorts.yaml,
-    /// levels.yaml, entry-points.yaml).
-    #[arg(short, long, requires = "workbook")]
+    /// levels.yaml, entry-points.yaml, service-data.yaml).
+    #[arg(short, long)]
     pub out: Option<PathBuf>,
     /// Overwrite YAML files that already exist.
     #[arg(long)]
@@ -28,6 +28,14 @@ pub struct Args {
     /// entry points and services.
     #[arg(long, value_name = "ASSESSMENT", requires = "template")]
     pub from: Option<PathBuf>,
+    /// Import an Open Referral UK 3.0 feed instead: one service, a JSON
+    /// array of services, or a saved `/services` page.
+    #[arg(long, value_name = "FEED.json", conflicts_with_all = ["workbook", "template"])]
+    pub oruk: Option<PathBuf>,
+    /// With --oruk: what the feed's words mean here (defaults, localities
+    /// by postcode district or place name, taxonomy terms); see the README.
+    #[arg(long, value_name = "MAPPING.yaml", requires = "oruk")]
+    pub mapping: Option<PathBuf>,
     /// With --from: let the assessment name files outside its workspace.
     #[arg(long)]
     pub allow_outside: bool,
@@ -36,6 +44,9 @@ pub struct Args {
 pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
     if let Some(path) = &args.template {
         return template(args, path, out, err);
+    }
+    if let Some(feed) = &args.oruk {
+        return oruk(args, feed, out, err);
     }
     let Some(workbook) = &args.workbook else {
         return Ok(super::EXIT_USAGE);
@@ -67,14 +78,7 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
         .iter()
         .map(|f| (dir.join(f.name), f.text.as_str()))
         .collect();
-    if !args.force
-        && let Some((existing, _)) = targets.iter().find(|(p, _)| p.exists())
-    {
-        return Err(CliError(format!(
-            "{} already exists; nothing was written (use --force to overwrite)",
-            existing.display()
-        )));
-    }
+    refuse_existing(&targets, args.force)?;
     write_all(dir, &targets)?;
     for name in &imported.ignored {
         writeln!(
@@ -88,6 +92,11 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
         (imported.cohorts.len(), "cohort", "cohorts"),
         (imported.levels.len(), "level", "levels"),
         (imported.entry_points.len(), "entry point", "entry points"),
+        (
+            imported.service_data.len(),
+            "demand record",
+            "demand records",
+        ),
     ];
     let read: Vec<String> = counts
         .iter()
@@ -109,6 +118,64 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
         dir.display()
     )?;
     Ok(EXIT_OK)
+}
+
+fn oruk(args: &Args, feed: &Path, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
+    let Some(dir) = &args.out else {
+        writeln!(
+            err,
+            "error: say where the YAML goes: needsmap import --oruk {} -o DIR",
+            feed.display()
+        )?;
+        return Ok(super::EXIT_USAGE);
+    };
+    let mapping = match &args.mapping {
+        Some(path) => match import::oruk::mapping(path) {
+            Ok(m) => m,
+            Err(e) => {
+                writeln!(err, "error: {}: {e}\nnothing was written", path.display())?;
+                return Ok(EXIT_PROBLEMS);
+            }
+        },
+        None => import::oruk::Mapping::default(),
+    };
+    let feed_read = match import::oruk::import(feed, &mapping) {
+        Ok(f) => f,
+        Err(problems) => {
+            report(feed, &problems, err)?;
+            return Ok(EXIT_PROBLEMS);
+        }
+    };
+    let targets = vec![(dir.join(feed_read.file.name), feed_read.file.text.as_str())];
+    refuse_existing(&targets, args.force)?;
+    write_all(dir, &targets)?;
+    writeln!(
+        out,
+        "imported {} from {}{}",
+        crate::text::plural(feed_read.services.len(), "service", "services"),
+        feed.display(),
+        if feed_read.skipped.is_empty() {
+            String::new()
+        } else {
+            format!(" ({} not active, left out)", feed_read.skipped.len())
+        }
+    )?;
+    writeln!(out, "  wrote {}", targets[0].0.display())?;
+    writeln!(
+        out,
+        "next: answer its TODOs (levels, exclusions, referral routes), include it from the assessment and run needsmap check"
+    )?;
+    Ok(EXIT_OK)
+}
+
+fn refuse_existing(targets: &[(PathBuf, &str)], force: bool) -> Result<(), CliError> {
+    if !force && let Some((existing, _)) = targets.iter().find(|(p, _)| p.exists()) {
+        return Err(CliError(format!(
+            "{} already exists; nothing was written (use --force to overwrite)",
+            existing.display()
+        )));
+    }
+    Ok(())
 }
 
 /// Every problem, one block each, as `check` prints its diagnostics.

@@ -59,9 +59,9 @@ pub enum Command {
     Progress(progress::Args),
     /// Create a small, commented assessment to start from.
     Init(init::Args),
-    /// Start from a spreadsheet: a workbook or CSV of services (and
-    /// cohorts, levels, entry points) as YAML includes; or write the
-    /// workbook template.
+    /// Start from the data you have: a workbook or CSV of services (and
+    /// funding, service data, cohorts, levels, entry points), or an Open
+    /// Referral UK feed, as YAML includes; or write the workbook template.
     Import(import::Args),
     /// Print the JSON Schema of the input files, for editors.
     Schema(schema::Args),

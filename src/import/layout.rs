@@ -125,12 +125,15 @@ pub enum Sheet {
     Services,
     /// Funding streams, one a row, of the Services sheet's services.
     Funding,
+    /// What services record of demand in a year (`service_data`).
+    ServiceData,
 }
 
 impl Sheet {
-    pub const ALL: [Sheet; 5] = [
+    pub const ALL: [Sheet; 6] = [
         Sheet::Services,
         Sheet::Funding,
+        Sheet::ServiceData,
         Sheet::Cohorts,
         Sheet::Levels,
         Sheet::EntryPoints,
@@ -143,6 +146,7 @@ impl Sheet {
             Sheet::EntryPoints => "Entry points",
             Sheet::Services => "Services",
             Sheet::Funding => "Funding",
+            Sheet::ServiceData => "Service data",
         }
     }
 
@@ -153,6 +157,7 @@ impl Sheet {
             Sheet::Cohorts => "cohorts",
             Sheet::EntryPoints => "entry_points",
             Sheet::Services | Sheet::Funding => "services",
+            Sheet::ServiceData => "service_data",
         }
     }
 
@@ -164,6 +169,7 @@ impl Sheet {
             Sheet::EntryPoints => "entry point",
             Sheet::Services => "service",
             Sheet::Funding => "funding stream",
+            Sheet::ServiceData => "demand record",
         }
     }
 
@@ -174,6 +180,7 @@ impl Sheet {
             Sheet::EntryPoints => ENTRY_POINTS,
             Sheet::Services => SERVICES,
             Sheet::Funding => FUNDING,
+            Sheet::ServiceData => SERVICE_DATA,
         }
     }
 
@@ -461,6 +468,123 @@ const FUNDING: &[Column] = &[
     ),
     col("Starts", "starts", Kind::Date, "When the funding starts."),
     col("Ends", "ends", Kind::Date, "When the funding ends."),
+];
+
+const SERVICE_DATA: &[Column] = &[
+    col(
+        "Services",
+        "services",
+        Kind::Refs(Some(Sheet::Services)),
+        "The services the figures are for, together (or give Accommodation type instead).",
+    ),
+    col(
+        "Accommodation type",
+        "accommodation",
+        Kind::Enum(accommodation_types),
+        "Instead of Services: every service of this safe accommodation type.",
+    ),
+    required(col(
+        "Year",
+        "year",
+        Kind::Whole,
+        "The year the figures cover: 2025 for 2025-26.",
+    )),
+    required(col(
+        "Source",
+        "source",
+        Kind::Text,
+        "Where the figures come from (a provider's return, a contract report).",
+    )),
+    col(
+        "Cohorts",
+        "cohorts",
+        Kind::Refs(Some(Sheet::Cohorts)),
+        "The figures are about these cohorts only. Blank: everyone the services serve.",
+    ),
+    col(
+        "Units",
+        "units",
+        Kind::Whole,
+        "Units or family places across them. Blank: not recorded.",
+    ),
+    col(
+        "Bedspaces",
+        "bedspaces",
+        Kind::Whole,
+        "Bedspaces across them. Blank: not recorded.",
+    ),
+    col(
+        "Referrals",
+        "referrals",
+        Kind::Number,
+        "Referrals received in the year.",
+    ),
+    col(
+        "Supported",
+        "supported",
+        Kind::Number,
+        "People or households supported.",
+    ),
+    col(
+        "From outside the area",
+        "from_outside_area",
+        Kind::Number,
+        "Of those supported, how many came from outside the area.",
+    ),
+    col(
+        "Not supported",
+        "not_supported",
+        Kind::Number,
+        "Referred but not supported, for any reason.",
+    ),
+    col(
+        "Not supported: no space",
+        "not_supported_reasons.no_capacity",
+        Kind::Number,
+        "Of those not supported: no space (lack of capacity).",
+    ),
+    col(
+        "Not supported: needs not met",
+        "not_supported_reasons.needs_not_met",
+        Kind::Number,
+        "Of those not supported: the service could not meet their needs.",
+    ),
+    col(
+        "Not supported: eligibility",
+        "not_supported_reasons.eligibility",
+        Kind::Number,
+        "Of those not supported: not eligible.",
+    ),
+    col(
+        "Not supported: risk",
+        "not_supported_reasons.risk",
+        Kind::Number,
+        "Of those not supported: risk to them or others.",
+    ),
+    col(
+        "Not supported: declined",
+        "not_supported_reasons.declined",
+        Kind::Number,
+        "Of those not supported: they declined the offer.",
+    ),
+    col(
+        "Not supported: other",
+        "not_supported_reasons.other",
+        Kind::Number,
+        "Of those not supported: any other reason.",
+    ),
+    col(
+        "Average stay (days)",
+        "average_stay_days",
+        Kind::Number,
+        "The average length of stay, in days.",
+    ),
+    col(
+        "Average wait (days)",
+        "average_wait_days",
+        Kind::Number,
+        "The average wait from referral, in days.",
+    ),
 ];
 
 const COHORTS: &[Column] = &[

@@ -1,9 +1,10 @@
 //! Import: the data analysts already have, as needsmap's YAML. A
-//! workbook (`.xlsx`, `.ods`, `.xls`) or CSV file laid out as
-//! [`layout`] documents becomes commented YAML includes, or a located
-//! list of every problem and nothing written.
+//! workbook (`.xlsx`, `.ods`) or CSV file laid out as [`layout`]
+//! documents, or an Open Referral UK feed ([`oruk`]), becomes commented
+//! YAML includes, or a located list of every problem and nothing written.
 
 pub mod layout;
+pub mod oruk;
 pub mod read;
 pub mod template;
 mod workbook;

@@ -10,7 +10,7 @@ use serde_json::{Map, Value as Json};
 use super::layout::{Column, Kind, Sheet, normalise};
 use super::workbook::{Table, Value, cell_name, column_letters};
 use crate::check::{did_you_mean, is_slug, slugify, suggest};
-use crate::model::{Cohort, EntryPoint, Level, Service};
+use crate::model::{Cohort, EntryPoint, Level, Service, ServiceData};
 
 /// A problem with one cell, row, column or sheet of the workbook.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,6 +52,7 @@ pub struct Imported {
     pub cohorts: Vec<(String, Cohort)>,
     pub entry_points: Vec<(String, EntryPoint)>,
     pub services: Vec<(String, Service)>,
+    pub service_data: Vec<(String, ServiceData)>,
     /// Sheets that are not one of the layout's, by name.
     pub ignored: Vec<String>,
 }
@@ -702,6 +703,7 @@ fn build_items(
                 Sheet::Services | Sheet::Funding => {
                     item(json).map(|s| out.services.push((place.clone(), s)))
                 }
+                Sheet::ServiceData => item(json).map(|d| out.service_data.push((place.clone(), d))),
             };
             if let Err(e) = result {
                 problems.push(

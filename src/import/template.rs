@@ -45,6 +45,7 @@ fn read_me(ws: &mut Worksheet) -> Result<(), XlsxError> {
     ws.write_string_with_format(0, 0, "needsmap import workbook", &title)?;
     let lines = [
         "One sheet of each kind: Services (one service a row), Funding (one funding stream a row, by service id),",
+        "Service data (what services record of demand in a year: referrals, supported, turned away and why),",
         "Cohorts, Levels and Entry points. Leave out the sheets you do not need; this sheet is never imported.",
         "Each column's header has a note saying what it holds. Lists (levels, cohorts, localities) take several",
         "values separated by ; or , (\"women; men; lgbt\"). A blank cell is not recorded, never 0.",
@@ -170,6 +171,7 @@ fn rows(a: &Assessment, sheet: Sheet) -> Vec<Vec<Json>> {
         Sheet::Cohorts => cells_of(&a.cohorts, sheet),
         Sheet::EntryPoints => cells_of(&a.entry_points, sheet),
         Sheet::Services => cells_of(&a.services, sheet),
+        Sheet::ServiceData => cells_of(&a.service_data, sheet),
         Sheet::Funding => {
             let streams: Vec<Json> = a
                 .services

@@ -9,8 +9,14 @@ use calamine::{Data, Reader};
 /// The largest workbook read: far above any area's service list, and a
 /// bound on what a hostile file can make us hold.
 pub const MAX_BYTES: u64 = 50 * 1024 * 1024;
-/// The most rows a sheet may have.
-pub const MAX_ROWS: usize = 100_000;
+/// The most the parts of a workbook may hold unpacked (a zip of a few
+/// MB can unpack to many GB).
+pub const MAX_UNPACKED: u64 = 500 * 1024 * 1024;
+/// The most rows and columns a sheet may reach: a national directory's
+/// services fit many times over; a cell far beyond (a hostile or broken
+/// file naming `XFD1048576`) is refused rather than allocated for.
+pub const MAX_ROWS: usize = 50_000;
+pub const MAX_COLUMNS: usize = 100;
 
 /// One cell's value.
 #[derive(Debug, Clone, PartialEq)]
@@ -96,9 +102,15 @@ pub fn read(path: &Path) -> Result<Vec<Table>, String> {
         .to_ascii_lowercase();
     match ext.as_str() {
         "csv" => read_csv(path).map(|t| vec![t]),
-        "xlsx" | "xlsm" | "xlsb" | "xls" | "ods" => read_workbook(path),
+        "xlsx" | "xlsm" | "ods" => {
+            check_unpacked(path)?;
+            read_workbook(path)
+        }
+        "xls" | "xlsb" => Err(format!(
+            "needsmap reads .xlsx, .ods and .csv workbooks; save this .{ext} file as .xlsx (File, Save as) and import that"
+        )),
         _ => Err(format!(
-            "needsmap imports .xlsx, .ods, .xls and .csv files, not .{ext}"
+            "needsmap imports .xlsx, .ods and .csv files, not .{ext}"
         )),
     }
 }
@@ -114,6 +126,9 @@ fn read_csv(path: &Path) -> Result<Table, String> {
         let record = record.map_err(|e| format!("row {}: {e}", i + 1))?;
         if rows.len() >= MAX_ROWS {
             return Err(format!("more than {MAX_ROWS} rows"));
+        }
+        if record.len() > MAX_COLUMNS {
+            return Err(format!("row {}: more than {MAX_COLUMNS} columns", i + 1));
         }
         rows.push(
             record
@@ -140,45 +155,126 @@ fn read_csv(path: &Path) -> Result<Table, String> {
     })
 }
 
+/// Refuse a workbook whose parts would unpack past [`MAX_UNPACKED`], by
+/// the sizes its zip directory declares, before anything is unpacked.
+fn check_unpacked(path: &Path) -> Result<(), String> {
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot read it: {e}"))?;
+    let mut zip = zip::ZipArchive::new(file)
+        .map_err(|e| format!("it is not a workbook (a .xlsx or .ods is a zip file): {e}"))?;
+    // The central directory's sizes (the zip crate's own total gives up
+    // on entries written with data descriptors, as spreadsheets are).
+    let mut total: u64 = 0;
+    for i in 0..zip.len() {
+        let entry = zip
+            .by_index_raw(i)
+            .map_err(|e| format!("a broken workbook: {e}"))?;
+        total = total.saturating_add(entry.size());
+    }
+    if total > MAX_UNPACKED {
+        return Err(format!(
+            "its parts unpack to {} MB; the most an import reads is {} MB",
+            total / 1_000_000,
+            MAX_UNPACKED / 1_000_000
+        ));
+    }
+    Ok(())
+}
+
 fn read_workbook(path: &Path) -> Result<Vec<Table>, String> {
     let mut book = calamine::open_workbook_auto(path).map_err(|e| e.to_string())?;
     let names = book.sheet_names();
-    let mut merged_by_sheet = std::collections::BTreeMap::new();
-    if let calamine::Sheets::Xlsx(x) = &mut book {
-        for name in &names {
-            let regions = x
-                .merge_cells_by_sheet_name(name)
-                .map_err(|e| format!("sheet {name}: {e}"))?;
-            merged_by_sheet.insert(
-                name.clone(),
-                regions.iter().map(|d| (d.start, d.end)).collect::<Vec<_>>(),
-            );
-        }
-    }
     let mut tables = Vec::new();
     for name in names {
-        let range = book
-            .worksheet_range(&name)
-            .map_err(|e| format!("sheet {name}: {e}"))?;
-        let (first_row, first_col) = range.start().unwrap_or((0, 0));
-        let (height, width) = range.get_size();
-        if first_row as usize + height > MAX_ROWS {
-            return Err(format!("sheet {name} has more than {MAX_ROWS} rows"));
-        }
-        let mut rows = vec![Vec::new(); first_row as usize];
-        for row in range.rows() {
-            let mut cells = vec![Value::Empty; first_col as usize];
-            cells.extend(row.iter().map(value));
-            cells.truncate(first_col as usize + width);
-            rows.push(cells);
-        }
-        tables.push(Table {
-            merged: merged_by_sheet.remove(&name).unwrap_or_default(),
-            name,
-            rows,
-        });
+        let table = match &mut book {
+            // Cell by cell: calamine's whole-sheet range allocates every
+            // cell between the first and the last, however far apart.
+            calamine::Sheets::Xlsx(x) => {
+                let merged = x
+                    .merge_cells_by_sheet_name(&name)
+                    .map_err(|e| format!("sheet {name}: {e}"))?
+                    .iter()
+                    .map(|d| (d.start, d.end))
+                    .collect();
+                let mut grid = Grid::new(&name);
+                let mut cells = x
+                    .worksheet_cells_reader(&name)
+                    .map_err(|e| format!("sheet {name}: {e}"))?;
+                while let Some(cell) = cells
+                    .next_cell()
+                    .map_err(|e| format!("sheet {name}: {e}"))?
+                {
+                    let (row, col) = cell.get_position();
+                    grid.put(
+                        row as usize,
+                        col as usize,
+                        value(&Data::from(cell.get_value().clone())),
+                    )?;
+                }
+                Table {
+                    name,
+                    rows: grid.rows,
+                    merged,
+                }
+            }
+            // calamine bounds an ODS sheet itself (100 million cells).
+            book => {
+                let range = book
+                    .worksheet_range(&name)
+                    .map_err(|e| format!("sheet {name}: {e}"))?;
+                let mut grid = Grid::new(&name);
+                for (row, col, cell) in range.used_cells() {
+                    let (r0, c0) = range.start().unwrap_or((0, 0));
+                    grid.put(row + r0 as usize, col + c0 as usize, value(cell))?;
+                }
+                Table {
+                    name,
+                    rows: grid.rows,
+                    merged: Vec::new(),
+                }
+            }
+        };
+        tables.push(table);
     }
     Ok(tables)
+}
+
+/// A sheet's rows as they are filled, within [`MAX_ROWS`] and
+/// [`MAX_COLUMNS`].
+struct Grid {
+    sheet: String,
+    rows: Vec<Vec<Value>>,
+}
+
+impl Grid {
+    fn new(sheet: &str) -> Self {
+        Grid {
+            sheet: sheet.to_owned(),
+            rows: Vec::new(),
+        }
+    }
+
+    fn put(&mut self, row: usize, col: usize, value: Value) -> Result<(), String> {
+        if value.is_empty() {
+            return Ok(());
+        }
+        if row >= MAX_ROWS || col >= MAX_COLUMNS {
+            return Err(format!(
+                "sheet {}: cell {} is beyond the {MAX_ROWS} rows and {MAX_COLUMNS} columns an import reads (column {})",
+                self.sheet,
+                cell_name(row, col),
+                column_letters(MAX_COLUMNS - 1)
+            ));
+        }
+        if self.rows.len() <= row {
+            self.rows.resize_with(row + 1, Vec::new);
+        }
+        let cells = &mut self.rows[row];
+        if cells.len() <= col {
+            cells.resize(col + 1, Value::Empty);
+        }
+        cells[col] = value;
+        Ok(())
+    }
 }
 
 fn value(cell: &Data) -> Value {

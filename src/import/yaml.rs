@@ -22,7 +22,7 @@ type Items<'a> = Vec<(&'a str, Json)>;
 /// The files an import writes, for the lists it read.
 pub fn files(imported: &Imported, source: &str) -> Result<Vec<YamlFile>, String> {
     let mut out = Vec::new();
-    let lists: [(&'static str, Sheet, Items); 4] = [
+    let lists: [(&'static str, Sheet, Items); 5] = [
         ("levels.yaml", Sheet::Levels, values(&imported.levels)?),
         ("cohorts.yaml", Sheet::Cohorts, values(&imported.cohorts)?),
         (
@@ -35,17 +35,40 @@ pub fn files(imported: &Imported, source: &str) -> Result<Vec<YamlFile>, String>
             Sheet::Services,
             values(&imported.services)?,
         ),
+        (
+            "service-data.yaml",
+            Sheet::ServiceData,
+            values(&imported.service_data)?,
+        ),
     ];
+    let header = format!(
+        "Imported by `needsmap import` from {source}.\n\
+         Include this file from the assessment (`include: [this file]`), then run\n\
+         `needsmap check`. Each entry names the row it came from; edit here or\n\
+         in the workbook and import again (with --force)."
+    );
     for (name, sheet, items) in lists {
         if items.is_empty() {
             continue;
         }
         out.push(YamlFile {
             name,
-            text: file_text(sheet, &items, source)?,
+            text: file_text(sheet, &items, &header)?,
         });
     }
     Ok(out)
+}
+
+/// A services file from another source (an ORUK feed): each service under
+/// its own comment lines, the file under `header`.
+pub fn services_file(
+    services: &[(String, crate::model::Service)],
+    header: &str,
+) -> Result<YamlFile, String> {
+    Ok(YamlFile {
+        name: "services.yaml",
+        text: file_text(Sheet::Services, &values(services)?, header)?,
+    })
 }
 
 fn values<T: Serialize>(items: &[(String, T)]) -> Result<Items<'_>, String> {
@@ -166,22 +189,25 @@ impl Serialize for Ordered<'_> {
     }
 }
 
-fn file_text(sheet: Sheet, items: &[(&str, Json)], source: &str) -> Result<String, String> {
-    let key = sheet.key();
-    let mut text = format!(
-        "# Imported by `needsmap import` from {source}.\n\
-         # Include this file from the assessment (`include: [this file]`), then run\n\
-         # `needsmap check`. Each entry names the row it came from; edit here or\n\
-         # in the workbook and import again (with --force).\n{key}:\n"
-    );
-    for (place, item) in items {
+/// The file: `header` and each item's note as comments, the items as the
+/// list the sheet's key names.
+fn file_text(sheet: Sheet, items: &[(&str, Json)], header: &str) -> Result<String, String> {
+    let mut text = String::new();
+    for line in header.lines() {
+        text.push_str(&format!("# {line}\n").replace("# \n", "#\n"));
+    }
+    text.push_str(sheet.key());
+    text.push_str(":\n");
+    for (note, item) in items {
         let ordered = Ordered {
             value: item,
             sheet,
             path: String::new(),
         };
         let yaml = serde_saphyr::to_string(&[ordered]).map_err(|e| e.to_string())?;
-        text.push_str(&format!("  # {place}\n"));
+        for line in note.lines() {
+            text.push_str(&format!("  # {line}\n"));
+        }
         for line in yaml.lines() {
             text.push_str("  ");
             text.push_str(line);
