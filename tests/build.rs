@@ -743,3 +743,67 @@ fn word_files_only_when_asked_and_drafts_skip_the_pdfs() {
     );
     assert!(!stdout.contains("--docx also writes"), "{stdout}");
 }
+
+/// The annual return's figures come from what services record of demand
+/// (`service_data`), by type of relevant accommodation, and LibreOffice
+/// reads the workbook back; without such records there is no workbook,
+/// and the strategy says in one sentence why there are no figures.
+#[test]
+fn the_annual_return_is_written_when_services_record_demand() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("out");
+    let (code, _, err) = build(EXAMPLE, &out, &["--no-pdf"]);
+    assert_eq!(code, 0, "{err}");
+    let csv = std::fs::read_to_string(out.join("annual-return.csv")).expect("csv");
+    // The example's refuge record: 212 referrals, 31 supported, 12 from
+    // outside, 181 not supported (118 for lack of space); no risk figure.
+    assert!(
+        csv.contains(
+            "2025-26,Refuge accommodation,2,9,16,1,212,31,12,181,118,29,21,not recorded,8,5,"
+        ),
+        "{csv}"
+    );
+    assert!(
+        csv.contains("Sanctuary scheme,1,110,not recorded,0,"),
+        "{csv}"
+    );
+    let lo = dir.path().join("lo");
+    let status = Command::new("soffice")
+        .arg(format!(
+            "-env:UserInstallation=file://{}/profile",
+            dir.path().display()
+        ))
+        .args(["--headless", "--convert-to", "csv", "--outdir"])
+        .arg(&lo)
+        .arg(out.join("annual-return.xlsx"))
+        .current_dir(dir.path())
+        .output()
+        .expect("soffice (bash .ci/test installs LibreOffice)");
+    assert!(status.status.success(), "{status:?}");
+    let back = std::fs::read_to_string(lo.join("annual-return.csv")).expect("converted");
+    assert!(
+        back.contains("Refuge accommodation,2,9,16,1,212,31,12,181,118"),
+        "{back}"
+    );
+    let strategy =
+        std::fs::read_to_string(out.join("safe-accommodation-strategy.md")).expect("strategy");
+    assert!(
+        strategy.contains("| Refuge accommodation | 9 | 16 | 31 | 181 | 118 |"),
+        "{strategy}"
+    );
+
+    let sparse = dir.path().join("norfolk");
+    let (code, _, err) = build(
+        "tests/fixtures/real/norfolk-2021/assessment.yaml",
+        &sparse,
+        &["--no-pdf"],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(!sparse.join("annual-return.xlsx").exists());
+    let strategy =
+        std::fs::read_to_string(sparse.join("safe-accommodation-strategy.md")).expect("strategy");
+    assert!(
+        strategy.contains("so this strategy cannot give the figures of the annual return to MHCLG"),
+        "{strategy}"
+    );
+}

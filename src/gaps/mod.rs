@@ -7,6 +7,7 @@
 //! the pathway graph. Then [`evidence`] ties findings and survivors'
 //! journeys to the gaps they confirm, and the gaps are ranked.
 
+pub mod annual_return;
 mod context;
 mod evidence;
 mod figures;

@@ -410,6 +410,36 @@ pub enum AccommodationType {
     Other,
 }
 
+impl AccommodationType {
+    /// Every type, in the order the documents list them.
+    pub const ALL: [AccommodationType; 7] = [
+        AccommodationType::Refuge,
+        AccommodationType::SpecialistRefuge,
+        AccommodationType::Dispersed,
+        AccommodationType::Sanctuary,
+        AccommodationType::SecondStage,
+        AccommodationType::MoveOn,
+        AccommodationType::Other,
+    ];
+
+    /// The relevant accommodation type of the regulations (SI 2021/991,
+    /// reg. 2), which the annual return reports by. Move-on is not one of
+    /// them: MHCLG's "second stage accommodation" is for victims "moving
+    /// on from other forms of relevant accommodation".
+    pub fn legal_type(self) -> &'static str {
+        match self {
+            AccommodationType::Refuge => "Refuge accommodation",
+            AccommodationType::SpecialistRefuge => "Specialist safe accommodation",
+            AccommodationType::Dispersed => "Dispersed accommodation",
+            AccommodationType::Sanctuary => "Sanctuary scheme",
+            AccommodationType::SecondStage | AccommodationType::MoveOn => {
+                "Second stage accommodation"
+            }
+            AccommodationType::Other => "Other domestic abuse emergency accommodation",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Accommodation {

@@ -9,6 +9,7 @@
 //! charts drawn as PNG (`raster`). Everything is built in memory; the
 //! caller writes it.
 
+pub mod annual_return;
 pub mod charts;
 pub mod context;
 pub mod disclosure;
@@ -238,6 +239,19 @@ pub fn build(
         path: "action-plan.xlsx".into(),
         bytes: exports::action_plan_xlsx(a, &analysis)?,
     });
+    // The annual return's figures, when services record demand on safe
+    // accommodation (the strategy says so in a sentence otherwise).
+    let ret = crate::gaps::annual_return::annual_return(a, &analysis.safe_accommodation);
+    if ret.year.is_some() {
+        files.push(OutputFile {
+            path: "annual-return.csv".into(),
+            bytes: annual_return::csv(&ret)?,
+        });
+        files.push(OutputFile {
+            path: "annual-return.xlsx".into(),
+            bytes: annual_return::xlsx(a, &ret)?,
+        });
+    }
     Ok(files)
 }
 

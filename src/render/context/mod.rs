@@ -111,6 +111,8 @@ pub struct Context {
     pub balance: BalanceCtx,
     /// What services record of demand (`service_data`), latest year first.
     pub demand: Vec<DemandCtx>,
+    /// The Part 4 annual return's figures, by type of accommodation.
+    pub annual_return: AnnualReturnCtx,
     /// What the analysis cannot judge for lack of recorded data.
     pub unknowns: Vec<UnknownCtx>,
     pub sources: Vec<String>,
@@ -129,6 +131,49 @@ pub struct RuleCtx {
     pub severity: String,
     /// The recommendation theme its gaps come under.
     pub theme: String,
+}
+
+/// The annual return's figures, as the strategy shows them.
+#[derive(Serialize)]
+pub struct AnnualReturnCtx {
+    /// `2025-26`, or empty when no service records demand on safe
+    /// accommodation.
+    pub year: String,
+    pub lines: Vec<ReturnLineCtx>,
+}
+
+#[derive(Serialize)]
+pub struct ReturnLineCtx {
+    pub accommodation: String,
+    pub units: String,
+    pub bedspaces: String,
+    pub supported: String,
+    pub not_supported: String,
+    pub no_space: String,
+}
+
+fn annual_return_ctx(a: &Assessment, analysis: &Analysis) -> AnnualReturnCtx {
+    use crate::render::annual_return::{words, year_label};
+    let r = crate::gaps::annual_return::annual_return(a, &analysis.safe_accommodation);
+    AnnualReturnCtx {
+        year: r.year.map(year_label).unwrap_or_default(),
+        lines: r
+            .lines
+            .iter()
+            .map(|l| ReturnLineCtx {
+                accommodation: md(&l.accommodation),
+                units: words(&l.units),
+                bedspaces: words(&l.bedspaces),
+                supported: words(&l.supported),
+                not_supported: words(&l.not_supported),
+                no_space: l
+                    .reasons
+                    .get("no_capacity")
+                    .map(words)
+                    .unwrap_or_else(|| "not recorded".into()),
+            })
+            .collect(),
+    }
 }
 
 #[derive(Serialize)]
@@ -702,6 +747,7 @@ pub fn build(
         accommodation: accommodation_ctx(a, analysis),
         balance: balance_ctx(analysis),
         demand: demand_ctx(a),
+        annual_return: annual_return_ctx(a, analysis),
         unknowns: analysis
             .unknowns
             .iter()
