@@ -167,6 +167,16 @@ fn a_spreadsheet_in_peoples_words_imports() {
     // A blank figure is not recorded, never 0.
     assert!(f.services[1].capacity.is_none(), "{text}");
     assert!(!text.contains("ignore me"));
+    // Semicolons, as a spreadsheet saves CSV where the comma is the
+    // decimal mark, read as commas do.
+    let semi = dir.path().join("semi.csv");
+    std::fs::write(
+        &semi,
+        "Name;Provider;Sector;Kind\nOutreach;Women's Aid;voluntary;support\n",
+    )
+    .expect("csv");
+    let (code, _, err) = run(&["import", &s(&semi), "-o", &s(&dir.path().join("semi"))]);
+    assert_eq!(code, 0, "{err}");
     // Nothing is overwritten without --force.
     let (code, _, err) = run(&["import", &s(&csv), "-o", &s(&out)]);
     assert_ne!(code, 0);
@@ -193,6 +203,8 @@ fn every_problem_is_reported_at_its_cell_and_nothing_is_written() {
                         "Levels",
                         "Capacity a year",
                         "Notes",
+                        "",
+                        "Min age",
                     ],
                     vec![
                         "idva",
@@ -202,6 +214,8 @@ fn every_problem_is_reported_at_its_cell_and_nothing_is_written() {
                         "high-risc",
                         "about 200",
                         "x",
+                        "",
+                        "",
                     ],
                     vec![
                         "Bad Id",
@@ -209,7 +223,20 @@ fn every_problem_is_reported_at_its_cell_and_nothing_is_written() {
                         "voluntary",
                         "accommodation",
                         "high-risk",
-                        "12",
+                        "1,2,3",
+                        "",
+                        "orphan",
+                        "130",
+                    ],
+                    vec![
+                        "bell",
+                        "Be\u{7}ll",
+                        "voluntary",
+                        "support",
+                        "",
+                        "",
+                        "",
+                        "",
                         "",
                     ],
                 ],
@@ -236,11 +263,63 @@ fn every_problem_is_reported_at_its_cell_and_nothing_is_written() {
         "broken.xlsx:Services!A3: \"Bad Id\" is not an id",
         "write it as `bad-id`",
         "broken.xlsx:Cohorts!A1: the sheet is empty",
+        // A value with no header would be lost; "1,2,3" is not 123.
+        "broken.xlsx:Services!H3: \"orphan\" is under no header",
+        "broken.xlsx:Services!F3: \"1,2,3\" is not a number",
+        "broken.xlsx:Services!3:3: an age over 120",
+        "broken.xlsx:Services!B4: the cell holds U+0007 (a control character)",
         "nothing was written",
     ] {
         assert!(err.contains(expected), "missing {expected:?} in\n{err}");
     }
     assert!(!out.exists(), "something was written");
+}
+
+/// Rows may name what the assessment they are for defines, when it is
+/// given; without it, an id no sheet holds is refused at its cell.
+#[test]
+fn rows_may_name_the_assessments_own_ids() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let book = dir.path().join("extra.xlsx");
+    workbook(
+        &book,
+        &[
+            (
+                "Services",
+                vec![
+                    vec!["Name", "Provider", "Sector", "Kind", "Cohorts", "Levels"],
+                    vec![
+                        "Deaf advocacy",
+                        "SignHealth",
+                        "voluntary",
+                        "support",
+                        "women; Deaf survivors",
+                        "high-risk",
+                    ],
+                ],
+            ),
+            (
+                "Cohorts",
+                vec![
+                    vec!["ID", "Name", "Role"],
+                    vec!["deaf", "Deaf survivors", "victim"],
+                ],
+            ),
+        ],
+    );
+    let (code, _, err) = run(&["import", &s(&book), "-o", &s(&dir.path().join("a"))]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("extra.xlsx:Services!E2: no cohort has the id `women`"),
+        "{err}"
+    );
+    assert!(err.contains("pass --assessment A.yaml"), "{err}");
+    let out = dir.path().join("b");
+    let (code, _, err) = run(&["import", &s(&book), "-o", &s(&out), "--assessment", EXAMPLE]);
+    assert_eq!(code, 0, "{err}");
+    let text = std::fs::read_to_string(out.join("services.yaml")).expect("yaml");
+    // The cohort's name is taken for its id.
+    assert!(text.contains("cohorts: [women, deaf]"), "{text}");
 }
 
 #[test]

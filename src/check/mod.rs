@@ -124,6 +124,10 @@ pub fn is_slug(id: &str) -> bool {
 pub fn slugify(id: &str) -> String {
     let mut out = String::new();
     for c in id.trim().chars() {
+        // "Men's Helpline" is `mens-helpline`, not `men-s-helpline`.
+        if matches!(c, '\'' | '\u{2019}') {
+            continue;
+        }
         if c.is_ascii_alphanumeric() {
             out.push(c.to_ascii_lowercase());
         } else if !out.ends_with('-') && !out.is_empty() {

@@ -36,7 +36,13 @@ pub struct Args {
     /// by postcode district or place name, taxonomy terms); see the README.
     #[arg(long, value_name = "MAPPING.yaml", requires = "oruk")]
     pub mapping: Option<PathBuf>,
-    /// With --from: let the assessment name files outside its workspace.
+    /// The assessment the imported files are for: the levels, cohorts,
+    /// services and entry points it defines may be named by the workbook's
+    /// rows (and are checked as such).
+    #[arg(long, value_name = "A.yaml", requires = "workbook")]
+    pub assessment: Option<PathBuf>,
+    /// With --from or --assessment: let the assessment name files outside
+    /// its workspace.
     #[arg(long)]
     pub allow_outside: bool,
 }
@@ -59,7 +65,20 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
         )?;
         return Ok(super::EXIT_USAGE);
     };
-    let (imported, files) = match import::spreadsheet(workbook) {
+    let known = match &args.assessment {
+        Some(path) => {
+            let arg = AssessmentArg {
+                assessment: path.clone(),
+                allow_outside: args.allow_outside,
+            };
+            match load_checked(&arg, err)? {
+                Some((_, a)) => known_ids(&a),
+                None => return Ok(EXIT_PROBLEMS),
+            }
+        }
+        None => import::KnownIds::new(),
+    };
+    let (imported, files) = match import::spreadsheet(workbook, &known) {
         Ok(done) => done,
         Err(Failed::Unreadable(e)) => {
             writeln!(
@@ -114,10 +133,35 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
     }
     writeln!(
         out,
-        "next: include them from the assessment (include: [{}/*.yaml]) and run needsmap check",
-        dir.display()
+        "next: add include: [{0}/*.yaml] to the assessment (the path is from the assessment's folder) and run needsmap check",
+        dir.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| ".".into())
     )?;
     Ok(EXIT_OK)
+}
+
+/// The ids an assessment defines, by the sheet that would hold them.
+fn known_ids(a: &crate::model::Assessment) -> import::KnownIds {
+    use crate::import::layout::Sheet;
+    let mut known = import::KnownIds::new();
+    known.insert(
+        Sheet::Levels,
+        a.levels.iter().map(|l| l.id.clone()).collect(),
+    );
+    known.insert(
+        Sheet::Cohorts,
+        a.cohorts.iter().map(|c| c.id.clone()).collect(),
+    );
+    known.insert(
+        Sheet::EntryPoints,
+        a.entry_points.iter().map(|e| e.id.clone()).collect(),
+    );
+    known.insert(
+        Sheet::Services,
+        a.services.iter().map(|s| s.id.clone()).collect(),
+    );
+    known
 }
 
 fn oruk(args: &Args, feed: &Path, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
@@ -133,7 +177,11 @@ fn oruk(args: &Args, feed: &Path, out: &mut dyn Write, err: &mut dyn Write) -> C
         Some(path) => match import::oruk::mapping(path) {
             Ok(m) => m,
             Err(e) => {
-                writeln!(err, "error: {}: {e}\nnothing was written", path.display())?;
+                writeln!(
+                    err,
+                    "error: in the mapping file {}:\n{e}\nnothing was written",
+                    path.display()
+                )?;
                 return Ok(EXIT_PROBLEMS);
             }
         },
@@ -161,6 +209,9 @@ fn oruk(args: &Args, feed: &Path, out: &mut dyn Write, err: &mut dyn Write) -> C
         }
     )?;
     writeln!(out, "  wrote {}", targets[0].0.display())?;
+    if let Some(pages) = &feed_read.pages {
+        writeln!(out, "note: {pages}")?;
+    }
     writeln!(
         out,
         "next: answer its TODOs (levels, exclusions, referral routes), include it from the assessment and run needsmap check"
@@ -169,7 +220,9 @@ fn oruk(args: &Args, feed: &Path, out: &mut dyn Write, err: &mut dyn Write) -> C
 }
 
 fn refuse_existing(targets: &[(PathBuf, &str)], force: bool) -> Result<(), CliError> {
-    if !force && let Some((existing, _)) = targets.iter().find(|(p, _)| p.exists()) {
+    // A link (even one to nothing) is something that exists.
+    let exists = |p: &PathBuf| std::fs::symlink_metadata(p).is_ok();
+    if !force && let Some((existing, _)) = targets.iter().find(|(p, _)| exists(p)) {
         return Err(CliError(format!(
             "{} already exists; nothing was written (use --force to overwrite)",
             existing.display()
@@ -229,7 +282,18 @@ fn write_all(dir: &Path, targets: &[(PathBuf, &str)]) -> Result<(), CliError> {
 }
 
 fn template(args: &Args, path: &Path, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
-    if !args.force && path.exists() {
+    if !path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
+    {
+        writeln!(
+            err,
+            "error: the template is an Excel workbook: name it FILE.xlsx (LibreOffice opens it too), not {}",
+            path.display()
+        )?;
+        return Ok(super::EXIT_USAGE);
+    }
+    if !args.force && std::fs::symlink_metadata(path).is_ok() {
         return Err(CliError(format!(
             "{} already exists; nothing was written (use --force to overwrite)",
             path.display()

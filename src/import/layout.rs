@@ -45,10 +45,7 @@ impl Kind {
     pub fn expected(self) -> String {
         match self {
             Kind::Text => "text".into(),
-            Kind::Id => {
-                "an id: lower-case letters, digits and single hyphens (blank: made from the name)"
-                    .into()
-            }
+            Kind::Id => "an id: lower-case letters, digits and single hyphens".into(),
             Kind::Ref(sheet) => format!("the id of a row of the {} sheet", sheet.name()),
             Kind::Refs(Some(sheet)) => {
                 format!("ids from the {} sheet, separated by ; or ,", sheet.name())

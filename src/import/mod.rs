@@ -12,7 +12,7 @@ pub mod yaml;
 
 use std::path::Path;
 
-pub use read::{Imported, Problem};
+pub use read::{Imported, KnownIds, Problem};
 pub use yaml::YamlFile;
 
 /// Why an import wrote nothing.
@@ -25,12 +25,14 @@ pub enum Failed {
 }
 
 /// Read a workbook or CSV file and make the YAML files it becomes.
-pub fn spreadsheet(path: &Path) -> Result<(Imported, Vec<YamlFile>), Failed> {
+/// `known`: ids the assessment the files are for already defines, so the
+/// workbook's rows may name them.
+pub fn spreadsheet(path: &Path, known: &KnownIds) -> Result<(Imported, Vec<YamlFile>), Failed> {
     let tables = workbook::read(path).map_err(Failed::Unreadable)?;
     let csv = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
-    let imported = read::read(&tables, csv).map_err(Failed::Problems)?;
+    let imported = read::read(&tables, csv, known).map_err(Failed::Problems)?;
     let source = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

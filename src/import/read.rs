@@ -57,6 +57,19 @@ pub struct Imported {
     pub ignored: Vec<String>,
 }
 
+/// Ids (or names) a row names in a column: of one sheet's rows, or of
+/// anything (localities, referral routes), checked later by `check`.
+struct Ref {
+    col: usize,
+    target: Option<Sheet>,
+    path: &'static str,
+    ids: Vec<String>,
+}
+
+/// Ids that exist outside the workbook (the assessment it is for), by
+/// the sheet that would hold them.
+pub type KnownIds = BTreeMap<Sheet, Vec<String>>;
+
 /// One data row of a known sheet, read into JSON.
 struct Row {
     /// 0-based row of the sheet.
@@ -65,15 +78,22 @@ struct Row {
     /// The row's id and the column it is in (or the name's column when
     /// the id was made from the name).
     id: Option<(String, usize)>,
-    /// Ids this row names in other sheets: the column, the sheet, the ids.
-    refs: Vec<(usize, Sheet, Vec<String>)>,
+    /// Ids this row names.
+    refs: Vec<Ref>,
+    /// No problem was found in it: only such rows are handed to the model
+    /// (a row already reported would only be reported again, less clearly).
+    ok: bool,
 }
 
 /// Sheets a workbook may hold for people, never read and never reported.
 const NOTES_SHEETS: [&str; 4] = ["readme", "notes", "instructions", "about"];
 
 /// Read the tables of one workbook (or a CSV file, a table of its own).
-pub fn read(tables: &[Table], single_csv: bool) -> Result<Imported, Vec<Problem>> {
+pub fn read(
+    tables: &[Table],
+    single_csv: bool,
+    external: &KnownIds,
+) -> Result<Imported, Vec<Problem>> {
     let mut problems = Vec::new();
     let mut sheets: BTreeMap<Sheet, Vec<Row>> = BTreeMap::new();
     let mut ignored = Vec::new();
@@ -119,7 +139,7 @@ pub fn read(tables: &[Table], single_csv: bool) -> Result<Imported, Vec<Problem>
             )),
         );
     }
-    check_ids(tables, &mut sheets, &mut problems);
+    check_ids(tables, &mut sheets, external, &mut problems);
     attach_funding(&mut sheets);
     let imported = build_items(tables, sheets, ignored, &mut problems);
     if problems.is_empty() {
@@ -205,22 +225,32 @@ fn required_headers(sheet: Sheet) -> String {
         .join(", ")
 }
 
-/// The header row's columns: each sheet column's layout column, or none
-/// for a blank or `#` header (a column of the user's own).
-fn header(
-    table: &Table,
-    sheet: Sheet,
-    row: usize,
-    problems: &mut Vec<Problem>,
-) -> Vec<Option<&'static Column>> {
+/// What a header cell makes of its column.
+#[derive(Clone, Copy)]
+enum Head {
+    Field(&'static Column),
+    /// `# ...`: a column of the user's own, never read.
+    Own,
+    /// No header: a value below it would be lost, so it is refused.
+    Blank,
+    /// An unknown or repeated header, already reported.
+    Refused,
+}
+
+/// The header row's columns.
+fn header(table: &Table, sheet: Sheet, row: usize, problems: &mut Vec<Problem>) -> Vec<Head> {
     let layout = sheet.columns();
     let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
     let mut out = Vec::new();
     for (col, cell) in table.rows[row].iter().enumerate() {
         let text = cell.shown();
         let text = text.trim();
-        if text.is_empty() || text.starts_with('#') {
-            out.push(None);
+        if text.is_empty() {
+            out.push(Head::Blank);
+            continue;
+        }
+        if text.starts_with('#') {
+            out.push(Head::Own);
             continue;
         }
         let key = normalise(text);
@@ -241,8 +271,10 @@ fn header(
                         )
                         .hint(Some("keep one column for each field".into())),
                     );
+                    out.push(Head::Refused);
+                    continue;
                 }
-                out.push(Some(c));
+                out.push(Head::Field(c));
             }
             None => {
                 let headers = layout.iter().map(|c| c.header);
@@ -261,7 +293,7 @@ fn header(
                                 }),
                         )),
                 );
-                out.push(None);
+                out.push(Head::Refused);
             }
         }
     }
@@ -289,20 +321,32 @@ fn header(
 fn read_row(
     table: &Table,
     sheet: Sheet,
-    columns: &[Option<&'static Column>],
+    columns: &[Head],
     index: usize,
     cells: &[Value],
     problems: &mut Vec<Problem>,
 ) -> Row {
+    let before = problems.len();
     let mut row = Row {
         index,
         fields: Map::new(),
         id: None,
         refs: Vec::new(),
+        ok: true,
     };
     let mut name_col = None;
-    for (col, column) in columns.iter().enumerate() {
-        let Some(column) = column else { continue };
+    for (col, cell) in cells.iter().enumerate() {
+        let head = columns.get(col).copied().unwrap_or(Head::Blank);
+        if matches!(head, Head::Blank) && !cell.is_empty() {
+            problems.push(
+                Problem::at(place(table, index, col), format!("{:?} is under no header", cell.shown()))
+                    .expected("every value in a column with a header")
+                    .hint(Some("give the column a header of the layout, or one starting with # to keep it as your own note (never imported)".into())),
+            );
+        }
+    }
+    for (col, head) in columns.iter().enumerate() {
+        let Head::Field(column) = head else { continue };
         let cell = cells.get(col).unwrap_or(&Value::Empty);
         let at = || place(table, index, col);
         if column.path == "name" {
@@ -314,9 +358,9 @@ fn read_row(
                     Problem::at(at(), format!("{} is blank", column.header))
                         .expected(column.kind.expected())
                         .hint(Some(format!(
-                            "every {} needs {}",
+                            "every {} needs its {}",
                             sheet.row_noun(),
-                            column.header.to_lowercase()
+                            column.header
                         ))),
                 );
             }
@@ -330,6 +374,41 @@ fn read_row(
             );
             continue;
         }
+        if let Value::Unsaved(_) = cell {
+            problems.push(
+                Problem::at(at(), "a formula whose value the file does not hold")
+                    .expected(column.kind.expected())
+                    .hint(Some("open the workbook in Excel or LibreOffice and save it, so it holds each formula's value, or write the value itself".into())),
+            );
+            continue;
+        }
+        if let Some((_, c)) = crate::model::printable::first_forbidden(&cell.shown()) {
+            problems.push(
+                Problem::at(
+                    at(),
+                    format!("the cell holds {}", crate::model::printable::describe(c)),
+                )
+                .expected(column.kind.expected())
+                .hint(Some(
+                    "delete it: it prints as nothing, and no document can hold it".into(),
+                )),
+            );
+            continue;
+        }
+        let chars = cell.shown().chars().count();
+        if chars > crate::check::MAX_TEXT_CHARS {
+            problems.push(
+                Problem::at(at(), format!("{chars} characters"))
+                    .expected(format!(
+                        "at most {} characters (about five pages)",
+                        crate::check::MAX_TEXT_CHARS
+                    ))
+                    .hint(Some(
+                        "shorten it; put the rest in the assessment's documents".into(),
+                    )),
+            );
+            continue;
+        }
         match convert(cell, column.kind) {
             Ok(json) => {
                 if column.path == "id"
@@ -337,7 +416,12 @@ fn read_row(
                 {
                     row.id = Some((id.to_owned(), col));
                 }
-                if let Kind::Refs(Some(target)) | Kind::Ref(target) = column.kind {
+                let target = match column.kind {
+                    Kind::Ref(t) => Some(Some(t)),
+                    Kind::Refs(t) => Some(t),
+                    _ => None,
+                };
+                if let Some(target) = target {
                     let ids = match &json {
                         Json::Array(a) => a
                             .iter()
@@ -346,7 +430,12 @@ fn read_row(
                         Json::String(s) => vec![s.clone()],
                         _ => Vec::new(),
                     };
-                    row.refs.push((col, target, ids));
+                    row.refs.push(Ref {
+                        col,
+                        target,
+                        path: column.path,
+                        ids,
+                    });
                 }
                 set_path(&mut row.fields, column.path, json);
             }
@@ -362,12 +451,61 @@ fn read_row(
         && let Some(name) = row.fields.get("name").and_then(|v| v.as_str())
     {
         let id = slugify(name);
-        if !id.is_empty() {
+        let col = name_col.unwrap_or(0);
+        if id.is_empty() {
+            problems.push(
+                Problem::at(
+                    place(table, index, col),
+                    format!("no id can be made from the name {name:?}"),
+                )
+                .expected("an ID, or a name with letters or digits")
+                .hint(Some(
+                    "write an ID for it: lower-case letters, digits and hyphens".into(),
+                )),
+            );
+        } else {
             row.fields.insert("id".into(), Json::String(id.clone()));
-            row.id = Some((id, name_col.unwrap_or(0)));
+            row.id = Some((id, col));
         }
     }
+    check_ages(
+        &row.fields,
+        &format!("{}!{}:{}", table.name, index + 1, index + 1),
+        problems,
+    );
+    row.ok = problems.len() == before;
     row
+}
+
+/// Ages a person can be, the youngest first.
+fn check_ages(fields: &Map<String, Json>, at: &str, problems: &mut Vec<Problem>) {
+    let ages = [
+        fields.get("ages"),
+        fields.get("open_to").and_then(|o| o.get("ages")),
+    ];
+    for ages in ages.into_iter().flatten() {
+        let get = |k: &str| ages.get(k).and_then(Json::as_i64);
+        let (min, max) = (get("min"), get("max"));
+        let place = at.to_owned();
+        if [min, max].into_iter().flatten().any(|a| a > 120) {
+            problems.push(
+                Problem::at(place.clone(), "an age over 120")
+                    .expected("ages from 0 to 120")
+                    .hint(Some("leave the age blank when there is no limit".into())),
+            );
+        } else if let (Some(a), Some(b)) = (min, max)
+            && a > b
+        {
+            problems.push(
+                Problem::at(
+                    place,
+                    format!("the youngest age ({a}) is above the oldest ({b})"),
+                )
+                .expected("the minimum age first")
+                .hint(Some("swap them".into())),
+            );
+        }
+    }
 }
 
 /// Put `value` at a dotted path (`capacity.per_year`) of an object.
@@ -391,6 +529,8 @@ fn set_path(fields: &mut Map<String, Json>, path: &str, value: Json) {
 pub fn number_text(n: f64) -> String {
     if n.fract() == 0.0 && n.abs() < 1e15 {
         format!("{}", n as i64)
+    } else if n.abs() >= 1e15 {
+        format!("{n:e}")
     } else {
         format!("{n}")
     }
@@ -403,11 +543,14 @@ fn text_of(cell: &Value) -> String {
 /// The values of a multi-value cell: split on `;`, `,` and new lines
 /// (`;` and new lines only for free texts, which may hold commas).
 fn split(text: &str, commas: bool) -> Vec<String> {
-    text.split(|c| c == ';' || c == '\n' || (commas && c == ','))
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
-        .collect()
+    let mut out: Vec<String> = Vec::new();
+    for part in text.split(|c| c == ';' || c == '\n' || (commas && c == ',')) {
+        let part = part.trim();
+        if !part.is_empty() && !out.iter().any(|o| o == part) {
+            out.push(part.to_owned());
+        }
+    }
+    out
 }
 
 type Failure = (String, Option<String>);
@@ -416,12 +559,13 @@ fn convert(cell: &Value, kind: Kind) -> Result<Json, Failure> {
     let text = text_of(cell);
     match kind {
         Kind::Text => Ok(Json::String(text)),
-        Kind::Id | Kind::Ref(_) => id(&text).map(Json::String),
-        Kind::Refs(_) => split(&text, true)
-            .iter()
-            .map(|t| id(t).map(Json::String))
-            .collect::<Result<Vec<_>, _>>()
-            .map(Json::Array),
+        Kind::Id => id(&text).map(Json::String),
+        // Names as well as ids: resolved (and checked) with the other
+        // sheets' rows in `check_refs`.
+        Kind::Ref(_) => Ok(Json::String(text)),
+        Kind::Refs(_) => Ok(Json::Array(
+            split(&text, true).into_iter().map(Json::String).collect(),
+        )),
         Kind::Enum(values) => choice(&text, &values()).map(Json::String),
         Kind::Enums(values) => {
             let values = values();
@@ -487,13 +631,8 @@ fn number(cell: &Value) -> Result<f64, Failure> {
     let n = match cell {
         Value::Number(n) => *n,
         Value::Text(t) => {
-            let cleaned: String = t
-                .trim()
-                .trim_start_matches('£')
-                .chars()
-                .filter(|c| *c != ',' && *c != ' ')
-                .collect();
-            cleaned.parse::<f64>().map_err(|_| {
+            let cleaned = thousands(t.trim().trim_start_matches('£').trim());
+            cleaned.parse::<f64>().ok().filter(|n| n.is_finite()).ok_or(()).map_err(|_| {
                 (
                     format!("{:?} is not a number", t.trim()),
                     Some("write the figure alone (leave it blank when it is not recorded: blank is unknown, never 0); put caveats in the source column".into()),
@@ -504,6 +643,12 @@ fn number(cell: &Value) -> Result<f64, Failure> {
             return Err((format!("{:?} is not a number", other.shown()), None));
         }
     };
+    if n > MAX_FIGURE {
+        return Err((
+            format!("{} is too large to be a count or an amount", number_text(n)),
+            Some("check the figure; figures here count people, places or pounds".into()),
+        ));
+    }
     if !n.is_finite() || n < 0.0 {
         return Err((
             format!("{} is not 0 or more", number_text(n)),
@@ -511,6 +656,30 @@ fn number(cell: &Value) -> Result<f64, Failure> {
         ));
     }
     Ok(n)
+}
+
+/// The largest figure read: far above any area's budget in pounds.
+const MAX_FIGURE: f64 = 1e12;
+
+/// `1,200` or `12,000.50` without the commas that group thousands; any
+/// other comma is left, so "1,2,3" is not a number (not 123).
+fn thousands(text: &str) -> String {
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+    let groups: Vec<&str> = whole.split(',').collect();
+    let grouped = groups.len() > 1
+        && (1..=3).contains(&groups[0].trim_start_matches('-').len())
+        && groups[1..]
+            .iter()
+            .all(|g| g.len() == 3 && g.chars().all(|c| c.is_ascii_digit()));
+    if !grouped {
+        return text.to_owned();
+    }
+    let mut out = groups.concat();
+    if text.contains('.') {
+        out.push('.');
+        out.push_str(fraction);
+    }
+    out
 }
 
 fn share(cell: &Value) -> Result<f64, Failure> {
@@ -573,6 +742,7 @@ fn yes_no(cell: &Value) -> Result<bool, Failure> {
 fn check_ids(
     tables: &[Table],
     sheets: &mut BTreeMap<Sheet, Vec<Row>>,
+    external: &KnownIds,
     problems: &mut Vec<Problem>,
 ) {
     let mut known: BTreeMap<Sheet, (Vec<String>, BTreeMap<String, String>)> = BTreeMap::new();
@@ -602,55 +772,88 @@ fn check_ids(
         }
         known.insert(sheet, (ids, names));
     }
+    for (sheet, ids) in external {
+        let entry = known.entry(*sheet).or_default();
+        entry.0.extend(ids.iter().cloned());
+    }
     for (&sheet, rows) in sheets.iter_mut() {
         let name = sheet_name(tables, sheet, true);
         for row in rows {
-            for (col, target, ids) in &row.refs {
-                let Some((target_ids, names)) = known.get(target) else {
-                    if sheet == Sheet::Funding {
-                        problems.push(
-                            Problem::at(format!("{name}!{}", cell_name(row.index, *col)), "a funding stream of a service, but the workbook has no Services sheet")
-                                .hint(Some("add the Services sheet, or write the funding in the services' YAML".into())),
-                        );
+            let before = problems.len();
+            let mut resolved = Vec::new();
+            for r in &row.refs {
+                let at = format!("{name}!{}", cell_name(row.index, r.col));
+                let known_ids = r.target.and_then(|t| known.get(&t).map(|k| (t, k)));
+                for wanted in &r.ids {
+                    match known_ids {
+                        Some((_, (ids, _))) if ids.contains(wanted) => {}
+                        Some((_, (_, names))) if names.contains_key(&normalise(wanted)) => {
+                            resolved.push((r.path, wanted.clone(), names[&normalise(wanted)].clone()));
+                        }
+                        Some((target, (ids, _))) => problems.push(
+                            Problem::at(at.clone(), format!("no {} has the id `{wanted}`", target.row_noun()))
+                                .expected(format!("an id (or name) of the {} sheet", target.name()))
+                                .hint(Some(did_you_mean(wanted, ids.iter().map(String::as_str)).unwrap_or_else(|| {
+                                    format!(
+                                        "add it to the {} sheet; if the assessment defines it, pass --assessment A.yaml so its ids count",
+                                        target.name()
+                                    )
+                                }))),
+                        ),
+                        None if r.target == Some(Sheet::Services) && sheet == Sheet::Funding => {
+                            problems.push(
+                                Problem::at(at.clone(), "a funding stream of a service, but the workbook has no Services sheet")
+                                    .hint(Some("add the Services sheet, or write the funding in the services' YAML".into())),
+                            );
+                        }
+                        None if !is_slug(wanted) => {
+                            let slug = slugify(wanted);
+                            problems.push(
+                                Problem::at(at.clone(), format!("{wanted:?} is not an id"))
+                                    .expected("ids: lower-case letters, digits and single hyphens")
+                                    .hint((!slug.is_empty()).then(|| format!("write it as `{slug}`"))),
+                            );
+                        }
+                        None => {}
                     }
-                    continue;
-                };
-                for wanted in ids {
-                    if target_ids.contains(wanted) {
-                        continue;
-                    }
-                    if let Some(id) = names.get(&normalise(wanted)) {
-                        replace_ref(&mut row.fields, wanted, id);
-                        continue;
-                    }
-                    problems.push(
-                        Problem::at(
-                            format!("{name}!{}", cell_name(row.index, *col)),
-                            format!("no {} has the id `{wanted}`", target.row_noun()),
-                        )
-                        .expected(format!("an id of the {} sheet", target.name()))
-                        .hint(did_you_mean(wanted, target_ids.iter().map(String::as_str))),
-                    );
                 }
+            }
+            for (path, from, to) in resolved {
+                replace_ref(&mut row.fields, path, &from, &to);
+            }
+            if problems.len() > before {
+                row.ok = false;
             }
         }
     }
 }
 
-/// Swap a referenced name for its row's id wherever the row holds it.
-fn replace_ref(fields: &mut Map<String, Json>, from: &str, to: &str) {
-    for value in fields.values_mut() {
-        match value {
-            Json::String(s) if s == from => *s = to.to_owned(),
-            Json::Array(items) => {
-                for item in items {
-                    if item.as_str() == Some(from) {
-                        *item = Json::String(to.to_owned());
-                    }
+/// Swap a referenced name for its row's id in the field it was given in.
+fn replace_ref(fields: &mut Map<String, Json>, path: &str, from: &str, to: &str) {
+    match at_path(fields, path) {
+        Some(Json::String(s)) if s == from => *s = to.to_owned(),
+        Some(Json::Array(items)) => {
+            for item in items {
+                if item.as_str() == Some(from) {
+                    *item = Json::String(to.to_owned());
                 }
             }
-            _ => {}
         }
+        _ => {}
+    }
+}
+
+/// The value at a dotted path (`open_to.roles`) of an object.
+fn at_path<'a>(fields: &'a mut Map<String, Json>, path: &str) -> Option<&'a mut Json> {
+    let (head, rest) = match path.split_once('.') {
+        Some((h, r)) => (h, Some(r)),
+        None => (path, None),
+    };
+    let value = fields.get_mut(head)?;
+    match (rest, value) {
+        (None, v) => Some(v),
+        (Some(r), Json::Object(inner)) => at_path(inner, r),
+        _ => None,
     }
 }
 
@@ -694,6 +897,9 @@ fn build_items(
     for (sheet, rows) in sheets {
         let name = sheet_name(tables, sheet, true);
         for row in rows {
+            if !row.ok {
+                continue;
+            }
             let place = format!("{name}!{}:{}", row.index + 1, row.index + 1);
             let json = Json::Object(row.fields);
             let result = match sheet {

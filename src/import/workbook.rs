@@ -8,10 +8,13 @@ use calamine::{Data, Reader};
 
 /// The largest workbook read: far above any area's service list, and a
 /// bound on what a hostile file can make us hold.
-pub const MAX_BYTES: u64 = 50 * 1024 * 1024;
+pub const MAX_BYTES: u64 = 50_000_000;
 /// The most the parts of a workbook may hold unpacked (a zip of a few
 /// MB can unpack to many GB).
-pub const MAX_UNPACKED: u64 = 500 * 1024 * 1024;
+pub const MAX_UNPACKED: u64 = 500_000_000;
+/// The most text a workbook's cells may hold together: a string shared
+/// by many cells is stored once in the file but once per cell here.
+pub const MAX_TEXT_BYTES: usize = 64_000_000;
 /// The most rows and columns a sheet may reach: a national directory's
 /// services fit many times over; a cell far beyond (a hostile or broken
 /// file naming `XFD1048576`) is refused rather than allocated for.
@@ -29,6 +32,9 @@ pub enum Value {
     Date(u16, u8, u8),
     /// An error value such as `#REF!`.
     Error(String),
+    /// A formula whose value the file does not hold (written by a script,
+    /// never opened and saved in a spreadsheet program).
+    Unsaved(String),
 }
 
 impl Value {
@@ -49,6 +55,7 @@ impl Value {
             Value::Bool(b) => b.to_string(),
             Value::Date(y, m, d) => format!("{y:04}-{m:02}-{d:02}"),
             Value::Error(e) => e.clone(),
+            Value::Unsaved(f) => format!("={f}"),
         }
     }
 }
@@ -116,11 +123,22 @@ pub fn read(path: &Path) -> Result<Vec<Table>, String> {
 }
 
 fn read_csv(path: &Path) -> Result<Table, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read it: {e}"))?;
+    let text = match std::str::from_utf8(&bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            return Err(format!(
+                "it is not UTF-8 text (byte {}); save it as \"CSV UTF-8\" (Excel: File, Save as) and import that",
+                e.valid_up_to()
+            ));
+        }
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .from_path(path)
-        .map_err(|e| e.to_string())?;
+        .delimiter(delimiter(text))
+        .from_reader(text.as_bytes());
     let mut rows = Vec::new();
     for (i, record) in reader.records().enumerate() {
         let record = record.map_err(|e| format!("row {}: {e}", i + 1))?;
@@ -153,6 +171,17 @@ fn read_csv(path: &Path) -> Result<Table, String> {
         rows,
         merged: Vec::new(),
     })
+}
+
+/// The separator a CSV file's header uses: commas, or the semicolons
+/// (or tabs) a spreadsheet writes where the comma is the decimal mark.
+fn delimiter(text: &str) -> u8 {
+    let header = text.lines().next().unwrap_or("");
+    let count = |c: char| header.matches(c).count();
+    [(b';', count(';')), (b'\t', count('\t'))]
+        .into_iter()
+        .find(|&(_, n)| n > count(','))
+        .map_or(b',', |(d, _)| d)
 }
 
 /// Refuse a workbook whose parts would unpack past [`MAX_UNPACKED`], by
@@ -200,15 +229,18 @@ fn read_workbook(path: &Path) -> Result<Vec<Table>, String> {
                     .worksheet_cells_reader(&name)
                     .map_err(|e| format!("sheet {name}: {e}"))?;
                 while let Some(cell) = cells
-                    .next_cell()
+                    .next_cell_with_formula_metadata()
                     .map_err(|e| format!("sheet {name}: {e}"))?
                 {
-                    let (row, col) = cell.get_position();
-                    grid.put(
-                        row as usize,
-                        col as usize,
-                        value(&Data::from(cell.get_value().clone())),
-                    )?;
+                    let (row, col) = (cell.pos.0 as usize, cell.pos.1 as usize);
+                    let value = match (&cell.value, &cell.formula) {
+                        (calamine::DataRef::Empty, Some(_)) => Value::Unsaved(String::new()),
+                        (v, _) => {
+                            grid.check_text(row, col, text_len(v))?;
+                            value(&Data::from(v.clone()))
+                        }
+                    };
+                    grid.put(row, col, value)?;
                 }
                 Table {
                     name,
@@ -222,9 +254,13 @@ fn read_workbook(path: &Path) -> Result<Vec<Table>, String> {
                     .worksheet_range(&name)
                     .map_err(|e| format!("sheet {name}: {e}"))?;
                 let mut grid = Grid::new(&name);
+                let (r0, c0) = range.start().unwrap_or((0, 0));
                 for (row, col, cell) in range.used_cells() {
-                    let (r0, c0) = range.start().unwrap_or((0, 0));
-                    grid.put(row + r0 as usize, col + c0 as usize, value(cell))?;
+                    let (row, col) = (row + r0 as usize, col + c0 as usize);
+                    if let Data::String(t) = cell {
+                        grid.check_text(row, col, t.len())?;
+                    }
+                    grid.put(row, col, value(cell))?;
                 }
                 Table {
                     name,
@@ -243,6 +279,16 @@ fn read_workbook(path: &Path) -> Result<Vec<Table>, String> {
 struct Grid {
     sheet: String,
     rows: Vec<Vec<Value>>,
+    text_bytes: usize,
+}
+
+/// The length of a cell's text, before it is copied.
+fn text_len(v: &calamine::DataRef<'_>) -> usize {
+    match v {
+        calamine::DataRef::String(s) => s.len(),
+        calamine::DataRef::SharedString(s) => s.len(),
+        _ => 0,
+    }
 }
 
 impl Grid {
@@ -250,7 +296,34 @@ impl Grid {
         Grid {
             sheet: sheet.to_owned(),
             rows: Vec::new(),
+            text_bytes: 0,
         }
+    }
+
+    /// Refuse a cell's text before it is copied: longer than any document
+    /// holds, or past [`MAX_TEXT_BYTES`] with the cells before it.
+    fn check_text(&mut self, row: usize, col: usize, len: usize) -> Result<(), String> {
+        // Bytes bound characters from above; count characters only when
+        // the bytes could be too many.
+        if len > crate::check::MAX_TEXT_CHARS * 4 {
+            return Err(format!(
+                "sheet {}: cell {} holds {} bytes of text; a cell holds at most {} characters (about five pages)",
+                self.sheet,
+                cell_name(row, col),
+                len,
+                crate::check::MAX_TEXT_CHARS
+            ));
+        }
+        self.text_bytes += len;
+        if self.text_bytes > MAX_TEXT_BYTES {
+            return Err(format!(
+                "sheet {}: its cells hold more than {} MB of text by cell {}; an import reads at most that",
+                self.sheet,
+                MAX_TEXT_BYTES / 1_000_000,
+                cell_name(row, col)
+            ));
+        }
+        Ok(())
     }
 
     fn put(&mut self, row: usize, col: usize, value: Value) -> Result<(), String> {

@@ -189,12 +189,30 @@ impl Serialize for Ordered<'_> {
     }
 }
 
+/// Text safe inside a `#` comment: every character a YAML reader could
+/// take for a line break (a lone CR, NEL, U+2028, U+2029) and every
+/// character no document may hold becomes a space, so text from a feed
+/// can never end the comment and become YAML.
+fn comment(line: &str) -> String {
+    line.chars()
+        .map(|c| {
+            if matches!(c, '\r' | '\u{85}' | '\u{2028}' | '\u{2029}')
+                || crate::model::printable::is_forbidden(c)
+            {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
 /// The file: `header` and each item's note as comments, the items as the
 /// list the sheet's key names.
 fn file_text(sheet: Sheet, items: &[(&str, Json)], header: &str) -> Result<String, String> {
     let mut text = String::new();
     for line in header.lines() {
-        text.push_str(&format!("# {line}\n").replace("# \n", "#\n"));
+        text.push_str(&format!("# {}\n", comment(line)).replace("# \n", "#\n"));
     }
     text.push_str(sheet.key());
     text.push_str(":\n");
@@ -206,7 +224,7 @@ fn file_text(sheet: Sheet, items: &[(&str, Json)], header: &str) -> Result<Strin
         };
         let yaml = serde_saphyr::to_string(&[ordered]).map_err(|e| e.to_string())?;
         for line in note.lines() {
-            text.push_str(&format!("  # {line}\n"));
+            text.push_str(&format!("  # {}\n", comment(line)));
         }
         for line in yaml.lines() {
             text.push_str("  ");
@@ -220,6 +238,19 @@ fn file_text(sheet: Sheet, items: &[(&str, Json)], header: &str) -> Result<Strin
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_comment_cannot_break_out_into_yaml() {
+        let items = vec![(
+            "id a\rinjected: 1\u{85}- x\u{2028}y\u{2029}z\u{7}",
+            serde_json::json!({"id": "a"}),
+        )];
+        let text = file_text(Sheet::Services, &items, "h\rservices: []").expect("yaml");
+        assert_eq!(text.lines().count(), 4, "{text:?}");
+        for c in ['\r', '\u{85}', '\u{2028}', '\u{2029}', '\u{7}'] {
+            assert!(!text.contains(c), "{text:?}");
+        }
+    }
 
     #[test]
     fn defaults_are_left_out() {

@@ -63,6 +63,8 @@ pub struct Meaning {
 pub struct Feed {
     pub services: Vec<(String, Service)>,
     pub skipped: Vec<String>,
+    /// Said when a saved page is one of several.
+    pub pages: Option<String>,
     pub file: YamlFile,
 }
 
@@ -173,11 +175,27 @@ pub fn import(path: &Path, mapping: &Mapping) -> Result<Feed, Vec<Problem>> {
             skipped.join("; ")
         ));
     }
+    if let Some(pages) = pages_left(&json) {
+        header.push_str(&format!("\n{pages}"));
+    }
     let file = yaml::services_file(&services, &header).map_err(|e| vec![at("", e)])?;
     Ok(Feed {
         services,
         skipped,
+        pages: pages_left(&json),
         file,
+    })
+}
+
+/// "Page 1 of 10: ..." when a saved page is one of several.
+pub fn pages_left(json: &Json) -> Option<String> {
+    let total = json["total_pages"].as_u64()?;
+    let page = json["page_number"].as_u64().unwrap_or(1);
+    (total > 1).then(|| {
+        format!(
+            "This is page {page} of {total} of the directory's /services: import the others too (save each page) for all of its {} services.",
+            json["total_items"].as_u64().map_or_else(|| "listed".to_owned(), |n| n.to_string())
+        )
     })
 }
 
@@ -232,6 +250,17 @@ fn service(
         return Err(problems);
     }
     let base = slugify(&name);
+    if base.is_empty() {
+        return Err(vec![Problem {
+            place: format!("{place}/name"),
+            message: format!("no id can be made from the name {name:?}"),
+            expected: Some("a name with letters or digits".into()),
+            hint: Some("correct the name in the directory, or write this service by hand".into()),
+        }]);
+    }
+    if let Some(problem) = age_problem(item, place) {
+        return Err(vec![problem]);
+    }
     let n = taken.entry(base.clone()).or_default();
     *n += 1;
     let id = if *n == 1 { base } else { format!("{base}-{n}") };
@@ -269,7 +298,12 @@ fn service(
         capacity: None,
         accommodation,
         funding: Vec::new(),
-        accredited: Vec::new(),
+        accredited: item["accreditations"]
+            .as_str()
+            .map(plain)
+            .filter(|a| !a.is_empty())
+            .into_iter()
+            .collect(),
         by_and_for: None,
         internal_notes: None,
         accepts_from: Vec::new(),
@@ -432,6 +466,33 @@ fn matches_place(place: &str, entry: &str) -> bool {
     place.contains(' ') && district.eq_ignore_ascii_case(entry)
 }
 
+/// Ages a person can be: the schema allows any number.
+fn age_problem(item: &Json, place: &str) -> Option<Problem> {
+    for key in ["minimum_age", "maximum_age"] {
+        if let Some(age) = item[key].as_f64()
+            && !(0.0..=120.0).contains(&age)
+        {
+            return Some(Problem {
+                place: format!("{place}/{key}"),
+                message: format!("an age of {age}"),
+                expected: Some("an age from 0 to 120".into()),
+                hint: Some(
+                    "correct it in the directory; leave it out when there is no limit".into(),
+                ),
+            });
+        }
+    }
+    match (item["minimum_age"].as_f64(), item["maximum_age"].as_f64()) {
+        (Some(a), Some(b)) if a > b => Some(Problem {
+            place: format!("{place}/minimum_age"),
+            message: format!("the minimum age ({a}) is above the maximum ({b})"),
+            expected: Some("the minimum age no higher than the maximum".into()),
+            hint: None,
+        }),
+        _ => None,
+    }
+}
+
 fn ages(item: &Json) -> Option<Ages> {
     let age = |key: &str| item[key].as_f64().map(|a| a.floor() as i64);
     let ages = Ages {
@@ -469,7 +530,10 @@ fn plain(html: &str) -> String {
 /// Read the mapping file.
 pub fn mapping(path: &Path) -> Result<Mapping, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read it: {e}"))?;
-    serde_saphyr::from_str(&text).map_err(|e| e.to_string())
+    serde_saphyr::from_str(&text).map_err(|e| {
+        e.to_string()
+            .replace("<input>", &path.display().to_string())
+    })
 }
 
 #[cfg(test)]
