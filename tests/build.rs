@@ -807,3 +807,25 @@ fn the_annual_return_is_written_when_services_record_demand() {
         "{strategy}"
     );
 }
+
+/// The routes appendix has a row for each place referrals lead to, with
+/// every place that refers there (and a route's conditions) in it: one
+/// row a route repeated each destination's name some 200 times.
+#[test]
+fn the_routes_appendix_lists_each_destination_once() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("out");
+    let (code, _, err) = build(EXAMPLE, &out, &["--no-pdf"]);
+    assert_eq!(code, 0, "{err}");
+    let md = std::fs::read_to_string(out.join("needs-assessment.md")).expect("md");
+    let appendix = &md[md.find("## Appendix: referral routes").expect("appendix")..];
+    let appendix = &appendix[..appendix.find("## Appendix: sources").expect("next")];
+    let marac = "| Northmoor MARAC (Multi-Agency Risk Assessment Conference) |";
+    assert_eq!(appendix.matches(marac).count(), 1, "{appendix}");
+    assert!(
+        appendix.contains(&format!(
+            "{marac} Northmoor Police (999 and 101 response) (DASH 14+ yes answers"
+        )),
+        "{appendix}"
+    );
+}

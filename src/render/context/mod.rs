@@ -91,7 +91,8 @@ pub struct Context {
     pub service_count: usize,
     pub indicators: Vec<IndicatorCtx>,
     /// Every referral route: from, to, conditions, cohorts it is limited to.
-    pub routes: Vec<(String, String, String, String)>,
+    /// Every referral route, by where it leads: the appendix.
+    pub routes: Vec<RoutesIntoCtx>,
     /// One row a touchpoint, then the totals row.
     pub touchpoints: TableCtx<TouchpointCtx>,
     /// The chart names of the touchpoint figures (`touchpoints`,
@@ -775,31 +776,53 @@ pub fn build(
     }
 }
 
-fn routes(g: &PathwayGraph) -> Vec<(String, String, String, String)> {
+/// The routes into one service or entry point.
+#[derive(Serialize)]
+pub struct RoutesIntoCtx {
+    pub to: String,
+    /// Where referrals come from, each with its conditions and the
+    /// cohorts it is limited to, if any: "Police (DASH 14+; men only)".
+    pub from: Vec<String>,
+}
+
+/// The routes grouped by where they lead, in the order the graph first
+/// reaches each: one row a destination, so a reader looks a service up
+/// once (about a quarter of the rows of one row a route, on the example).
+fn routes(g: &PathwayGraph) -> Vec<RoutesIntoCtx> {
     use petgraph::visit::EdgeRef;
-    g.graph
-        .edge_references()
-        .filter(|e| g.graph[e.source()] != crate::graph::NodeRef::Root)
-        .map(|e| {
-            let limited = e
-                .weight()
-                .cohorts
-                .as_ref()
-                .map(|set| {
-                    set.ones()
-                        .map(|c| g.a.cohorts[c].name.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                })
-                .unwrap_or_else(|| "all".into());
-            (
+    let mut out: Vec<RoutesIntoCtx> = Vec::new();
+    let mut row_of: HashMap<petgraph::graph::NodeIndex, usize> = HashMap::new();
+    for e in g.graph.edge_references() {
+        if g.graph[e.source()] == crate::graph::NodeRef::Root {
+            continue;
+        }
+        let mut notes: Vec<String> = Vec::new();
+        if !e.weight().when.is_empty() {
+            notes.push(e.weight().when.join("; "));
+        }
+        if let Some(set) = &e.weight().cohorts {
+            let names: Vec<&str> = set.ones().map(|c| g.a.cohorts[c].name.as_str()).collect();
+            notes.push(format!("only for {}", names.join(", ")));
+        }
+        let from = if notes.is_empty() {
+            md(g.node_name(e.source()))
+        } else {
+            format!(
+                "{} ({})",
                 md(g.node_name(e.source())),
-                md(g.node_name(e.target())),
-                md(&e.weight().when.join("; ")),
-                md(&limited),
+                md(&notes.join("; "))
             )
-        })
-        .collect()
+        };
+        let row = *row_of.entry(e.target()).or_insert_with(|| {
+            out.push(RoutesIntoCtx {
+                to: md(g.node_name(e.target())),
+                from: Vec::new(),
+            });
+            out.len() - 1
+        });
+        out[row].from.push(from);
+    }
+    out
 }
 
 fn cohort_ctx(
