@@ -768,18 +768,7 @@ fn the_annual_return_is_written_when_services_record_demand() {
         "{csv}"
     );
     let lo = dir.path().join("lo");
-    let status = Command::new("soffice")
-        .arg(format!(
-            "-env:UserInstallation=file://{}/profile",
-            dir.path().display()
-        ))
-        .args(["--headless", "--convert-to", "csv", "--outdir"])
-        .arg(&lo)
-        .arg(out.join("annual-return.xlsx"))
-        .current_dir(dir.path())
-        .output()
-        .expect("soffice (bash .ci/test installs LibreOffice)");
-    assert!(status.status.success(), "{status:?}");
+    common::libreoffice_convert(&[&out.join("annual-return.xlsx")], "csv", &lo, dir.path());
     let back = std::fs::read_to_string(lo.join("annual-return.csv")).expect("converted");
     assert!(
         back.contains("Refuge accommodation,2,9,16,1,212,31,12,181,118"),

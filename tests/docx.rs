@@ -214,21 +214,8 @@ fn a_rebuild_writes_the_same_bytes() {
 
 /// LibreOffice's PDF of each Word file, as text (whitespace collapsed).
 fn libreoffice_text(docx: &[PathBuf], dir: &Path) -> Vec<String> {
-    let profile = dir.join("profile");
-    let status = Command::new("soffice")
-        .arg(format!("-env:UserInstallation=file://{}", profile.display()))
-        .args(["--headless", "--norestore", "--convert-to", "pdf", "--outdir"])
-        .arg(dir)
-        .args(docx)
-        .output()
-        .expect(
-            "LibreOffice must be installed (apt-get install libreoffice-writer-nogui; .ci/test does)",
-        );
-    assert!(
-        status.status.success(),
-        "soffice failed: {}",
-        String::from_utf8_lossy(&status.stderr)
-    );
+    let files: Vec<&Path> = docx.iter().map(PathBuf::as_path).collect();
+    common::libreoffice_convert(&files, "pdf", dir, dir);
     docx.iter()
         .map(|d| {
             let pdf = dir.join(d.with_extension("pdf").file_name().expect("name"));

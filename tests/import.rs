@@ -357,18 +357,7 @@ fn an_ods_workbook_imports_as_its_xlsx_does() {
     let book = dir.path().join("services.xlsx");
     let (code, _, err) = run(&["import", "--template", &s(&book), "--from", EXAMPLE]);
     assert_eq!(code, 0, "{err}");
-    let status = std::process::Command::new("soffice")
-        .arg(format!(
-            "-env:UserInstallation=file://{}/profile",
-            dir.path().display()
-        ))
-        .args(["--headless", "--convert-to", "ods", "--outdir"])
-        .arg(dir.path())
-        .arg(&book)
-        .current_dir(dir.path())
-        .output()
-        .expect("soffice (bash .ci/test installs LibreOffice)");
-    assert!(status.status.success(), "{status:?}");
+    common::libreoffice_convert(&[&book], "ods", dir.path(), dir.path());
     let (from_xlsx, from_ods) = (dir.path().join("x"), dir.path().join("o"));
     let (code, _, err) = run(&["import", &s(&book), "-o", &s(&from_xlsx)]);
     assert_eq!(code, 0, "{err}");

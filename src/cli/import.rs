@@ -65,18 +65,10 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
         )?;
         return Ok(super::EXIT_USAGE);
     };
-    let known = match &args.assessment {
-        Some(path) => {
-            let arg = AssessmentArg {
-                assessment: path.clone(),
-                allow_outside: args.allow_outside,
-            };
-            match load_checked(&arg, err)? {
-                Some((_, a)) => known_ids(&a),
-                None => return Ok(EXIT_PROBLEMS),
-            }
-        }
-        None => import::KnownIds::new(),
+    let known = match load(args.assessment.as_deref(), args, err)? {
+        Loaded::None => import::KnownIds::new(),
+        Loaded::Assessment(a) => known_ids(&a),
+        Loaded::Broken => return Ok(EXIT_PROBLEMS),
     };
     let (imported, files) = match import::spreadsheet(workbook, &known) {
         Ok(done) => done,
@@ -139,6 +131,27 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
             .unwrap_or_else(|| ".".into())
     )?;
     Ok(EXIT_OK)
+}
+
+/// An assessment named on the command line, checked (its errors printed).
+enum Loaded {
+    None,
+    Assessment(Box<crate::model::Assessment>),
+    Broken,
+}
+
+fn load(path: Option<&Path>, args: &Args, err: &mut dyn Write) -> Result<Loaded, CliError> {
+    let Some(path) = path else {
+        return Ok(Loaded::None);
+    };
+    let arg = AssessmentArg {
+        assessment: path.to_path_buf(),
+        allow_outside: args.allow_outside,
+    };
+    Ok(match load_checked(&arg, err)? {
+        Some((_, a)) => Loaded::Assessment(Box::new(a)),
+        None => Loaded::Broken,
+    })
 }
 
 /// The ids an assessment defines, by the sheet that would hold them.
@@ -299,18 +312,10 @@ fn template(args: &Args, path: &Path, out: &mut dyn Write, err: &mut dyn Write) 
             path.display()
         )));
     }
-    let assessment = match &args.from {
-        Some(from) => {
-            let arg = AssessmentArg {
-                assessment: from.clone(),
-                allow_outside: args.allow_outside,
-            };
-            match load_checked(&arg, err)? {
-                Some((_, a)) => Some(a),
-                None => return Ok(EXIT_PROBLEMS),
-            }
-        }
-        None => None,
+    let assessment = match load(args.from.as_deref(), args, err)? {
+        Loaded::None => None,
+        Loaded::Assessment(a) => Some(*a),
+        Loaded::Broken => return Ok(EXIT_PROBLEMS),
     };
     let bytes = import::template::workbook(assessment.as_ref()).map_err(CliError)?;
     std::fs::write(path, bytes)

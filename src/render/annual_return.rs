@@ -4,8 +4,7 @@
 //! figure is and which of MHCLG's published categories a public source
 //! confirms. A figure no record holds is "not recorded", never 0.
 
-use chrono::Datelike;
-use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
+use rust_xlsxwriter::Format;
 
 use crate::gaps::annual_return::{AnnualReturn, Figure};
 use crate::model::{Assessment, NotSupportedReasons};
@@ -151,21 +150,11 @@ const NOTES: &[(&str, &str, &str, &str, &str)] = &[
 
 pub fn xlsx(a: &Assessment, r: &AnnualReturn) -> Result<Vec<u8>, String> {
     let err = |e: rust_xlsxwriter::XlsxError| e.to_string();
-    let mut book = Workbook::new();
-    let date = a.info.published.unwrap_or(a.info.period.start);
-    let created =
-        ExcelDateTime::from_ymd(date.year() as u16, date.0.month() as u8, date.0.day() as u8)
-            .map_err(err)?;
     let year = r.year.map(year_label).unwrap_or_default();
-    book.set_properties(
-        &DocProperties::new()
-            .set_title(format!(
-                "{} Part 4 annual return figures {year}",
-                a.info.area
-            ))
-            .set_author("needsmap")
-            .set_creation_datetime(&created),
-    );
+    let mut book = super::exports::dated_workbook(
+        a,
+        format!("{} Part 4 annual return figures {year}", a.info.area),
+    )?;
     let bold = Format::new().set_bold().set_text_wrap();
     let wrap = Format::new().set_text_wrap();
     let sheet = book.add_worksheet();

@@ -285,21 +285,28 @@ pub fn action_plan_csv(a: &Assessment, analysis: &Analysis) -> Result<Vec<u8>, S
     w.finish()
 }
 
+/// A workbook titled `title`, created on the publication date (or the
+/// period's start), so two builds of the same input are byte-identical.
+pub fn dated_workbook(a: &Assessment, title: String) -> Result<Workbook, String> {
+    let date = a.info.published.unwrap_or(a.info.period.start);
+    let created =
+        ExcelDateTime::from_ymd(date.year() as u16, date.0.month() as u8, date.0.day() as u8)
+            .map_err(|e| e.to_string())?;
+    let mut book = Workbook::new();
+    book.set_properties(
+        &DocProperties::new()
+            .set_title(title)
+            .set_author("needsmap")
+            .set_creation_datetime(&created),
+    );
+    Ok(book)
+}
+
 /// The tracker workbook. Its creation date is the publication date (or a
 /// fixed one), so two builds of the same input are byte-identical.
 pub fn action_plan_xlsx(a: &Assessment, analysis: &Analysis) -> Result<Vec<u8>, String> {
     let err = |e: rust_xlsxwriter::XlsxError| e.to_string();
-    let mut book = Workbook::new();
-    let date = a.info.published.unwrap_or(a.info.period.start);
-    let created =
-        ExcelDateTime::from_ymd(date.year() as u16, date.0.month() as u8, date.0.day() as u8)
-            .map_err(err)?;
-    book.set_properties(
-        &DocProperties::new()
-            .set_title(format!("{} action plan", a.info.title))
-            .set_author("needsmap")
-            .set_creation_datetime(&created),
-    );
+    let mut book = dated_workbook(a, format!("{} action plan", a.info.title))?;
     let sheet = book.add_worksheet();
     sheet.set_name("Action plan").map_err(err)?;
     let bold = Format::new().set_bold().set_text_wrap();

@@ -15,3 +15,30 @@ pub fn run(args: &[&str]) -> (u8, String, String) {
         String::from_utf8(err).expect("stderr is UTF-8"),
     )
 }
+
+/// Have LibreOffice convert `files` to format `to` (`pdf`, `csv`, `ods`)
+/// in `outdir`, with a profile of its own in `scratch` (so tests running
+/// at once do not share one); panics with LibreOffice's stderr on failure.
+pub fn libreoffice_convert(
+    files: &[&std::path::Path],
+    to: &str,
+    outdir: &std::path::Path,
+    scratch: &std::path::Path,
+) {
+    let out = std::process::Command::new("soffice")
+        .arg(format!(
+            "-env:UserInstallation=file://{}/profile",
+            scratch.display()
+        ))
+        .args(["--headless", "--norestore", "--convert-to", to, "--outdir"])
+        .arg(outdir)
+        .args(files)
+        .current_dir(scratch)
+        .output()
+        .expect("LibreOffice (soffice) must be installed: bash .ci/test installs it");
+    assert!(
+        out.status.success(),
+        "soffice failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
