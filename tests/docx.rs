@@ -9,7 +9,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
 mod common;
 use common::run;
@@ -89,15 +89,8 @@ fn markdown_headings(markdown: &str) -> Vec<(usize, String)> {
             Event::Html(h) if h.trim() == "<!-- html-only -->" => html_only = true,
             Event::Html(h) if h.trim() == "<!-- end html-only -->" => html_only = false,
             Event::Start(Tag::Heading { level, .. }) if !html_only => {
-                let depth = match level {
-                    HeadingLevel::H1 => 1,
-                    HeadingLevel::H2 => 2,
-                    HeadingLevel::H3 => 3,
-                    HeadingLevel::H4 => 4,
-                    HeadingLevel::H5 => 5,
-                    HeadingLevel::H6 => 6,
-                };
-                current = Some((depth, String::new()));
+                // HeadingLevel's discriminants are its depths (H1 = 1).
+                current = Some((level as usize, String::new()));
             }
             Event::Text(t) | Event::Code(t) => {
                 if let Some((_, text)) = &mut current {

@@ -69,8 +69,9 @@ pub struct AnnualReturn {
     /// records demand on safe accommodation.
     pub year: Option<i32>,
     pub lines: Vec<ReturnLine>,
-    /// Records about several types together, by their scope: counted in no
-    /// line, because a line is one type.
+    /// Records about several types together (or about safe accommodation
+    /// with other services), by their scope: counted in no line, because a
+    /// line is one type.
     pub mixed: Vec<String>,
 }
 
@@ -81,6 +82,7 @@ fn record_type(a: &Assessment, d: &ServiceData) -> Result<&'static str, bool> {
         return Ok(t.legal_type());
     }
     let mut types: Vec<&'static str> = Vec::new();
+    let mut other = false;
     for id in &d.services {
         let Some(s) = a.services.iter().find(|s| &s.id == id) else {
             continue;
@@ -91,12 +93,14 @@ fn record_type(a: &Assessment, d: &ServiceData) -> Result<&'static str, bool> {
                     types.push(acc.kind.legal_type());
                 }
             }
-            _ => return Err(false),
+            _ => other = true,
         }
     }
-    match types.as_slice() {
-        [one] => Ok(one),
-        [] => Err(false),
+    // Safe accommodation counted together with other services cannot be
+    // split by type either: it is listed with the mixed records.
+    match (types.as_slice(), other) {
+        ([one], false) => Ok(one),
+        ([], _) => Err(false),
         _ => Err(true),
     }
 }
@@ -175,6 +179,49 @@ mod tests {
         f.add(Some(3.0));
         assert_eq!(f.known(), Some(3.0));
         assert!(!f.complete());
+    }
+
+    /// A record that cannot be split by type is listed, not added to a
+    /// line; one about other services only is not the return's.
+    #[test]
+    fn records_across_types_are_listed_not_counted() {
+        let loaded = crate::model::load(std::path::Path::new("assessments/northmoor.yaml"));
+        let mut a = loaded.assessment.expect("the example loads");
+        let record = |services: &[&str]| ServiceData {
+            services: services.iter().map(|s| s.to_string()).collect(),
+            accommodation: None,
+            year: 2025,
+            source: "test".into(),
+            cohorts: Vec::new(),
+            units: None,
+            bedspaces: None,
+            referrals: Some(1000.0),
+            supported: Some(1000.0),
+            from_outside_area: None,
+            not_supported: None,
+            not_supported_reasons: None,
+            average_stay_days: None,
+            average_wait_days: None,
+            origin: Default::default(),
+        };
+        a.service_data.push(record(&["refuge-north", "outreach"]));
+        a.service_data.push(record(&["refuge-north", "dispersed"]));
+        a.service_data.push(record(&["outreach"]));
+        let r = annual_return(&a, &super::super::figures::safe_accommodation(&a));
+        assert_eq!(
+            r.mixed,
+            ["refuge-north, outreach", "refuge-north, dispersed"]
+        );
+        let refuge = r
+            .lines
+            .iter()
+            .find(|l| l.accommodation == "Refuge accommodation")
+            .expect("refuge line");
+        assert_eq!(
+            refuge.supported.known(),
+            Some(31.0),
+            "the example's own record only"
+        );
     }
 
     #[test]

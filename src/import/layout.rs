@@ -1,7 +1,7 @@
 //! The documented column layout of an import workbook: its sheets, their
 //! columns, the field each column fills and the kind of value it holds.
-//! The template (`import --template`), the reader and the README's table
-//! all come from these lists, so they cannot disagree.
+//! The template (`import --template`), the reader and its messages all
+//! come from these lists, so they cannot disagree.
 
 use schemars::JsonSchema;
 

@@ -126,7 +126,7 @@ pub fn read(
     if sheets.values().all(Vec::is_empty) && problems.is_empty() {
         problems.push(
             Problem::at(
-                sheet_name(tables, Sheet::Services, true),
+                sheet_name(tables, Sheet::Services),
                 "nothing to import: no sheet of the import layout has a row below its header",
             )
             .expected(format!(
@@ -149,11 +149,13 @@ pub fn read(
     }
 }
 
-fn sheet_name(tables: &[Table], sheet: Sheet, single_csv_fallback: bool) -> String {
+/// The name the workbook gives a sheet, for messages: a CSV file's one
+/// table (named by its file) is whichever sheet it was read as.
+fn sheet_name(tables: &[Table], sheet: Sheet) -> String {
     tables
         .iter()
         .find(|t| Sheet::named(&t.name) == Some(sheet))
-        .or(if single_csv_fallback {
+        .or(if tables.len() == 1 {
             tables.first()
         } else {
             None
@@ -750,7 +752,7 @@ fn check_ids(
         if sheet == Sheet::Funding {
             continue;
         }
-        let name = sheet_name(tables, sheet, true);
+        let name = sheet_name(tables, sheet);
         let mut first: BTreeMap<&str, usize> = BTreeMap::new();
         let mut ids = Vec::new();
         let mut names = BTreeMap::new();
@@ -777,7 +779,7 @@ fn check_ids(
         entry.0.extend(ids.iter().cloned());
     }
     for (&sheet, rows) in sheets.iter_mut() {
-        let name = sheet_name(tables, sheet, true);
+        let name = sheet_name(tables, sheet);
         for row in rows {
             let before = problems.len();
             let mut resolved = Vec::new();
@@ -895,7 +897,7 @@ fn build_items(
         ..Imported::default()
     };
     for (sheet, rows) in sheets {
-        let name = sheet_name(tables, sheet, true);
+        let name = sheet_name(tables, sheet);
         for row in rows {
             if !row.ok {
                 continue;

@@ -1,4 +1,4 @@
-//! A workbook (`.xlsx`, `.xlsm`, `.ods`, `.xls`) or a CSV file read into
+//! A workbook (`.xlsx`, `.xlsm`, `.ods`) or a CSV file read into
 //! plain tables of cells, each cell knowing its place (`Services!C12`).
 //! calamine reads the workbooks; the `csv` crate reads CSV.
 
