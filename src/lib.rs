@@ -11,6 +11,7 @@
 //! - [`progress`]: what changed between two editions (the annual review);
 //! - [`render`]: the documents (tera → Markdown → HTML, Typst → PDF) and exports;
 //! - [`output`]: writing output folders, replacing only needsmap's own;
+//! - [`serve`]: a live preview while editing (rebuild on save, reload the page);
 //! - [`text`]: numbers and counts as reports write them (every stage's leaf);
 //! - [`cli`]: the `needsmap` command.
 
@@ -24,4 +25,5 @@ pub mod model;
 pub mod output;
 pub mod progress;
 pub mod render;
+pub mod serve;
 pub mod text;

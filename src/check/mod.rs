@@ -20,6 +20,42 @@ pub use suggest::{did_you_mean, suggest};
 use crate::gaps::GapKind;
 use crate::model::*;
 
+/// An assessment that did not load or check cleanly: its errors, located,
+/// and what was read (so a caller can say where, or watch those files).
+pub struct CheckFailed {
+    pub loaded: Loaded,
+    pub errors: Vec<Located>,
+}
+
+/// Load an assessment and check it: the one pipeline every command that
+/// analyses an assessment starts with. Reference checks are skipped when
+/// loading failed, since on a half-loaded assessment they would only echo
+/// the load errors (a service that failed to parse is "unknown"
+/// everywhere); analysis of a broken assessment would be wrong, not just
+/// incomplete, so any error refuses it.
+pub fn load_checked(
+    path: &std::path::Path,
+    options: LoadOptions,
+) -> Result<(Loaded, Assessment), Box<CheckFailed>> {
+    let mut loaded = crate::model::load_with(path, options);
+    let mut diagnostics = loaded.diagnostics.clone();
+    if !loaded.has_errors()
+        && let Some(a) = &loaded.assessment
+    {
+        diagnostics.extend(check(a));
+    }
+    if !diagnostics.iter().any(|d| d.is_error())
+        && let Some(a) = loaded.assessment.take()
+    {
+        return Ok((loaded, a));
+    }
+    let errors = locate_all(&diagnostics, &loaded.sources)
+        .into_iter()
+        .filter(|d| d.severity == Severity::Error)
+        .collect();
+    Err(Box::new(CheckFailed { loaded, errors }))
+}
+
 /// `#rrggbb`, with a contrast against white of at least 4.5:1 (WCAG AA
 /// for text), so headings set in it stay readable.
 pub fn is_text_colour(colour: &str) -> bool {

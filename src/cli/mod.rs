@@ -10,6 +10,7 @@ mod init;
 mod journeys;
 mod progress;
 pub mod schema;
+mod serve;
 mod table;
 mod templates;
 
@@ -63,6 +64,10 @@ pub enum Command {
     /// funding, service data, cohorts, levels, entry points), or an Open
     /// Referral UK feed, as YAML includes; or write the workbook template.
     Import(import::Args),
+    /// Preview the documents in a browser, rebuilt as you edit: serves them
+    /// on 127.0.0.1, reloads open pages after each saved edit, and shows an
+    /// edit's errors in the page.
+    Serve(serve::Args),
     /// Print the JSON Schema of the input files, for editors.
     Schema(schema::Args),
     /// List the built-in document templates, or export them to override.
@@ -107,6 +112,7 @@ where
         Command::Progress(args) => progress::run(&args, out, err),
         Command::Init(args) => init::run(&args, out),
         Command::Import(args) => import::run(&args, out, err),
+        Command::Serve(args) => serve::run(&args, out, err),
         Command::Schema(args) => schema::run(&args, out),
         Command::Templates(args) => templates::run(&args, out),
     };
@@ -147,40 +153,27 @@ impl From<std::io::Error> for CliError {
 
 pub type CliResult = Result<u8, CliError>;
 
-/// Load and check an assessment for a command that analyses it. On errors,
-/// print every diagnostic and return `None`: analysis of a broken
-/// assessment would be wrong, not just incomplete.
+/// Load and check an assessment for a command that analyses it
+/// ([`crate::check::load_checked`]). On errors, print them and return
+/// `None`.
 pub fn load_checked(
     file: &AssessmentArg,
     err: &mut dyn Write,
 ) -> Result<Option<(crate::model::Loaded, crate::model::Assessment)>, CliError> {
     let path = &file.assessment;
-    let mut loaded = crate::model::load_with(path, file.options());
-    let mut diagnostics = loaded.diagnostics.clone();
-    if !loaded.has_errors()
-        && let Some(a) = &loaded.assessment
-    {
-        diagnostics.extend(crate::check::check(a));
+    match crate::check::load_checked(path, file.options()) {
+        Ok(checked) => Ok(Some(checked)),
+        Err(failed) => {
+            crate::check::render_capped(&failed.errors, err)?;
+            writeln!(
+                err,
+                "failed: {} in {}; nothing was analysed",
+                crate::gaps::plural(failed.errors.len(), "error", "errors"),
+                path.display()
+            )?;
+            Ok(None)
+        }
     }
-    if diagnostics.iter().any(|d| d.is_error()) {
-        let located = crate::check::locate_all(&diagnostics, &loaded.sources);
-        let errors_only = located
-            .iter()
-            .filter(|d| d.severity == crate::check::Severity::Error);
-        crate::check::render_capped(errors_only, err)?;
-        let (errors, _) = crate::check::summary(&located);
-        writeln!(
-            err,
-            "failed: {} in {}; nothing was analysed",
-            crate::gaps::plural(errors, "error", "errors"),
-            path.display()
-        )?;
-        return Ok(None);
-    }
-    let Some(a) = loaded.assessment.take() else {
-        return Ok(None);
-    };
-    Ok(Some((loaded, a)))
 }
 
 /// Report an output folder needsmap would not (or could not) write.

@@ -56,6 +56,19 @@ impl DocumentWorld {
             files: map,
         })
     }
+
+    /// The same document, edited: Typst reparses only the changed part of
+    /// the source and keeps the spans of the rest, so its memoised layout
+    /// of unchanged content still applies (as `typst watch` does it).
+    fn update(&mut self, typst_source: &str, files: &[(String, Arc<[u8]>)]) -> Result<(), String> {
+        self.source.replace(typst_source);
+        self.files.clear();
+        for (path, bytes) in files {
+            let id = file_id(path).ok_or_else(|| format!("bad file path {path}"))?;
+            self.files.insert(id, Bytes::new(bytes.to_vec()));
+        }
+        Ok(())
+    }
 }
 
 impl World for DocumentWorld {
@@ -122,10 +135,47 @@ pub fn compile_pdf(
     ident: &str,
 ) -> Result<Vec<u8>, String> {
     let world = DocumentWorld::new(typst_source, files)?;
-    let document: PagedDocument = typst::compile(&world).output.map_err(|errors| {
+    compile_world(&world, ident)
+}
+
+/// One document compiled again and again as it is edited (`serve`): the
+/// world is kept between compiles, and Typst's memoisation with it.
+#[derive(Default)]
+pub struct Incremental {
+    world: Option<DocumentWorld>,
+}
+
+/// Memoised results unused for this many compiles are dropped, so a long
+/// preview session does not grow without bound (typst-cli keeps 10).
+const KEEP_COMPILES: usize = 10;
+
+impl Incremental {
+    pub fn compile(
+        &mut self,
+        typst_source: &str,
+        files: &[(String, Arc<[u8]>)],
+        ident: &str,
+    ) -> Result<Vec<u8>, String> {
+        let world = match &mut self.world {
+            Some(world) => {
+                world.update(typst_source, files)?;
+                world
+            }
+            None => self
+                .world
+                .insert(DocumentWorld::new(typst_source.to_owned(), files)?),
+        };
+        let pdf = compile_world(world, ident);
+        comemo::evict(KEEP_COMPILES);
+        pdf
+    }
+}
+
+fn compile_world(world: &DocumentWorld, ident: &str) -> Result<Vec<u8>, String> {
+    let document: PagedDocument = typst::compile(world).output.map_err(|errors| {
         format!(
             "Typst could not lay out the document:\n{}",
-            describe(&world, &errors)
+            describe(world, &errors)
         )
     })?;
     let standards = typst_pdf::PdfStandards::new(&[typst_pdf::PdfStandard::Ua_1])
@@ -137,5 +187,5 @@ pub fn compile_pdf(
         ..typst_pdf::PdfOptions::default()
     };
     typst_pdf::pdf(&document, &options)
-        .map_err(|errors| format!("PDF export failed:\n{}", describe(&world, &errors)))
+        .map_err(|errors| format!("PDF export failed:\n{}", describe(world, &errors)))
 }
