@@ -71,9 +71,16 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
     let hosts = Hosts::for_address(address);
     let serving = preview.clone();
     std::thread::spawn(move || serve(server, serving, hosts));
+    let mut first = true;
     loop {
         let inputs = preview.inputs();
-        watcher.follow(&inputs);
+        if watcher.follow(&inputs) && !std::mem::take(&mut first) {
+            // A folder new to this build (a templates folder just made)
+            // may have had files written before it was watched.
+            report(&preview.rebuild(), None, out, err)?;
+            continue;
+        }
+        first = false;
         let Some(changed) = watcher.next_change(&inputs) else {
             return Ok(EXIT_OK);
         };

@@ -10,7 +10,7 @@ use std::time::Duration;
 use tiny_http::{Header, Method, Request, Response};
 
 use super::Preview;
-use super::page::{self, EVENTS_PATH};
+use super::page::{self, EVENTS_PATH, PATCH_PATH};
 use crate::render::DOCUMENTS;
 
 /// Open pages each hold one event stream; more than this many at once is
@@ -97,6 +97,16 @@ fn answer(request: Request, preview: &Preview, hosts: &Hosts, streams: &AtomicUs
         events(request, preview, streams);
         return;
     }
+    if path == PATCH_PATH {
+        let patch = patch_for(request.url(), preview);
+        let body = serde_json::to_vec(&patch).unwrap_or_default();
+        let _ = request.respond(
+            Response::from_data(body)
+                .with_header(header("Content-Type", "application/json"))
+                .with_header(header("Cache-Control", "no-store")),
+        );
+        return;
+    }
     let (status, content_type, body) = route(&path, preview);
     let response = Response::from_data(body.to_vec())
         .with_status_code(status)
@@ -109,6 +119,19 @@ fn answer(request: Request, preview: &Preview, hosts: &Hosts, streams: &AtomicUs
              script-src 'unsafe-inline'; connect-src 'self'; frame-ancestors 'self'",
         ));
     let _ = request.respond(response);
+}
+
+/// The patch a page asks for: `?doc=STEM&base=N`.
+fn patch_for(url: &str, preview: &Preview) -> super::Patch {
+    let query = url.split_once('?').map_or("", |(_, q)| q);
+    let param = |name: &str| {
+        query
+            .split('&')
+            .find_map(|kv| kv.strip_prefix(name)?.strip_prefix('='))
+            .unwrap_or("")
+    };
+    let base = param("base").parse().unwrap_or(0);
+    preview.patch(param("doc"), base)
 }
 
 fn text(status: u16, message: &str) -> Response<std::io::Cursor<Vec<u8>>> {

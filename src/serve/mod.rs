@@ -13,7 +13,7 @@
 //! workspace (or inside it, but not built) can be served.
 
 pub mod http;
-mod page;
+pub mod page;
 mod watch;
 
 use std::collections::{BTreeMap, HashMap};
@@ -42,6 +42,8 @@ pub struct Site {
     pub version: u64,
     /// Every output file, by its path in an output folder.
     pub files: BTreeMap<String, Arc<[u8]>>,
+    /// Each document's HTML cut into its sections, for patches.
+    pub pages: BTreeMap<&'static str, page::Split>,
     pub title: String,
     pub took: Duration,
 }
@@ -62,10 +64,31 @@ pub enum Outcome {
     Failed(Arc<Problems>),
 }
 
+/// How many good builds are kept to patch pages from: a page further
+/// behind than this reloads whole.
+const HISTORY: usize = 8;
+
+/// What an open page needs to catch up with the current build.
+#[derive(serde::Serialize)]
+pub struct Patch {
+    /// The page cannot be patched (its build is gone, or the document's
+    /// frame changed): reload it.
+    pub reload: bool,
+    /// The build now announced, and the good build the page will show.
+    pub shown: u64,
+    pub base: u64,
+    /// The bar and the problems, as they are now.
+    pub top: String,
+    /// The sections that changed, by index.
+    pub blocks: BTreeMap<usize, String>,
+}
+
 #[derive(Default)]
 struct State {
     version: u64,
     good: Option<Arc<Site>>,
+    /// The last [`HISTORY`] good builds, newest last.
+    history: std::collections::VecDeque<Arc<Site>>,
     problems: Option<Arc<Problems>>,
     inputs: Inputs,
 }
@@ -129,12 +152,25 @@ impl Preview {
         let outcome = match result {
             Ok((files, title)) => {
                 let count = files.len();
-                state.good = Some(Arc::new(Site {
+                let pages = DOCUMENTS
+                    .iter()
+                    .filter_map(|(stem, _)| {
+                        let html = files.get(&format!("{stem}.html"))?;
+                        Some((*stem, page::split(&String::from_utf8_lossy(html))?))
+                    })
+                    .collect();
+                let site = Arc::new(Site {
                     version,
                     files,
+                    pages,
                     title,
                     took: started.elapsed(),
-                }));
+                });
+                state.history.push_back(site.clone());
+                if state.history.len() > HISTORY {
+                    state.history.pop_front();
+                }
+                state.good = Some(site);
                 state.problems = None;
                 Outcome::Built {
                     files: count,
@@ -216,6 +252,52 @@ impl Preview {
     pub fn snapshot(&self) -> (u64, Option<Arc<Site>>, Option<Arc<Problems>>) {
         let state = lock(&self.state);
         (state.version, state.good.clone(), state.problems.clone())
+    }
+
+    /// What a page of document `stem` showing good build `base` needs to
+    /// show the current one.
+    pub fn patch(&self, stem: &str, base: u64) -> Patch {
+        let state = lock(&self.state);
+        let reload = Patch {
+            reload: true,
+            shown: state.version,
+            base,
+            top: String::new(),
+            blocks: BTreeMap::new(),
+        };
+        let Some(good) = &state.good else {
+            return reload;
+        };
+        let shown_page = state
+            .history
+            .iter()
+            .find(|s| s.version == base)
+            .and_then(|s| s.pages.get(stem));
+        let (Some(old), Some(new)) = (shown_page, good.pages.get(stem)) else {
+            return reload;
+        };
+        if old.before != new.before
+            || old.after != new.after
+            || old.blocks.len() != new.blocks.len()
+        {
+            return reload;
+        }
+        let blocks = old
+            .blocks
+            .iter()
+            .zip(&new.blocks)
+            .enumerate()
+            .filter(|(_, (was, now))| was != now)
+            .map(|(i, (_, now))| (i, now.clone()))
+            .collect();
+        let known = DOCUMENTS.iter().find(|(s, _)| *s == stem).map(|(s, _)| *s);
+        Patch {
+            reload: false,
+            shown: state.version,
+            base: good.version,
+            top: page::top(Some(good), known, state.problems.as_deref()),
+            blocks,
+        }
     }
 
     /// Block until a rebuild after `seen`, or `timeout`; the version then.

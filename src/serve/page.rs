@@ -18,32 +18,129 @@ const STYLE: &str = "<style>
 .needsmap-preview a { color: #fff; }
 .needsmap-problems { font: 1rem/1.4 system-ui, sans-serif; background: #fbe0dd; color: #1a1a1a; border-left: .5rem solid #b3261e; padding: .75rem 1rem; margin: 0; }
 .needsmap-problems h2 { font-size: 1.15rem; margin: 0 0 .25rem; border: 0; padding: 0; color: #1a1a1a; }
+[data-needsmap-block] { display: contents; }
 .needsmap-problems pre { background: #fff; color: #1a1a1a; padding: .75rem; overflow-x: auto; white-space: pre; font-size: .85rem; max-height: 60vh; }
 </style>
 ";
 
-/// The script that reloads the page when a newer build than `shown` is
-/// announced, keeping the reader's place.
-fn reload_script(shown: u64) -> String {
+/// Where a page asks what changed since the build it shows.
+pub const PATCH_PATH: &str = "/__needsmap/patch";
+
+/// The script that brings the page up to date when a newer build is
+/// announced: it fetches the sections that changed and swaps them in
+/// (a long document's full reload costs the browser far more than the
+/// rebuild), and reloads the whole page when the patch cannot be applied.
+/// `shown` is the build announced last; `base`, the good build whose
+/// sections are on the page.
+fn update_script(stem: Option<&str>, shown: u64, base: u64) -> String {
+    let stem = stem.unwrap_or("");
     format!(
         r#"<script>
 (() => {{
-  const shown = "{shown}";
+  let shown = "{shown}", base = "{base}", busy = Promise.resolve();
   const place = "needsmap-scroll:" + location.pathname;
   const y = sessionStorage.getItem(place);
   if (y !== null) {{ sessionStorage.removeItem(place); window.scrollTo(0, Number(y)); }}
+  const reload = () => {{ sessionStorage.setItem(place, String(window.scrollY)); location.reload(); }};
+  const patch = async () => {{
+    const r = await fetch("{PATCH_PATH}?doc={stem}&base=" + base, {{ cache: "no-store" }});
+    const p = r.ok ? await r.json() : {{ reload: true }};
+    if (p.reload) return reload();
+    document.querySelector("[data-needsmap-top]").innerHTML = p.top;
+    for (const [i, html] of Object.entries(p.blocks)) {{
+      const block = document.querySelector('[data-needsmap-block="' + i + '"]');
+      if (!block) return reload();
+      block.innerHTML = html;
+    }}
+    shown = String(p.shown); base = String(p.base);
+    document.documentElement.dataset.needsmapShown = shown;
+  }};
   const events = new EventSource("{EVENTS_PATH}");
   events.onmessage = (e) => {{
-    if (e.data !== shown) {{
-      sessionStorage.setItem(place, String(window.scrollY));
-      events.close();
-      location.reload();
-    }}
+    if (e.data === shown) return;
+    if (!"{stem}") {{ events.close(); return reload(); }}
+    busy = busy.then(() => Number(e.data) > Number(shown) ? patch() : null).catch(reload);
   }};
+  document.documentElement.dataset.needsmapShown = shown;
 }})();
 </script>
 "#
     )
+}
+
+/// A document split for patching: what comes before its sections (up to
+/// and including `<main …>`), the sections, and what follows them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Split {
+    pub before: String,
+    pub blocks: Vec<String>,
+    pub after: String,
+}
+
+/// Elements that can hold a heading: a heading inside one of these is
+/// not where a section starts (the contents list has an `<h2>` of its
+/// own).
+const CONTAINERS: &[&str] = &[
+    "nav",
+    "div",
+    "section",
+    "figure",
+    "table",
+    "details",
+    "aside",
+    "blockquote",
+    "ul",
+    "ol",
+];
+
+/// Split a document at each `<h2` that opens a section of `<main>`; `None`
+/// when it has no `<main>` (an override without one), which the preview
+/// then reloads whole.
+pub fn split(html: &str) -> Option<Split> {
+    let open = html.find("<main")?;
+    let start = open + html[open..].find('>')? + 1;
+    let end = html.rfind("</main>")?;
+    if end < start {
+        return None;
+    }
+    let body = &html[start..end];
+    let mut cuts = vec![0];
+    let mut depth = 0usize;
+    let bytes = body.as_bytes();
+    let mut at = 0;
+    while let Some(found) = body[at..].find('<') {
+        let i = at + found;
+        let rest = &body[i + 1..];
+        let (closing, name_from) = match rest.strip_prefix('/') {
+            Some(r) => (true, r),
+            None => (false, rest),
+        };
+        let name: String = name_from
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if CONTAINERS.contains(&name.as_str()) {
+            if closing {
+                depth = depth.saturating_sub(1);
+            } else {
+                depth += 1;
+            }
+        } else if name == "h2" && !closing && depth == 0 && i > 0 && bytes[i - 1] == b'\n' {
+            cuts.push(i);
+        }
+        at = i + 1;
+    }
+    cuts.push(body.len());
+    let blocks = cuts
+        .windows(2)
+        .map(|w| body[w[0]..w[1]].to_owned())
+        .collect();
+    Some(Split {
+        before: html[..start].to_owned(),
+        blocks,
+        after: html[end..].to_owned(),
+    })
 }
 
 /// The bar above each page: which build this is, and the other pages.
@@ -71,9 +168,9 @@ fn bar(site: Option<&Site>, stem: Option<&str>) -> String {
 /// The errors of the current edit, announced to screen readers.
 fn problems_panel(problems: &Problems, has_good: bool) -> String {
     let below = if has_good {
-        "What follows is the last edit that built. Fix the errors and save: this page reloads."
+        "What follows is the last edit that built. Fix the errors and save: this page updates."
     } else {
-        "Nothing has built yet. Fix the errors and save: this page reloads."
+        "Nothing has built yet. Fix the errors and save: this page updates."
     };
     format!(
         "<section class=\"needsmap-problems\" role=\"alert\" aria-labelledby=\"needsmap-problems-title\">\n\
@@ -83,8 +180,18 @@ fn problems_panel(problems: &Problems, has_good: bool) -> String {
     )
 }
 
+/// What goes above a page: the bar and the current problems, in one
+/// element a patch replaces.
+pub fn top(site: Option<&Site>, stem: Option<&str>, problems: Option<&Problems>) -> String {
+    let mut top = bar(site, stem);
+    if let Some(p) = problems {
+        top.push_str(&problems_panel(p, site.is_some()));
+    }
+    top
+}
+
 /// A built document page with the preview's bar, the current problems
-/// (if any) and the reload script added.
+/// (if any) and the update script added, its sections marked for patching.
 pub fn document(
     html: &[u8],
     stem: &str,
@@ -93,25 +200,40 @@ pub fn document(
     version: u64,
 ) -> Vec<u8> {
     let html = String::from_utf8_lossy(html);
-    let mut top = String::from(STYLE);
-    top.push_str(&bar(Some(site), Some(stem)));
-    if let Some(p) = problems {
-        top.push_str(&problems_panel(p, true));
-    }
+    let (before, middle, after) = match split(&html) {
+        Some(split) => {
+            let middle: String = split
+                .blocks
+                .iter()
+                .enumerate()
+                .map(|(i, block)| format!("<div data-needsmap-block=\"{i}\">{block}</div>"))
+                .collect();
+            (split.before, middle, split.after)
+        }
+        None => (String::new(), html.into_owned(), String::new()),
+    };
+    let whole = format!("{before}{middle}{after}");
+    let top = format!(
+        "{STYLE}<div data-needsmap-top>{}</div>\n",
+        top(Some(site), Some(stem), problems)
+    );
     // After `<body …>`, or first when an override has none.
-    let after_body = html
+    let after_body = whole
         .find("<body")
-        .and_then(|at| html[at..].find('>').map(|end| at + end + 1))
+        .and_then(|at| whole[at..].find('>').map(|end| at + end + 1))
         .unwrap_or(0);
-    let script = reload_script(version);
-    let before_end = html.rfind("</body>").unwrap_or(html.len()).max(after_body);
-    let mut out = String::with_capacity(html.len() + top.len() + script.len());
-    out.push_str(&html[..after_body]);
+    let script = update_script(Some(stem), version, site.version);
+    let before_end = whole
+        .rfind("</body>")
+        .unwrap_or(whole.len())
+        .max(after_body);
+    let mut out = String::with_capacity(whole.len() + top.len() + script.len());
+    out.push_str(&whole[..after_body]);
     out.push('\n');
     out.push_str(&top);
-    out.push_str(&html[after_body..before_end]);
+    out.push_str(&whole[after_body..before_end]);
     out.push_str(&script);
-    out.push_str(&html[before_end..]);
+    out.push_str(&whole[before_end..]);
     out.into_bytes()
 }
 
@@ -124,18 +246,15 @@ pub fn own_page(
     problems: Option<&Problems>,
     version: u64,
 ) -> Vec<u8> {
-    let panel = problems
-        .map(|p| problems_panel(p, site.is_some()))
-        .unwrap_or_default();
     format!(
         "<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n\
 <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{title}</title>\n{STYLE}\
 <style>body {{ margin: 0; font: 1rem/1.5 system-ui, sans-serif; color: #1a1a1a; }} main {{ max-width: 60rem; margin: 0 auto; padding: 1.5rem 1.25rem; }} a {{ color: #1d4f91; }}</style>\n\
-</head>\n<body>\n{bar}{panel}<main>\n<h1>{heading}</h1>\n{body}</main>\n{script}</body>\n</html>\n",
+</head>\n<body>\n<div data-needsmap-top>{top}</div>\n<main>\n<h1>{heading}</h1>\n{body}</main>\n{script}</body>\n</html>\n",
         title = esc(heading),
-        bar = bar(site, None),
+        top = top(site, None, problems),
         heading = esc(heading),
-        script = reload_script(version),
+        script = update_script(None, version, site.map_or(0, |s| s.version)),
     )
     .into_bytes()
 }
@@ -183,6 +302,7 @@ mod tests {
         Site {
             version: 3,
             files: BTreeMap::new(),
+            pages: BTreeMap::new(),
             title: "Northmoor".into(),
             took: Duration::from_millis(42),
         }
@@ -196,7 +316,7 @@ mod tests {
         assert!(page.find("<body class=\"x\">").unwrap() < bar);
         assert!(bar < page.find("<main>").unwrap());
         assert!(page.find("EventSource").unwrap() < page.find("</body>").unwrap());
-        assert!(page.contains("const shown = \"3\""));
+        assert!(page.contains("let shown = \"3\", base = \"3\""));
         assert!(page.contains("href=\"/action-plan.pdf\""));
     }
 
@@ -213,6 +333,28 @@ mod tests {
         assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
         assert!(page.contains("a.yaml:3:7"));
         assert!(!page.contains("<script>alert"));
+    }
+
+    #[test]
+    fn sections_start_at_each_top_level_h2_only() {
+        let html = "<body><main id=\"content\">\n<h1>Title</h1>\n<nav class=\"contents\">\n<h2 id=\"contents\">Contents</h2>\n</nav>\n<h2 id=\"a\">A</h2>\n<p>a</p>\n<div>\n<h2>inside</h2>\n</div>\n<h2 id=\"b\">B</h2>\n<p>b</p>\n</main></body>";
+        let split = split(html).unwrap();
+        assert_eq!(split.before, "<body><main id=\"content\">");
+        assert_eq!(split.after, "</main></body>");
+        assert_eq!(split.blocks.len(), 3, "{:#?}", split.blocks);
+        assert!(split.blocks[0].contains("Contents"));
+        assert!(split.blocks[1].starts_with("<h2 id=\"a\">") && split.blocks[1].contains("inside"));
+        assert!(split.blocks[2].starts_with("<h2 id=\"b\">"));
+        assert_eq!(split.blocks.concat(), html[25..html.len() - 14]);
+    }
+
+    #[test]
+    fn a_page_without_main_is_not_split_and_still_served() {
+        assert_eq!(split("<body><p>no main</p></body>"), None);
+        let page =
+            String::from_utf8(document(b"<body><p>x</p></body>", "x", &site(), None, 1)).unwrap();
+        assert!(!page.contains("<div data-needsmap-block"));
+        assert!(page.contains("<p>x</p>"));
     }
 
     #[test]

@@ -123,19 +123,24 @@ impl Watcher {
     /// Watch the folders of `inputs`, and stop watching those no longer
     /// among them. A folder that cannot be watched (removed, say) is
     /// skipped: its files are then reported missing by the next build.
-    pub fn follow(&mut self, inputs: &Inputs) {
+    /// Returns whether a folder was added: an edit in it between the build
+    /// that found it and now was not seen, so the caller builds again.
+    pub fn follow(&mut self, inputs: &Inputs) -> bool {
         let wanted: BTreeSet<PathBuf> = inputs.dirs().map(Path::to_path_buf).collect();
         for gone in self.watching.difference(&wanted) {
             let _ = self.inner.unwatch(gone);
         }
         self.watching.retain(|d| wanted.contains(d));
+        let mut added = false;
         for dir in wanted {
             if !self.watching.contains(&dir)
                 && self.inner.watch(&dir, RecursiveMode::NonRecursive).is_ok()
             {
                 self.watching.insert(dir);
+                added = true;
             }
         }
+        added
     }
 
     /// Block until an edit to the inputs has settled; the paths it changed
