@@ -154,7 +154,8 @@ fn route(path: &str, preview: &Preview) -> (u16, &'static str, Arc<[u8]>) {
             .map_or("needsmap preview", |s| s.title.as_str());
         return own(200, title, &page::index_body(site.as_deref()));
     }
-    let name = &path[1..];
+    // An absolute-form or otherwise odd target names no file of the build.
+    let name = path.strip_prefix('/').unwrap_or("\0");
     let Some(site) = site.as_deref() else {
         // Nothing has built: every page shows why.
         return own(503, "Not built yet", &page::index_body(None));
