@@ -121,7 +121,9 @@ impl Events {
         loop {
             let mut line = String::new();
             assert!(self.0.read_line(&mut line).unwrap() > 0, "stream ended");
-            if let Some(version) = line.trim_end().strip_prefix("data: ") {
+            if let Some(data) = line.trim_end().strip_prefix("data: ") {
+                // `RUN:VERSION`: which run of the preview, and its build.
+                let (_, version) = data.split_once(':').expect("run:version");
                 return version.parse().unwrap();
             }
         }

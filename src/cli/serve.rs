@@ -37,6 +37,11 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
         allow_outside: args.file.allow_outside,
     }));
     let mut watcher = Watcher::new().map_err(CliError)?;
+    // Watch the assessment's folder before the first build, so an edit
+    // saved while it runs is not missed.
+    let mut early = crate::serve::Inputs::default();
+    early.add_file(&args.file.assessment);
+    watcher.follow(&early);
     report(&preview.rebuild(), None, out, err)?;
     let server = tiny_http::Server::http(SocketAddr::new(args.bind, args.port)).map_err(|e| {
         CliError(format!(

@@ -221,12 +221,13 @@ fn events(request: Request, preview: &Preview, streams: &AtomicUsize) {
             .and_then(|()| w.flush())
             .is_ok()
     };
-    let mut open = send(&mut writer, format!("{head}data: {seen}\n\n"));
+    let run = page::run_id();
+    let mut open = send(&mut writer, format!("{head}data: {run}:{seen}\n\n"));
     while open {
         let now = preview.wait_for_change(seen, KEEP_ALIVE);
         open = if now > seen {
             seen = now;
-            send(&mut writer, format!("data: {now}\n\n"))
+            send(&mut writer, format!("data: {run}:{now}\n\n"))
         } else {
             send(&mut writer, ": still here\n\n".to_owned())
         };

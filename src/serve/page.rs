@@ -34,9 +34,11 @@ pub const PATCH_PATH: &str = "/__needsmap/patch";
 /// sections are on the page.
 fn update_script(stem: Option<&str>, shown: u64, base: u64) -> String {
     let stem = stem.unwrap_or("");
+    let run = run_id();
     format!(
         r#"<script>
 (() => {{
+  const run = "{run}";
   let shown = "{shown}", base = "{base}", busy = Promise.resolve();
   const place = "needsmap-scroll:" + location.pathname;
   const y = sessionStorage.getItem(place);
@@ -57,15 +59,30 @@ fn update_script(stem: Option<&str>, shown: u64, base: u64) -> String {
   }};
   const events = new EventSource("{EVENTS_PATH}");
   events.onmessage = (e) => {{
-    if (e.data === shown) return;
+    const [from, version] = e.data.split(":");
+    // Another run of the preview numbers its builds afresh.
+    if (from !== run) {{ events.close(); return reload(); }}
+    if (version === shown) return;
     if (!"{stem}") {{ events.close(); return reload(); }}
-    busy = busy.then(() => Number(e.data) > Number(shown) ? patch() : null).catch(reload);
+    busy = busy.then(() => Number(version) > Number(shown) ? patch() : null).catch(reload);
   }};
   document.documentElement.dataset.needsmapShown = shown;
 }})();
 </script>
 "#
     )
+}
+
+/// This run of the preview, told apart from a restarted one (whose build
+/// numbers start again at 1) by the time it started and its process.
+pub fn run_id() -> &'static str {
+    static RUN: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    RUN.get_or_init(|| {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        format!("{:x}{:x}", std::process::id(), nanos)
+    })
 }
 
 /// A document split for patching: what comes before its sections (up to

@@ -66,7 +66,8 @@ impl Inputs {
         inputs
     }
 
-    fn add_file(&mut self, path: &Path) {
+    /// Add one file (and its folder).
+    pub fn add_file(&mut self, path: &Path) {
         let path = absolute(path);
         if let Some(dir) = path.parent() {
             self.dirs.insert(dir.to_path_buf());
