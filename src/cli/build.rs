@@ -9,7 +9,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use super::{AssessmentArg, CliResult, EXIT_OK, EXIT_PROBLEMS, load_checked, output_refused};
-use crate::render::{DEFAULT_SUPPRESS_BELOW, Options, build};
+use crate::render::{Options, build};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -69,10 +69,7 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
     };
     let options = Options {
         internal: args.internal,
-        suppress_below: args
-            .suppress_below
-            .or(a.info.suppress_below)
-            .unwrap_or(DEFAULT_SUPPRESS_BELOW),
+        suppress_below: crate::render::suppress_below(args.suppress_below, &a),
         pdf: !args.no_pdf,
         docx: args.docx,
         allow_outside: args.file.allow_outside,

@@ -34,6 +34,14 @@ use crate::model::{Assessment, Journey};
 /// public bodies use for counts of people.
 pub const DEFAULT_SUPPRESS_BELOW: u32 = 5;
 
+/// The threshold a build uses: the one asked for on the command line,
+/// else the assessment's own, else [`DEFAULT_SUPPRESS_BELOW`].
+pub fn suppress_below(asked: Option<u32>, a: &Assessment) -> u32 {
+    asked
+        .or(a.info.suppress_below)
+        .unwrap_or(DEFAULT_SUPPRESS_BELOW)
+}
+
 /// How to build.
 #[derive(Debug, Clone, Copy)]
 pub struct Options<'a> {

@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 pub use watch::{Inputs, Watcher};
 
 use crate::render::pdf::Incremental;
-use crate::render::{DEFAULT_SUPPRESS_BELOW, DOCUMENTS, Options};
+use crate::render::{DOCUMENTS, Options};
 
 /// What to build, as `needsmap build` takes it.
 #[derive(Debug, Clone)]
@@ -222,10 +222,7 @@ impl Preview {
         let inputs = Inputs::of(&s.assessment, &loaded.sources);
         let options = Options {
             internal: s.internal,
-            suppress_below: s
-                .suppress_below
-                .or(a.info.suppress_below)
-                .unwrap_or(DEFAULT_SUPPRESS_BELOW),
+            suppress_below: crate::render::suppress_below(s.suppress_below, &a),
             pdf: false,
             docx: false,
             allow_outside: s.allow_outside,
