@@ -167,3 +167,34 @@ fn a_missing_column_is_a_clear_error() {
     assert_eq!(code, 1);
     assert!(err.contains("no column `case_id`"), "{err}");
 }
+
+#[test]
+fn the_table_shows_the_activities_most_cases_start_or_end_at_not_all() {
+    // 40 one-event cases, case i at activity `a{i}` i+1 times: a log of
+    // millions of distinct activities must not print (or hold) a row each.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let log = dir.path().join("log.csv");
+    let mut text = String::from("case:concept:name,concept:name,time:timestamp\n");
+    let mut case = 0;
+    for i in 0..40 {
+        for _ in 0..=i {
+            text.push_str(&format!("c{case},a{i},2020-01-01\n"));
+            case += 1;
+        }
+    }
+    std::fs::write(&log, text).expect("write");
+    let (code, out, err) = run(&["events", &log.display().to_string()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("where cases start and end (top 30 of 40 activities):"),
+        "{out}"
+    );
+    let rows: Vec<&str> = out
+        .lines()
+        .filter(|l| l.starts_with("| a") && !l.starts_with("| activity"))
+        .filter(|l| l.split('|').count() == 5)
+        .collect();
+    assert_eq!(rows.len(), 30, "{out}");
+    assert!(rows[0].starts_with("| a39 "), "{}", rows[0]);
+    assert!(!out.contains("| a9 "), "the least used are left out: {out}");
+}

@@ -97,12 +97,22 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
     };
     match args.format {
         EventsFormat::Json => {
-            let json = serde_json::to_string_pretty(&JsonOut {
-                summary: &summary,
-                pathways: comparison.as_ref(),
-            })
-            .map_err(|e| CliError(e.to_string()))?;
-            writeln!(out, "{json}")?;
+            // Written as it is serialised: the JSON of a log with millions
+            // of distinct activities is hundreds of megabytes.
+            let mut writer = std::io::BufWriter::with_capacity(1 << 16, &mut *out);
+            serde_json::to_writer_pretty(
+                &mut writer,
+                &JsonOut {
+                    summary: &summary,
+                    pathways: comparison.as_ref(),
+                },
+            )
+            .map_err(|e| match e.io_error_kind() {
+                Some(kind) => std::io::Error::from(kind).into(),
+                None => CliError(e.to_string()),
+            })?;
+            writeln!(writer)?;
+            writer.flush()?;
         }
         EventsFormat::Table => table(out, &summary, comparison.as_ref())?,
     }
@@ -136,16 +146,17 @@ fn table(out: &mut dyn Write, s: &Summary, c: Option<&Comparison>) -> std::io::R
         s.dfg.len().min(30),
         s.dfg.len()
     )?;
+    let ends = ends_by_activity(s);
     let mut t = TerminalTable::new(&[("activity", NAME), ("starts", NAME), ("ends", NAME)]);
-    let names: BTreeSet<&std::sync::Arc<str>> = s.start.keys().chain(s.end.keys()).collect();
-    for n in names {
-        t.row([
-            n.to_string(),
-            s.start.get(n).copied().unwrap_or(0).to_string(),
-            s.end.get(n).copied().unwrap_or(0).to_string(),
-        ]);
+    for (name, starts, ends) in ends.iter().take(TOP_ENDS) {
+        t.row([name.to_string(), starts.to_string(), ends.to_string()]);
     }
-    writeln!(out, "{t}")?;
+    writeln!(
+        out,
+        "where cases start and end (top {} of {}):\n{t}",
+        ends.len().min(TOP_ENDS),
+        plural(ends.len(), "activity", "activities")
+    )?;
     let mut t = TerminalTable::new(&[("cases", NAME), ("variant", PROSE)]);
     for v in s.variants.iter().take(10) {
         t.row([v.count.to_string(), variant_route(&v.activities)]);
@@ -173,6 +184,25 @@ fn table(out: &mut dyn Write, s: &Summary, c: Option<&Comparison>) -> std::io::R
         }
     }
     Ok(())
+}
+
+/// How many activities the start-and-end table shows: a log may have
+/// millions of distinct ones.
+const TOP_ENDS: usize = 30;
+
+/// Each activity that starts or ends a case, with how many it starts and
+/// ends: most cases first, then by name.
+fn ends_by_activity(s: &Summary) -> Vec<(&str, u64, u64)> {
+    let names: BTreeSet<&std::sync::Arc<str>> = s.start.keys().chain(s.end.keys()).collect();
+    let mut rows: Vec<(&str, u64, u64)> = names
+        .into_iter()
+        .map(|n| {
+            let count = |m: &BTreeMap<std::sync::Arc<str>, u64>| m.get(n).copied().unwrap_or(0);
+            (&n[..], count(&s.start), count(&s.end))
+        })
+        .collect();
+    rows.sort_by(|a, b| (b.1 + b.2).cmp(&(a.1 + a.2)).then_with(|| a.0.cmp(b.0)));
+    rows
 }
 
 /// `a → b → c`, each activity clipped like a name, so that one huge

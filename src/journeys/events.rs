@@ -68,22 +68,34 @@ struct Event {
     activity: u32,
 }
 
-/// Interns names so each distinct case or activity is stored once.
+/// Interns names so each distinct case or activity is stored once: the
+/// index and the list share one allocation per name, so a log whose every
+/// activity is distinct costs one copy of its names, not two.
 #[derive(Default)]
 struct Names {
-    index: HashMap<Vec<u8>, u32>,
+    index: HashMap<Arc<str>, u32>,
     names: Vec<Arc<str>>,
 }
 
 impl Names {
     fn intern(&mut self, bytes: &[u8]) -> u32 {
-        if let Some(&i) = self.index.get(bytes) {
+        // A name that is not UTF-8 is shown with replacement characters;
+        // two that differ only in their broken bytes read the same, so they
+        // count as one.
+        let name = String::from_utf8_lossy(bytes);
+        if let Some(&i) = self.index.get(name.as_ref()) {
             return i;
         }
         let i = self.names.len() as u32;
-        self.index.insert(bytes.to_vec(), i);
-        self.names.push(Arc::from(String::from_utf8_lossy(bytes)));
+        let name: Arc<str> = Arc::from(name);
+        self.index.insert(name.clone(), i);
+        self.names.push(name);
         i
+    }
+
+    /// The names in the order they were first seen, the index let go.
+    fn into_names(self) -> Vec<Arc<str>> {
+        self.names
     }
 }
 
@@ -248,15 +260,15 @@ pub fn summarise(
     }
     Ok(summarise_events(
         events,
-        &cases.names,
-        &activities.names,
+        cases.into_names().len(),
+        &activities.into_names(),
         skipped,
     ))
 }
 
 fn summarise_events(
     mut events: Vec<Event>,
-    cases: &[Arc<str>],
+    case_count: usize,
     activities: &[Arc<str>],
     skipped: u64,
 ) -> Summary {
@@ -266,7 +278,7 @@ fn summarise_events(
     let mut start = vec![0u64; activities.len()];
     let mut end = vec![0u64; activities.len()];
     let mut variants: HashMap<Vec<u32>, u64> = HashMap::default();
-    let mut durations: Vec<f64> = Vec::with_capacity(cases.len());
+    let mut durations: Vec<f64> = Vec::with_capacity(case_count);
     let mut trace: Vec<u32> = Vec::new();
     for case in events.chunk_by(|a, b| a.case == b.case) {
         let (first, last) = (case[0], case[case.len() - 1]);
