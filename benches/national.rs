@@ -216,6 +216,26 @@ fn gaps(path: &Path) -> usize {
     needsmap::gaps::analyse(&a).gaps.len()
 }
 
+/// Seconds spent in each phase of one `gaps` run: parse, check, graph,
+/// analysis.
+fn phases(path: &Path) -> [f64; 4] {
+    let t = Instant::now();
+    let loaded = needsmap::model::load(path);
+    let a = loaded.assessment.expect("loads");
+    let parse = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let diagnostics = needsmap::check::check(&a);
+    assert!(!diagnostics.iter().any(|d| d.is_error()));
+    let check = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let g = needsmap::graph::PathwayGraph::build(&a);
+    let graph = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let found = needsmap::gaps::analyse_graph(&g).gaps.len();
+    assert!(found > 0);
+    [parse, check, graph, t.elapsed().as_secs_f64()]
+}
+
 fn median(mut xs: Vec<f64>) -> f64 {
     xs.sort_by(f64::total_cmp);
     xs[xs.len() / 2]
@@ -301,6 +321,16 @@ fn main() {
         found = gaps(&path);
         gaps_s.push(t.elapsed().as_secs_f64());
     }
+    let mut split: [Vec<f64>; 4] = Default::default();
+    for _ in 0..runs {
+        for (all, one) in split.iter_mut().zip(phases(&path)) {
+            all.push(one);
+        }
+    }
+    let [sp, sc, sg, sa] = split.map(median);
+    println!(
+        "phases (medians): parse {sp:.3} s, check {sc:.3} s, graph {sg:.3} s, analysis {sa:.3} s"
+    );
     let (p, g) = (median(parse_s), median(gaps_s));
     println!("parse only: median {p:.3} s over {runs} runs");
     println!("gaps:       median {g:.3} s over {runs} runs ({found} gaps)");

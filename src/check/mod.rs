@@ -9,7 +9,9 @@ mod diagnostic;
 mod limits;
 mod suggest;
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::BTreeSet;
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 pub use diagnostic::{
     Diagnostic, Located, SHOWN_PER_CODE, Severity, locate_all, render_capped, render_text, summary,
@@ -252,7 +254,7 @@ impl<'a> Checker<'a> {
 
     /// Ids must be slugs and unique within their kind.
     fn ids<'i>(&mut self, kind: &str, items: impl IntoIterator<Item = (&'i str, Origin)>) {
-        let mut first: HashMap<&str, Origin> = HashMap::new();
+        let mut first: HashMap<&str, Origin> = HashMap::default();
         for (id, origin) in items {
             let at = origin.child("id");
             if !is_slug(id) {
@@ -312,7 +314,10 @@ impl<'a> Checker<'a> {
         known: &Known<'a>,
     ) {
         for (i, id) in ids.iter().enumerate() {
-            self.reference(origin.child(field).child(i), id, kind, known);
+            // Most ids are known: build the place only for one that is not.
+            if !known.contains(id) {
+                self.reference(origin.child(field).child(i), id, kind, known);
+            }
         }
     }
 

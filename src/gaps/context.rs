@@ -2,7 +2,9 @@
 //! graph (levels, per-cohort needs, eligible services per level,
 //! reachability), and the helpers that phrase gaps the same way everywhere.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap as HashMap;
 
 use fixedbitset::FixedBitSet;
 

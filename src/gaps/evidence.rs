@@ -1,7 +1,7 @@
 //! Evidence beyond the structure of provision: findings that show a gap,
 //! and survivors' refusals tied to the gaps they met.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::gaps::context::{Context, cohort_names, gap};
 use crate::gaps::{Gap, GapKind, GapSeverity, MAX_NAMED_JOURNEYS};

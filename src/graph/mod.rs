@@ -7,7 +7,7 @@
 
 mod export;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use fixedbitset::FixedBitSet;
 use petgraph::graph::{DiGraph, EdgeIndex, EdgeReference, NodeIndex};
@@ -81,8 +81,10 @@ impl<'a> PathwayGraph<'a> {
         let service_nodes: Vec<NodeIndex> = (0..a.services.len())
             .map(|i| graph.add_node(NodeRef::Service(i)))
             .collect();
-        let mut ids: HashMap<&str, NodeIndex> =
-            HashMap::with_capacity(entry_nodes.len() + service_nodes.len());
+        let mut ids: HashMap<&str, NodeIndex> = HashMap::with_capacity_and_hasher(
+            entry_nodes.len() + service_nodes.len(),
+            Default::default(),
+        );
         for (e, &n) in a.entry_points.iter().zip(&entry_nodes) {
             ids.entry(e.id.as_str()).or_insert(n);
         }
@@ -102,7 +104,7 @@ impl<'a> PathwayGraph<'a> {
             .map(|(i, l)| (l.id.as_str(), i))
             .collect();
 
-        let mut edges: HashMap<(NodeIndex, NodeIndex), EdgeIndex> = HashMap::new();
+        let mut edges: HashMap<(NodeIndex, NodeIndex), EdgeIndex> = HashMap::default();
         let mut add = |graph: &mut DiGraph<NodeRef, Route>,
                        from: NodeIndex,
                        to: NodeIndex,

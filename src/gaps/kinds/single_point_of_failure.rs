@@ -1,6 +1,8 @@
 //! `single-point-of-failure`: one service whose loss cuts a cohort off.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap as HashMap;
 
 use petgraph::algo::dominators;
 use petgraph::graph::NodeIndex;
@@ -43,7 +45,7 @@ fn single_point_of_failure(ctx: &Context, gaps: &mut Vec<Gap>) {
             if targets.is_empty() {
                 continue;
             }
-            let mut count: HashMap<NodeIndex, usize> = HashMap::new();
+            let mut count: HashMap<NodeIndex, usize> = HashMap::default();
             for &t in &targets {
                 let node = ctx.g.service_nodes[t];
                 if let Some(strict) = doms.strict_dominators(node) {

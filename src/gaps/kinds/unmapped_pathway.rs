@@ -1,7 +1,9 @@
 //! `unmapped-pathway`: survivors' journeys took a route between services
 //! that no service or pathway records.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::gaps::kinds::Rule;
 use crate::gaps::{MAX_NAMED_JOURNEYS, Gap, GapKind, GapSeverity, Recommendation, plural};
