@@ -1,6 +1,7 @@
 //! Numbers and counts as people read them in a report: `12,345`,
-//! `£180,000`, `60%`, `1 service`. A leaf module every stage may use, so
-//! the same figure reads the same in a message, a table and a document.
+//! `£180,000`, `60%`, `1 service`; the characters no output may carry; and
+//! text made safe for XML. A leaf module every stage may use, so the same
+//! figure reads the same in a message, a table and a document.
 
 /// `12,345` (rounded to a whole number).
 pub fn number(value: f64) -> String {
@@ -76,6 +77,39 @@ pub fn capitalise_first(text: &str) -> String {
         Some(c) => c.to_uppercase().chain(chars).collect(),
         None => String::new(),
     }
+}
+
+/// Characters no output may carry: C0 controls other than tab, newline and
+/// carriage return; DEL and the C1 controls (invisible, and in practice
+/// Windows-1252 text read as Latin-1); and the Unicode noncharacters
+/// (U+FDD0..U+FDEF and the last two code points of every plane, U+FFFE and
+/// U+FFFF among them). Lone surrogates cannot occur in a Rust string.
+pub fn is_forbidden(c: char) -> bool {
+    let code = c as u32;
+    (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+        || (0xFDD0..=0xFDEF).contains(&code)
+        || code & 0xFFFE == 0xFFFE
+}
+
+/// Escape text for SVG/XML content and attributes. Characters XML cannot
+/// hold at all (C0 controls, U+FFFE, U+FFFF) are dropped, and with them the
+/// rest `check` refuses, so a chart or GraphML file is well-formed even from
+/// a model that never went through `check`.
+pub fn xml_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            '\r' => {}
+            c if is_forbidden(c) => {}
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -5,19 +5,17 @@
 //! types, unknown fields, missing files); `check` reports what reads but
 //! does not hold together (ids, references, ranges, order).
 
-mod diagnostic;
 mod limits;
-mod suggest;
 
 use std::collections::BTreeSet;
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
-pub use diagnostic::{
+pub use crate::model::diagnostic::{
     Diagnostic, Located, SHOWN_PER_CODE, Severity, locate_all, render_capped, render_text, summary,
 };
+pub use crate::model::suggest::{did_you_mean, suggest};
 pub use limits::MAX_TEXT_CHARS;
-pub use suggest::{did_you_mean, suggest};
 
 use crate::gaps::GapKind;
 use crate::model::*;

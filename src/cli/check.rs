@@ -142,7 +142,7 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
                 diagnostics: &located,
             };
             serde_json::to_writer_pretty(&mut *out, &report)
-                .map_err(|e| CliError(e.to_string()))?;
+                .map_err(|e| CliError::Failed(e.to_string()))?;
             writeln!(out)?;
         }
         Format::Text => {

@@ -71,7 +71,7 @@ struct JsonOut<'a> {
 
 pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
     let file = std::fs::File::open(&args.log)
-        .map_err(|e| CliError(format!("cannot read {}: {e}", args.log.display())))?;
+        .map_err(|e| CliError::Failed(format!("cannot read {}: {e}", args.log.display())))?;
     let columns = Columns {
         case: args.case.clone(),
         activity: args.activity.clone(),
@@ -109,7 +109,7 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
             )
             .map_err(|e| match e.io_error_kind() {
                 Some(kind) => std::io::Error::from(kind).into(),
-                None => CliError(e.to_string()),
+                None => CliError::Failed(e.to_string()),
             })?;
             writeln!(writer)?;
             writer.flush()?;
@@ -220,17 +220,17 @@ fn read_map(path: &Path) -> Result<BTreeMap<String, String>, CliError> {
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .from_path(path)
-        .map_err(|e| CliError(format!("cannot read {}: {e}", path.display())))?;
+        .map_err(|e| CliError::Failed(format!("cannot read {}: {e}", path.display())))?;
     let mut map = BTreeMap::new();
     for row in reader.records() {
-        let row = row.map_err(|e| CliError(format!("{}: {e}", path.display())))?;
+        let row = row.map_err(|e| CliError::Failed(format!("{}: {e}", path.display())))?;
         let line = row.position().map_or(0, |p| p.line());
         match (row.get(0), row.get(1)) {
             (Some(a), Some(s)) if !a.is_empty() && !s.is_empty() => {
                 map.insert(a.to_owned(), s.to_owned());
             }
             _ => {
-                return Err(CliError(format!(
+                return Err(CliError::Failed(format!(
                     "{}:{line}: expected `activity,service`",
                     path.display()
                 )));
@@ -247,7 +247,7 @@ fn compare(
     err: &mut dyn Write,
 ) -> Result<Option<Comparison>, CliError> {
     let Some(map_path) = map.strip_prefix("activity=") else {
-        return Err(CliError(format!(
+        return Err(CliError::Failed(format!(
             "--map takes `activity=FILE.csv`, found `{map}`"
         )));
     };
@@ -269,7 +269,7 @@ fn compare(
     for service in mapping.values() {
         if !ids.contains_key(service.as_str()) {
             let hint = crate::check::did_you_mean(service, ids.keys().copied()).unwrap_or_default();
-            return Err(CliError(format!(
+            return Err(CliError::Failed(format!(
                 "{map_path}: `{service}` is not a service or entry point of the assessment {hint}"
             )));
         }

@@ -58,7 +58,9 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
         return Ok(EXIT_OK);
     }
     let Some(assessment) = &args.assessment else {
-        return Err(CliError("name an assessment file, or use --rules".into()));
+        return Err(CliError::Failed(
+            "name an assessment file, or use --rules".into(),
+        ));
     };
     let file = AssessmentArg {
         assessment: assessment.clone(),
@@ -86,11 +88,11 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
                 perpetrator_balance: &analysis.perpetrator_balance,
                 safe_accommodation: &analysis.safe_accommodation,
             })
-            .map_err(|e| CliError(e.to_string()))?;
+            .map_err(|e| CliError::Failed(e.to_string()))?;
             writeln!(out, "{json}")?;
         }
         GapsFormat::Csv => {
-            out.write_all(&crate::render::exports::gaps_csv(&gaps).map_err(CliError)?)?
+            out.write_all(&crate::render::exports::gaps_csv(&gaps).map_err(CliError::Failed)?)?
         }
         GapsFormat::Table => {
             writeln!(out, "{}", table(&gaps))?;
@@ -120,19 +122,24 @@ fn write_rules(format: GapsFormat, out: &mut dyn Write) -> Result<(), CliError> 
     let rules: Vec<&crate::gaps::Rule> = GapKind::ALL.iter().map(|k| k.rule()).collect();
     match format {
         GapsFormat::Json => {
-            let json = serde_json::to_string_pretty(&rules).map_err(|e| CliError(e.to_string()))?;
+            let json = serde_json::to_string_pretty(&rules)
+                .map_err(|e| CliError::Failed(e.to_string()))?;
             writeln!(out, "{json}")?;
         }
         GapsFormat::Csv => {
             let mut w = csv::Writer::from_writer(Vec::new());
             let row = |w: &mut csv::Writer<Vec<u8>>, r: [&str; 4]| {
-                w.write_record(r).map_err(|e| CliError(e.to_string()))
+                w.write_record(r)
+                    .map_err(|e| CliError::Failed(e.to_string()))
             };
             row(&mut w, ["kind", "finds", "severity", "theme"])?;
             for r in &rules {
                 row(&mut w, [r.id, r.finds, r.severity, r.theme.label()])?;
             }
-            out.write_all(&w.into_inner().map_err(|e| CliError(e.to_string()))?)?;
+            out.write_all(
+                &w.into_inner()
+                    .map_err(|e| CliError::Failed(e.to_string()))?,
+            )?;
         }
         GapsFormat::Table => {
             let mut t = TerminalTable::new(&[

@@ -236,7 +236,7 @@ fn refuse_existing(targets: &[(PathBuf, &str)], force: bool) -> Result<(), CliEr
     // A link (even one to nothing) is something that exists.
     let exists = |p: &PathBuf| std::fs::symlink_metadata(p).is_ok();
     if !force && let Some((existing, _)) = targets.iter().find(|(p, _)| exists(p)) {
-        return Err(CliError(format!(
+        return Err(CliError::Failed(format!(
             "{} already exists; nothing was written (use --force to overwrite)",
             existing.display()
         )));
@@ -274,7 +274,7 @@ fn report(workbook: &Path, problems: &[Problem], err: &mut dyn Write) -> Result<
 /// renamed into place once all are written.
 fn write_all(dir: &Path, targets: &[(PathBuf, &str)]) -> Result<(), CliError> {
     std::fs::create_dir_all(dir)
-        .map_err(|e| CliError(format!("cannot create {}: {e}", dir.display())))?;
+        .map_err(|e| CliError::Failed(format!("cannot create {}: {e}", dir.display())))?;
     let mut staged = Vec::new();
     for (path, text) in targets {
         let temp = path.with_extension("yaml.needsmap-tmp");
@@ -283,13 +283,16 @@ fn write_all(dir: &Path, targets: &[(PathBuf, &str)]) -> Result<(), CliError> {
                 let _ = std::fs::remove_file(t);
             }
             let _ = std::fs::remove_file(&temp);
-            return Err(CliError(format!("cannot write {}: {e}", path.display())));
+            return Err(CliError::Failed(format!(
+                "cannot write {}: {e}",
+                path.display()
+            )));
         }
         staged.push(temp);
     }
     for ((path, _), temp) in targets.iter().zip(&staged) {
         std::fs::rename(temp, path)
-            .map_err(|e| CliError(format!("cannot write {}: {e}", path.display())))?;
+            .map_err(|e| CliError::Failed(format!("cannot write {}: {e}", path.display())))?;
     }
     Ok(())
 }
@@ -307,7 +310,7 @@ fn template(args: &Args, path: &Path, out: &mut dyn Write, err: &mut dyn Write) 
         return Ok(super::EXIT_USAGE);
     }
     if !args.force && std::fs::symlink_metadata(path).is_ok() {
-        return Err(CliError(format!(
+        return Err(CliError::Failed(format!(
             "{} already exists; nothing was written (use --force to overwrite)",
             path.display()
         )));
@@ -317,9 +320,9 @@ fn template(args: &Args, path: &Path, out: &mut dyn Write, err: &mut dyn Write) 
         Loaded::Assessment(a) => Some(*a),
         Loaded::Broken => return Ok(EXIT_PROBLEMS),
     };
-    let bytes = import::template::workbook(assessment.as_ref()).map_err(CliError)?;
+    let bytes = import::template::workbook(assessment.as_ref()).map_err(CliError::Failed)?;
     std::fs::write(path, bytes)
-        .map_err(|e| CliError(format!("cannot write {}: {e}", path.display())))?;
+        .map_err(|e| CliError::Failed(format!("cannot write {}: {e}", path.display())))?;
     match &args.from {
         Some(from) => writeln!(out, "wrote {} from {}", path.display(), from.display())?,
         None => writeln!(

@@ -31,7 +31,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> CliResult {
     if !args.force
         && let Some((existing, _)) = targets.iter().find(|(p, _)| p.exists())
     {
-        return Err(CliError(format!(
+        return Err(CliError::Failed(format!(
             "{} already exists; nothing was written (use --force to overwrite)",
             existing.display()
         )));
@@ -48,8 +48,8 @@ pub fn run(args: &Args, out: &mut dyn Write) -> CliResult {
 fn write_file(path: &Path, text: &str) -> Result<(), CliError> {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent)
-            .map_err(|e| CliError(format!("cannot create {}: {e}", parent.display())))?;
+            .map_err(|e| CliError::Failed(format!("cannot create {}: {e}", parent.display())))?;
     }
     std::fs::write(path, text)
-        .map_err(|e| CliError(format!("cannot write {}: {e}", path.display())))
+        .map_err(|e| CliError::Failed(format!("cannot write {}: {e}", path.display())))
 }

@@ -104,7 +104,7 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
                 report: &r,
                 findings: &informal,
             })
-            .map_err(|e| CliError(e.to_string()))?;
+            .map_err(|e| CliError::Failed(e.to_string()))?;
             writeln!(out, "{json}")?;
         }
         JourneysFormat::Table => {

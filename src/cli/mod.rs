@@ -116,38 +116,48 @@ where
         Command::Schema(args) => schema::run(&args, out),
         Command::Templates(args) => templates::run(&args, out),
     };
+    exit_code(result, err)
+}
+
+/// The exit code of a command's result, its error (if any) reported.
+fn exit_code(result: CliResult, err: &mut dyn Write) -> u8 {
     match result {
         Ok(code) => code,
-        Err(e) if e.0 == BROKEN_PIPE => EXIT_OK,
-        Err(e) => {
-            let _ = writeln!(err, "error: {e:#}");
+        Err(CliError::ReaderGone) => EXIT_OK,
+        Err(CliError::Failed(message)) => {
+            let _ = writeln!(err, "error: {message}");
             EXIT_PROBLEMS
         }
     }
 }
 
-/// An error a command reports and stops on (I/O, refused overwrite).
+/// Why a command stopped before it finished.
 #[derive(Debug)]
-pub struct CliError(pub String);
+pub enum CliError {
+    /// Something to tell the user (I/O, a refused overwrite, bad flags).
+    Failed(String),
+    /// The reader of our output went away (`needsmap events log.csv |
+    /// head`): the command is done, and there is nothing to say.
+    ReaderGone,
+}
 
 impl std::fmt::Display for CliError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+        match self {
+            CliError::Failed(message) => f.write_str(message),
+            CliError::ReaderGone => f.write_str("the reader of the output went away"),
+        }
     }
 }
 
 impl std::error::Error for CliError {}
 
-/// The reader of our output went away (`needsmap events log.csv | head`):
-/// not an error worth a message.
-const BROKEN_PIPE: &str = "broken pipe";
-
 impl From<std::io::Error> for CliError {
     fn from(e: std::io::Error) -> Self {
-        if e.kind() == std::io::ErrorKind::BrokenPipe {
-            return CliError(BROKEN_PIPE.into());
+        match e.kind() {
+            std::io::ErrorKind::BrokenPipe => CliError::ReaderGone,
+            _ => CliError::Failed(e.to_string()),
         }
-        CliError(e.to_string())
     }
 }
 
@@ -196,7 +206,7 @@ pub fn known_cohort(a: &crate::model::Assessment, id: &str) -> Result<usize, Cli
                         .join(", ")
                 )
             });
-        CliError(format!("unknown cohort `{id}`; {hint}"))
+        CliError::Failed(format!("unknown cohort `{id}`; {hint}"))
     })
 }
 
@@ -216,5 +226,29 @@ impl AssessmentArg {
         crate::model::LoadOptions {
             allow_outside: self.allow_outside,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reader_that_went_away_ends_the_command_quietly() {
+        let gone = std::io::Error::from(std::io::ErrorKind::BrokenPipe);
+        let mut err = Vec::new();
+        assert_eq!(exit_code(Err(gone.into()), &mut err), EXIT_OK);
+        assert!(err.is_empty());
+    }
+
+    #[test]
+    fn an_error_is_reported_whatever_its_words() {
+        // The words of a broken pipe, from anywhere else, are an error.
+        let mut err = Vec::new();
+        let failed = CliError::Failed("broken pipe".into());
+        assert_eq!(exit_code(Err(failed), &mut err), EXIT_PROBLEMS);
+        assert_eq!(String::from_utf8_lossy(&err), "error: broken pipe\n");
+        let denied = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+        assert_eq!(exit_code(Err(denied.into()), &mut err), EXIT_PROBLEMS);
     }
 }

@@ -56,13 +56,13 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
     let progress = compare_as(&before, &after, (!args.internal).then_some(below));
     match args.format {
         ProgressFormat::Json => {
-            let json =
-                serde_json::to_string_pretty(&progress).map_err(|e| CliError(e.to_string()))?;
+            let json = serde_json::to_string_pretty(&progress)
+                .map_err(|e| CliError::Failed(e.to_string()))?;
             writeln!(out, "{json}")?;
         }
         ProgressFormat::Markdown => {
             let text = crate::render::progress_report(&progress, &args.after, args.allow_outside)
-                .map_err(CliError)?;
+                .map_err(CliError::Failed)?;
             out.write_all(text.as_bytes())?;
         }
     }

@@ -65,8 +65,8 @@ pub fn schema(which: Which) -> Schema {
 }
 
 pub fn run(args: &Args, out: &mut dyn Write) -> CliResult {
-    let json =
-        serde_json::to_string_pretty(&schema(args.which)).map_err(|e| CliError(e.to_string()))?;
+    let json = serde_json::to_string_pretty(&schema(args.which))
+        .map_err(|e| CliError::Failed(e.to_string()))?;
     writeln!(out, "{json}")?;
     Ok(EXIT_OK)
 }

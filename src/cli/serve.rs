@@ -36,7 +36,7 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
         suppress_below: args.suppress_below,
         allow_outside: args.file.allow_outside,
     }));
-    let mut watcher = Watcher::new().map_err(CliError)?;
+    let mut watcher = Watcher::new().map_err(CliError::Failed)?;
     // Watch the assessment's folder before the first build, so an edit
     // saved while it runs is not missed.
     let mut early = crate::serve::Inputs::default();
@@ -44,7 +44,7 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
     watcher.follow(&early);
     report(&preview.rebuild(), None, out, err)?;
     let server = tiny_http::Server::http(SocketAddr::new(args.bind, args.port)).map_err(|e| {
-        CliError(format!(
+        CliError::Failed(format!(
             "cannot listen on {}:{}: {e}; is another preview running? try --port {} or --port 0",
             args.bind,
             args.port,
@@ -54,7 +54,7 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
     let address = server
         .server_addr()
         .to_ip()
-        .ok_or_else(|| CliError("the server has no IP address".into()))?;
+        .ok_or_else(|| CliError::Failed("the server has no IP address".into()))?;
     writeln!(
         out,
         "serving {} on http://{address}/ (Ctrl-C to stop)",

@@ -20,7 +20,8 @@ pub struct Args {
 pub fn run(args: &Args, out: &mut dyn Write) -> CliResult {
     match &args.export {
         Some(dir) => {
-            let written = crate::render::templates::export(dir, args.force).map_err(CliError)?;
+            let written =
+                crate::render::templates::export(dir, args.force).map_err(CliError::Failed)?;
             for p in &written {
                 writeln!(out, "wrote {}", p.display())?;
             }

@@ -148,7 +148,7 @@ fn dot(g: &PathwayGraph, sel: &Selection) -> String {
 }
 
 /// XML escaping is the same as for SVG.
-use crate::journeys::svg::escape as xml_escape;
+use crate::text::xml_escape;
 
 fn graphml(g: &PathwayGraph, sel: &Selection) -> String {
     let mut out = String::from(concat!(

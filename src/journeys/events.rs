@@ -15,7 +15,7 @@ use rustc_hash::FxHashMap as HashMap;
 
 use serde::Serialize;
 
-use crate::check::did_you_mean;
+use crate::model::suggest::did_you_mean;
 
 /// Which columns hold what, and what to do with rows that cannot be read.
 #[derive(Debug, Clone)]

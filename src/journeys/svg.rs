@@ -10,28 +10,7 @@ use std::fmt::Write;
 
 use super::{TouchpointSummary, touchpoint};
 use crate::model::{Assessment, Journey, StepOutcome};
-use crate::text::plural;
-
-/// Escape text for SVG/XML content and attributes. Characters XML cannot
-/// hold at all (C0 controls, U+FFFE, U+FFFF) are dropped, and with them the
-/// rest `check` refuses, so a chart or GraphML file is well-formed even from
-/// a model that never went through `check`.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            '\r' => {}
-            c if crate::model::printable::is_forbidden(c) => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
+use crate::text::{plural, xml_escape as escape};
 
 /// Outcome → (label, fill). Fills are dark or light enough to tell apart
 /// in grey; the label is always drawn beside the marker.

@@ -5,12 +5,12 @@
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
+use super::diagnostic::{Diagnostic, Severity};
 use super::printable;
 use super::source::{FileKind, Pos, clean_path};
 use super::walk::{self, WalkError};
 use super::yaml::{DeError, from_str_all_errors};
 use super::*;
-use crate::check::{Diagnostic, Severity};
 
 /// Files larger than this are refused before parsing.
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;

@@ -1,6 +1,7 @@
 //! The input model (`needsmap/v1`): the types an analyst writes in YAML, and
 //! their loading from files (`load`), with the YAML tree that lets every
-//! diagnostic point at a line and column (`yaml`, `source`).
+//! diagnostic point at a line and column (`yaml`, `source`), and the
+//! diagnostics themselves (`diagnostic`), which loading and `check` report.
 //!
 //! Field names are the public contract of `docs/model.md` (made exact in `docs/model-v1-spec.md`); every
 //! struct denies unknown fields so a typo is an error, never a silently
@@ -8,11 +9,13 @@
 //! saying which file and YAML path it came from.
 
 mod date;
+pub mod diagnostic;
 pub mod load;
 mod locate;
 pub mod printable;
 pub mod source;
 pub mod strings;
+pub mod suggest;
 pub mod walk;
 pub mod yaml;
 

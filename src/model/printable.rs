@@ -13,17 +13,7 @@ use serde::Serialize;
 use super::source::Seg;
 use super::strings::each_string;
 
-/// Characters no output may carry: C0 controls other than tab, newline and
-/// carriage return; DEL and the C1 controls (invisible, and in practice
-/// Windows-1252 text read as Latin-1); and the Unicode noncharacters
-/// (U+FDD0..U+FDEF and the last two code points of every plane, U+FFFE and
-/// U+FFFF among them). Lone surrogates cannot occur in a Rust string.
-pub fn is_forbidden(c: char) -> bool {
-    let code = c as u32;
-    (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
-        || (0xFDD0..=0xFDEF).contains(&code)
-        || code & 0xFFFE == 0xFFFE
-}
+pub use crate::text::is_forbidden;
 
 /// What a forbidden character is, for a message: `U+0001 (a control character)`.
 pub fn describe(c: char) -> String {

@@ -21,7 +21,7 @@ use serde::{Deserialize, Deserializer};
 use serde_saphyr::Spanned;
 
 use super::source::{Pos, Seg};
-use crate::check::suggest;
+use super::suggest::suggest;
 
 /// Limits that keep hostile YAML (alias bombs, deep nesting) from
 /// exhausting memory: serde-saphyr enforces them while parsing. Its default

@@ -10,9 +10,10 @@ use std::fmt::Write;
 use crate::gaps::{Analysis, number};
 use crate::graph::PathwayGraph;
 use crate::journeys::JourneyReport;
-use crate::journeys::svg::{escape, wrap_lines};
+use crate::journeys::svg::wrap_lines;
 use crate::model::{Assessment, Indicator};
 use crate::render::disclosure::{Cell, Suppression};
+use crate::text::xml_escape as escape;
 
 const FONT: &str = "font-family=\"Helvetica, Arial, sans-serif\"";
 

@@ -139,7 +139,7 @@ fn drawing(rel: &str, id: usize, file: &str, alt: &str, (cx, cy): (u64, u64)) ->
 
 /// Text for XML content or an attribute: the charts' escape, which also
 /// drops what XML cannot hold (and `check` refuses), so Word can open it.
-use crate::journeys::svg::escape as esc;
+use crate::text::xml_escape as esc;
 
 /// One document as a `.docx`: the cover, the contents, the body (the
 /// Markdown without its title and subtitle, headings one level up), with

@@ -5,9 +5,9 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::gaps::plural;
-use crate::model::source::Place;
-use crate::model::{Origin, SourceMap};
+use super::source::Place;
+use super::{Origin, SourceMap};
+use crate::text::plural;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
