@@ -213,6 +213,31 @@ fn overriding_one_template_changes_only_its_document() {
 }
 
 #[test]
+fn a_template_naming_a_chart_that_does_not_exist_is_an_error() {
+    let ws = example_copy();
+    let assessment = ws.path().join(EXAMPLE).display().to_string();
+    let templates = ws.path().join("assessments/templates");
+    std::fs::create_dir_all(&templates).expect("mkdir");
+    let original = std::fs::read_to_string("templates/needs-assessment.md").expect("built-in");
+    assert!(original.contains("](chart:coverage)"));
+    std::fs::write(
+        templates.join("needs-assessment.md"),
+        original.replace("](chart:coverage)", "](chart:coverge)"),
+    )
+    .expect("write");
+    let out = ws.path().join("out");
+    let (code, _, err) = build(&assessment, &out, &["--no-pdf"]);
+    assert_eq!(code, 1, "an empty figure must not be published: {err}");
+    assert!(
+        err.contains("needs-assessment.md")
+            && err.contains("no chart `coverge`")
+            && err.contains("did you mean `coverage`?"),
+        "{err}"
+    );
+    assert!(!out.exists(), "nothing written");
+}
+
+#[test]
 fn a_failed_build_leaves_the_previous_output_untouched() {
     let ws = example_copy();
     let assessment = ws.path().join(EXAMPLE).display().to_string();

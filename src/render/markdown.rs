@@ -17,6 +17,18 @@ fn chart_name(url: &str) -> Option<&str> {
     url.strip_prefix("chart:")
 }
 
+/// The first chart a document's images name (`![…](chart:NAME)`) that
+/// `charts` does not hold: a template's typo, which would otherwise be an
+/// empty figure in the HTML and a missing file in the PDF.
+pub fn unknown_chart(markdown: &str, charts: &BTreeMap<String, String>) -> Option<String> {
+    Parser::new_ext(markdown, options()).find_map(|event| match event {
+        Event::Start(Tag::Image { dest_url, .. }) => chart_name(&dest_url)
+            .filter(|name| !charts.contains_key(*name))
+            .map(str::to_owned),
+        _ => None,
+    })
+}
+
 /// Markdown for the `.md` output: chart addresses become links to the
 /// chart files written beside it.
 pub fn to_markdown_file(markdown: &str) -> String {

@@ -140,6 +140,9 @@ pub fn build(
         let markdown = tera
             .render(&name, &tera_ctx)
             .map_err(|e| template_error(&name, &templates, &e))?;
+        if let Some(chart) = markdown::unknown_chart(&markdown, &charts) {
+            return Err(unknown_chart(&name, &templates, &chart, &charts));
+        }
         files.push(OutputFile {
             path: format!("{stem}.md"),
             bytes: markdown::to_markdown_file(&markdown).into_bytes(),
@@ -324,6 +327,42 @@ fn plural_filter(
 }
 
 /// A template error naming the file to fix, with tera's reasons.
+/// A template names a chart this assessment has none of.
+fn unknown_chart(
+    name: &str,
+    templates: &[templates::Template],
+    chart: &str,
+    charts: &BTreeMap<String, String>,
+) -> String {
+    let hint = match crate::model::suggest::did_you_mean(chart, charts.keys().map(String::as_str)) {
+        Some(hint) => hint,
+        None => format!(
+            "this assessment's charts are {}",
+            charts
+                .keys()
+                .map(|c| format!("`{c}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    format!(
+        "{}: no chart `{chart}` (an image `![…](chart:{chart})`)\n  hint: {hint}",
+        template_origin(name, templates)
+    )
+}
+
+/// `built-in template NAME`, or the file that overrides it.
+fn template_origin(name: &str, templates: &[templates::Template]) -> String {
+    templates
+        .iter()
+        .find(|t| t.name == name)
+        .and_then(|t| t.overridden_by.as_ref())
+        .map_or_else(
+            || format!("built-in template {name}"),
+            |p| format!("template {}", p.display()),
+        )
+}
+
 fn template_error(name: &str, templates: &[templates::Template], e: &tera::Error) -> String {
     let mut reasons = vec![e.to_string()];
     let mut source = std::error::Error::source(e);
@@ -331,15 +370,11 @@ fn template_error(name: &str, templates: &[templates::Template], e: &tera::Error
         reasons.push(s.to_string());
         source = s.source();
     }
-    let origin = templates
-        .iter()
-        .find(|t| t.name == name)
-        .and_then(|t| t.overridden_by.as_ref())
-        .map_or_else(
-            || format!("built-in template {name}"),
-            |p| format!("template {}", p.display()),
-        );
-    format!("{origin}: {}", reasons.join(": "))
+    format!(
+        "{}: {}",
+        template_origin(name, templates),
+        reasons.join(": ")
+    )
 }
 
 fn html_document(
