@@ -555,14 +555,14 @@ pub fn touchpoint_map(
             continue;
         };
         let len = feeling * bar_w / 6.0;
-        let (x, w, fill, pattern) = if len < 0.0 {
-            (zero + len, -len, "url(#worse)", "")
+        let (x, w, fill) = if len < 0.0 {
+            (zero + len, -len, "url(#worse)")
         } else {
-            (zero, len, "#1b7837", "")
+            (zero, len, "#1b7837")
         };
         let _ = writeln!(
             out,
-            "<rect x=\"{x:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"16\" fill=\"{fill}\" stroke=\"#000\" stroke-width=\"0.8\"{pattern}/>",
+            "<rect x=\"{x:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"16\" fill=\"{fill}\" stroke=\"#000\" stroke-width=\"0.8\"/>",
             y + 8.0,
             w.max(1.0)
         );

@@ -59,13 +59,6 @@ impl Diagnostic {
         self
     }
 
-    pub fn with_maybe_hint(mut self, hint: Option<String>) -> Diagnostic {
-        if hint.is_some() {
-            self.hint = hint;
-        }
-        self
-    }
-
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }

@@ -52,13 +52,6 @@ pub struct Origin {
 }
 
 impl Origin {
-    pub fn file(file: FileId) -> Origin {
-        Origin {
-            file: Some(file),
-            ..Origin::default()
-        }
-    }
-
     pub fn at(file: FileId, path: Vec<Seg>) -> Origin {
         Origin {
             file: Some(file),

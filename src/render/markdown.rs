@@ -318,7 +318,6 @@ struct TableState {
     align: Vec<Alignment>,
     header: Vec<String>,
     rows: Vec<Vec<String>>,
-    in_header: bool,
     row: Vec<String>,
 }
 
@@ -447,14 +446,8 @@ impl TypstWriter {
                     align,
                     header: Vec::new(),
                     rows: Vec::new(),
-                    in_header: false,
                     row: Vec::new(),
                 });
-            }
-            Tag::TableHead => {
-                if let Some(t) = &mut self.table {
-                    t.in_header = true;
-                }
             }
             Tag::TableRow => {}
             Tag::TableCell => self.cell = Some(String::new()),
@@ -503,7 +496,6 @@ impl TypstWriter {
             TagEnd::TableHead => {
                 if let Some(t) = &mut self.table {
                     t.header = std::mem::take(&mut t.row);
-                    t.in_header = false;
                 }
             }
             TagEnd::TableRow => {

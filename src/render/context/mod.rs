@@ -606,8 +606,7 @@ pub fn build(
     let cohorts = a
         .cohorts
         .iter()
-        .enumerate()
-        .map(|(c, cohort)| cohort_ctx(a, analysis, c, cohort, suppression))
+        .map(|cohort| cohort_ctx(a, analysis, cohort, suppression))
         .collect();
     let mut sectors: BTreeMap<String, Vec<ServiceCtx>> = BTreeMap::new();
     for s in &a.services {
@@ -825,13 +824,7 @@ fn routes(g: &PathwayGraph) -> Vec<RoutesIntoCtx> {
     out
 }
 
-fn cohort_ctx(
-    a: &Assessment,
-    analysis: &Analysis,
-    c: usize,
-    cohort: &Cohort,
-    s: Suppression,
-) -> CohortCtx {
+fn cohort_ctx(a: &Assessment, analysis: &Analysis, cohort: &Cohort, s: Suppression) -> CohortCtx {
     let (estimate, basis) = match (&cohort.population, cohort.prevalence, &cohort.demand) {
         (Some(group), Some(p), _) => {
             let count = a
@@ -902,7 +895,6 @@ fn cohort_ctx(
                 .collect()
         })
         .unwrap_or_default();
-    let _ = c;
     CohortCtx {
         id: md(&cohort.id),
         name: md(&cohort.name),
