@@ -1,6 +1,9 @@
-//! The pipeline's layers depend one way: model → check → graph → gaps →
-//! journeys → render, with the CLI and serve over them. No top-level
-//! module may reach, through any chain of `crate::` paths, back to itself.
+//! The modules depend one way. Today, from the bottom: `text`, `model`,
+//! `graph`, `journeys` (its metrics walk the graph), `gaps` (which quotes
+//! journeys), then `check` (which knows the gap kinds) and `progress`,
+//! `render`, and over them `import`, `output`, `serve` and the CLI. No
+//! top-level module may reach, through any chain of `crate::` paths, back
+//! to itself.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
