@@ -107,10 +107,9 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
                     pathways: comparison.as_ref(),
                 },
             )
-            .map_err(|e| match e.io_error_kind() {
-                Some(kind) => std::io::Error::from(kind).into(),
-                None => CliError::Failed(e.to_string()),
-            })?;
+            // serde_json hands back the writer's own I/O error inside its
+            // own: unwrapped, a closed pipe ends quietly like any other.
+            .map_err(|e| CliError::from(std::io::Error::from(e)))?;
             writeln!(writer)?;
             writer.flush()?;
         }
