@@ -15,15 +15,19 @@
 //! - [`text`]: numbers and counts as reports write them (every stage's leaf);
 //! - [`cli`]: the `needsmap` command.
 
+// A `pub` item nobody outside the crate can reach is `pub(crate)`, so the
+// compiler reports internal code that nothing uses as dead.
+#![warn(unreachable_pub)]
+
 pub mod check;
 pub mod cli;
 pub mod gaps;
 pub mod graph;
-pub mod import;
+pub(crate) mod import;
 pub mod journeys;
 pub mod model;
-pub mod output;
+pub(crate) mod output;
 pub mod progress;
 pub mod render;
-pub mod serve;
-pub mod text;
+pub(crate) mod serve;
+pub(crate) mod text;

@@ -28,7 +28,7 @@ use crate::render::OutputFile;
 
 /// The file in every output folder that says needsmap wrote it, listing
 /// the files it wrote.
-pub const MARKER: &str = ".needsmap-output";
+pub(crate) const MARKER: &str = ".needsmap-output";
 
 /// How many of the files that stop a build the message names.
 const LISTED: usize = 5;
@@ -65,7 +65,7 @@ fn io_error(what: &str, path: &Path, e: std::io::Error) -> OutputError {
 /// Write `files` as the whole content of the folder `out`, replacing
 /// needsmap's earlier output there, after checking that nothing else would
 /// be lost. `inputs` are the files the run read; `out` may not hold any.
-pub fn replace_folder(
+pub(crate) fn replace_folder(
     out: &Path,
     files: &[OutputFile],
     inputs: &[PathBuf],
@@ -91,7 +91,7 @@ pub fn replace_folder(
 
 /// Refuse, with a reason and a way on, an `out` whose replacement could
 /// lose anything needsmap did not write.
-pub fn check_replaceable(out: &Path, inputs: &[PathBuf]) -> Result<(), OutputError> {
+pub(crate) fn check_replaceable(out: &Path, inputs: &[PathBuf]) -> Result<(), OutputError> {
     let shown = out.display();
     let meta = match std::fs::symlink_metadata(out) {
         Ok(meta) => meta,

@@ -51,7 +51,7 @@ pub fn rate(ratio: f64) -> String {
 /// A population group's key as words: `women_16_plus` → "women aged 16
 /// and over", `children_0_17` → "children aged 0 to 17", `total_population`
 /// → "total population".
-pub fn population_group(key: &str) -> String {
+pub(crate) fn population_group(key: &str) -> String {
     let tokens: Vec<&str> = key.split(['_', '-']).filter(|t| !t.is_empty()).collect();
     let first_number = tokens
         .iter()
@@ -71,7 +71,7 @@ pub fn population_group(key: &str) -> String {
 }
 
 /// First letter upper-case: a phrase as a table's row label.
-pub fn capitalise_first(text: &str) -> String {
+pub(crate) fn capitalise_first(text: &str) -> String {
     let mut chars = text.chars();
     match chars.next() {
         Some(c) => c.to_uppercase().chain(chars).collect(),
@@ -84,7 +84,7 @@ pub fn capitalise_first(text: &str) -> String {
 /// Windows-1252 text read as Latin-1); and the Unicode noncharacters
 /// (U+FDD0..U+FDEF and the last two code points of every plane, U+FFFE and
 /// U+FFFF among them). Lone surrogates cannot occur in a Rust string.
-pub fn is_forbidden(c: char) -> bool {
+pub(crate) fn is_forbidden(c: char) -> bool {
     let code = c as u32;
     (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
         || (0xFDD0..=0xFDEF).contains(&code)
@@ -95,7 +95,7 @@ pub fn is_forbidden(c: char) -> bool {
 /// hold at all (C0 controls, U+FFFE, U+FFFF) are dropped, and with them the
 /// rest `check` refuses, so a chart or GraphML file is well-formed even from
 /// a model that never went through `check`.
-pub fn xml_escape(text: &str) -> String {
+pub(crate) fn xml_escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

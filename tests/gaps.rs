@@ -322,6 +322,8 @@ fn provision_reached_only_from_some_localities() {
         "locality/women/early-help/routes",
     );
     assert_eq!(g.localities, ["south"]);
+    // The entry point serving the place cut off, whose routes lead nowhere.
+    assert_eq!(g.entry_points, ["gp"]);
     assert!(
         g.evidence
             .contains("no recorded referral route leads there from an entry point serving south"),
@@ -342,11 +344,32 @@ fn unmapped_pathway() {
     );
     assert_eq!(g.journeys, ["j1"]);
     assert_eq!(g.cohorts, ["women"]);
+    assert_eq!(g.services, ["outreach", "idva"]);
+    assert!(g.entry_points.is_empty());
     assert!(
         g.evidence
             .contains("Journey j1 (day 3) went from Outreach to IDVA service"),
         "{}",
         g.evidence
+    );
+}
+
+/// A route from an entry point names it among the gap's entry points, not
+/// its services, and a finding naming that entry point still confirms it.
+#[test]
+fn an_unmapped_route_from_an_entry_point_names_it_as_one() {
+    let a = analysis("assessments/northmoor.yaml");
+    let g = a
+        .gaps
+        .iter()
+        .find(|g| g.id == "unmapped-pathway/gp/refuge-north")
+        .expect("the example's GP to refuge route");
+    assert_eq!(g.entry_points, ["gp"]);
+    assert_eq!(g.services, ["refuge-north"]);
+    assert!(
+        g.corroboration.contains(&"finding:f02".to_owned()),
+        "{:?}",
+        g.corroboration
     );
 }
 

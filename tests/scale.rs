@@ -12,7 +12,7 @@ mod scale;
 
 use common::run;
 use needsmap::check::MAX_TEXT_CHARS;
-use needsmap::render::context::MAX_JOURNEY_SECTIONS;
+use needsmap::render::MAX_JOURNEY_SECTIONS;
 
 fn build(assessment: &Path, out: &Path) -> (u8, String, String) {
     let (a, o) = (assessment.display().to_string(), out.display().to_string());

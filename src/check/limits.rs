@@ -17,7 +17,7 @@ use crate::model::{Assessment, Origin, Seg};
 pub const MAX_TEXT_CHARS: usize = 20_000;
 
 /// An error for every text in the assessment longer than [`MAX_TEXT_CHARS`].
-pub fn long_texts(a: &Assessment) -> Vec<Diagnostic> {
+pub(super) fn long_texts(a: &Assessment) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut item = |kind: &str, id: &str, origin: &Origin, value: &dyn erased::Item| {
         for (path, chars) in value.long_strings() {
@@ -96,7 +96,7 @@ fn too_long(kind: &str, id: &str, field: Option<&str>, at: Origin, chars: usize)
 mod erased {
     use super::*;
 
-    pub trait Item {
+    pub(super) trait Item {
         fn long_strings(&self) -> Vec<(Vec<Seg>, usize)>;
     }
 

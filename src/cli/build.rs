@@ -41,7 +41,7 @@ pub struct Args {
     pub previous: Option<PathBuf>,
 }
 
-pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
+pub(super) fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
     let Some((loaded, a)) = load_checked(&args.file, err)? else {
         return Ok(EXIT_PROBLEMS);
     };

@@ -25,7 +25,7 @@ pub struct Args {
 
 /// How much an assessment holds, for the summary line.
 #[derive(Debug, Default, Serialize)]
-pub struct Counts {
+pub(super) struct Counts {
     pub files: usize,
     pub levels: usize,
     pub cohorts: usize,
@@ -94,7 +94,7 @@ struct JsonReport<'a> {
     diagnostics: &'a [Located],
 }
 
-pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
+pub(super) fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
     let loaded = load_with(&args.file.assessment, args.file.options());
     let mut diagnostics = loaded.diagnostics.clone();
     let mut unknowns = None;

@@ -47,14 +47,14 @@ pub struct Args {
 
 /// An observed route between two mapped services, or a mapped one unused.
 #[derive(Debug, Serialize)]
-pub struct Route {
+pub(super) struct Route {
     pub from: String,
     pub to: String,
     pub count: u64,
 }
 
 #[derive(Debug, Serialize)]
-pub struct Comparison {
+pub(super) struct Comparison {
     /// Routes the cases took that the assessment does not record.
     pub used_not_mapped: Vec<Route>,
     /// Recorded routes between mapped services that no case took.
@@ -69,7 +69,7 @@ struct JsonOut<'a> {
     pathways: Option<&'a Comparison>,
 }
 
-pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
+pub(super) fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
     let file = std::fs::File::open(&args.log)
         .map_err(|e| CliError::Failed(format!("cannot read {}: {e}", args.log.display())))?;
     let columns = Columns {

@@ -52,7 +52,7 @@ struct JsonOut<'a> {
     safe_accommodation: &'a crate::gaps::AccommodationSummary,
 }
 
-pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
+pub(super) fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
     if args.rules {
         write_rules(args.format, out)?;
         return Ok(EXIT_OK);

@@ -17,7 +17,7 @@ pub struct Args {
     pub cohort: Option<String>,
 }
 
-pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
+pub(super) fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
     let Some((_, a)) = load_checked(&args.file, err)? else {
         return Ok(EXIT_PROBLEMS);
     };

@@ -47,7 +47,7 @@ pub struct Args {
     pub allow_outside: bool,
 }
 
-pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
+pub(super) fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
     if let Some(path) = &args.template {
         return template(args, path, out, err);
     }

@@ -26,7 +26,7 @@ pub struct Args {
     pub force: bool,
 }
 
-pub fn run(args: &Args, out: &mut dyn Write) -> CliResult {
+pub(super) fn run(args: &Args, out: &mut dyn Write) -> CliResult {
     let targets: Vec<(PathBuf, &str)> = FILES.iter().map(|(p, t)| (args.dir.join(p), *t)).collect();
     if !args.force
         && let Some((existing, _)) = targets.iter().find(|(p, _)| p.exists())

@@ -45,7 +45,7 @@ struct JsonOut<'a> {
     findings: &'a [crate::gaps::Gap],
 }
 
-pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
+pub(super) fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
     let Some((loaded, full)) = load_checked(&args.file, err)? else {
         return Ok(EXIT_PROBLEMS);
     };

@@ -9,7 +9,7 @@ mod import;
 mod init;
 mod journeys;
 mod progress;
-pub mod schema;
+pub(crate) mod schema;
 mod serve;
 mod table;
 mod templates;

@@ -35,7 +35,7 @@ pub struct Args {
     pub format: ProgressFormat,
 }
 
-pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
+pub(super) fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
     let load = |path: &PathBuf, err: &mut dyn Write| {
         let arg = AssessmentArg {
             assessment: path.clone(),

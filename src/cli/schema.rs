@@ -26,7 +26,7 @@ pub struct Args {
 }
 
 /// The schema of one kind of input file.
-pub fn schema(which: Which) -> Schema {
+pub(crate) fn schema(which: Which) -> Schema {
     match which {
         Which::Assessment => {
             let mut schema = schemars::schema_for!(AssessmentFile);
@@ -64,7 +64,7 @@ pub fn schema(which: Which) -> Schema {
     }
 }
 
-pub fn run(args: &Args, out: &mut dyn Write) -> CliResult {
+pub(crate) fn run(args: &Args, out: &mut dyn Write) -> CliResult {
     let json = serde_json::to_string_pretty(&schema(args.which))
         .map_err(|e| CliError::Failed(e.to_string()))?;
     writeln!(out, "{json}")?;

@@ -29,7 +29,7 @@ pub struct Args {
     pub suppress_below: Option<u32>,
 }
 
-pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
+pub(super) fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
     let preview = Arc::new(Preview::new(Settings {
         assessment: args.file.assessment.clone(),
         internal: args.internal,

@@ -14,11 +14,11 @@ use comfy_table::{ContentArrangement, Table};
 
 /// Characters of a name, id or number shown in a cell: enough for any real
 /// service, activity or cohort name.
-pub const NAME: usize = 80;
+pub(super) const NAME: usize = 80;
 
 /// Characters of each line of a sentence or a list shown in a cell (a gap's
 /// evidence, a variant's route): enough for the longest the rules write.
-pub const PROSE: usize = 600;
+pub(super) const PROSE: usize = 600;
 
 /// Lines of a cell shown: a name holding thousands of line breaks would
 /// otherwise still print thousands of lines.
@@ -28,7 +28,7 @@ const ELLIPSIS: char = '…';
 
 /// A comfy-table for the terminal whose cells are clipped to their column's
 /// limit.
-pub struct TerminalTable {
+pub(super) struct TerminalTable {
     table: Table,
     limits: Vec<usize>,
 }
@@ -36,7 +36,7 @@ pub struct TerminalTable {
 impl TerminalTable {
     /// A table with these columns, each with the most characters a line of
     /// one of its cells shows ([`NAME`] or [`PROSE`]).
-    pub fn new(columns: &[(&str, usize)]) -> TerminalTable {
+    pub(super) fn new(columns: &[(&str, usize)]) -> TerminalTable {
         let mut table = Table::new();
         table
             .force_no_tty()
@@ -49,7 +49,7 @@ impl TerminalTable {
         }
     }
 
-    pub fn row<S: AsRef<str>>(&mut self, cells: impl IntoIterator<Item = S>) {
+    pub(super) fn row<S: AsRef<str>>(&mut self, cells: impl IntoIterator<Item = S>) {
         let row: Vec<String> = cells
             .into_iter()
             .enumerate()
@@ -79,7 +79,7 @@ fn terminal_width() -> u16 {
 
 /// `text` cut to at most `max_chars` characters, the last of them "…" when
 /// anything was cut. Counts characters, not bytes, so it never splits one.
-pub fn clip(text: &str, max_chars: usize) -> Cow<'_, str> {
+pub(super) fn clip(text: &str, max_chars: usize) -> Cow<'_, str> {
     match text.char_indices().nth(max_chars) {
         None => Cow::Borrowed(text),
         Some(_) => {

@@ -17,7 +17,7 @@ pub struct Args {
     pub force: bool,
 }
 
-pub fn run(args: &Args, out: &mut dyn Write) -> CliResult {
+pub(super) fn run(args: &Args, out: &mut dyn Write) -> CliResult {
     match &args.export {
         Some(dir) => {
             let written =

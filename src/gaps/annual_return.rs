@@ -14,7 +14,7 @@ use crate::model::{AccommodationType, Assessment, ServiceData, ServiceKind, keba
 /// A sum over the records that hold a figure, and how many of the
 /// records in scope do.
 #[derive(Debug, Clone, Copy, Default, Serialize, PartialEq)]
-pub struct Figure {
+pub(crate) struct Figure {
     pub sum: f64,
     pub recorded: usize,
     pub of: usize,
@@ -30,18 +30,18 @@ impl Figure {
     }
 
     /// The sum, when any record holds the figure.
-    pub fn known(&self) -> Option<f64> {
+    pub(crate) fn known(&self) -> Option<f64> {
         (self.recorded > 0).then_some(self.sum)
     }
 
-    pub fn complete(&self) -> bool {
+    pub(crate) fn complete(&self) -> bool {
         self.recorded == self.of
     }
 }
 
 /// One line of the return: a relevant accommodation type.
 #[derive(Debug, Clone, Default, Serialize)]
-pub struct ReturnLine {
+pub(crate) struct ReturnLine {
     /// "Refuge accommodation" (SI 2021/991's words).
     pub accommodation: String,
     /// The services of the type.
@@ -64,7 +64,7 @@ pub struct ReturnLine {
 /// The return: its year, and a line for each type with services or
 /// records.
 #[derive(Debug, Clone, Default, Serialize)]
-pub struct AnnualReturn {
+pub(crate) struct AnnualReturn {
     /// The year the figures cover (2025 for 2025-26), when any service
     /// records demand on safe accommodation.
     pub year: Option<i32>,
@@ -105,7 +105,7 @@ fn record_type(a: &Assessment, d: &ServiceData) -> Result<&'static str, bool> {
     }
 }
 
-pub fn annual_return(a: &Assessment, summary: &AccommodationSummary) -> AnnualReturn {
+pub(crate) fn annual_return(a: &Assessment, summary: &AccommodationSummary) -> AnnualReturn {
     let typed: Vec<(&ServiceData, Result<&'static str, bool>)> = a
         .service_data
         .iter()

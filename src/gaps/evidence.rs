@@ -36,7 +36,7 @@ pub(super) fn reported(ctx: &Context, gaps: &mut Vec<Gap>) {
 /// cohorts, services and levels, where it names them, meet the gap's?
 fn shows(f: &crate::model::Finding, g: &Gap) -> bool {
     (f.cohorts.is_empty() || f.cohorts.iter().any(|c| g.cohorts.contains(c)))
-        && (f.services.is_empty() || f.services.iter().any(|s| g.services.contains(s)))
+        && (f.services.is_empty() || f.services.iter().any(|s| g.touches(s)))
         && (f.levels.is_empty()
             || g.levels.is_empty()
             || f.levels.iter().any(|l| g.levels.contains(l)))
@@ -90,6 +90,12 @@ fn reported_gap(ctx: &Context, f: &crate::model::Finding, kind: GapKind, mark: S
         .services
         .iter()
         .filter(|id| a.services.iter().any(|s| &s.id == *id))
+        .cloned()
+        .collect();
+    gp.entry_points = f
+        .services
+        .iter()
+        .filter(|id| a.entry_points.iter().any(|e| &e.id == *id))
         .cloned()
         .collect();
     gp.corroboration = vec![mark];
@@ -170,7 +176,7 @@ pub(super) fn corroborate(a: &Assessment, gaps: &mut [Gap]) {
         for f in &a.findings {
             let named = f.gaps.contains(&gap.id);
             let touches = f.cohorts.iter().any(|c| gap.cohorts.contains(c))
-                && f.services.iter().any(|s| gap.services.contains(s));
+                && f.services.iter().any(|s| gap.touches(s));
             if named || touches {
                 gap.corroboration.push(format!("finding:{}", f.id));
             }

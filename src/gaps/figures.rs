@@ -154,7 +154,7 @@ fn groups_with_places(a: &Assessment) -> (Vec<Option<usize>>, Vec<Option<usize>>
     (units, beds)
 }
 
-pub fn safe_accommodation(a: &Assessment) -> AccommodationSummary {
+pub(super) fn safe_accommodation(a: &Assessment) -> AccommodationSummary {
     let mut summary = AccommodationSummary {
         total_population: a.population.as_ref().and_then(|p| p.total),
         ..AccommodationSummary::default()
@@ -294,7 +294,7 @@ fn is_under_18(s: &Service, a: &Assessment) -> bool {
             .all(|c| c.ages.and_then(|g| g.max).is_some_and(|m| m < 18))
 }
 
-pub fn perpetrator_balance(a: &Assessment) -> Balance {
+pub(super) fn perpetrator_balance(a: &Assessment) -> Balance {
     let mut b = Balance::default();
     for s in &a.services {
         match s.kind {

@@ -7,7 +7,7 @@
 //! the pathway graph. Then [`evidence`] ties findings and survivors'
 //! journeys to the gaps they confirm, and the gaps are ranked.
 
-pub mod annual_return;
+pub(crate) mod annual_return;
 mod context;
 mod evidence;
 mod figures;
@@ -79,7 +79,10 @@ pub struct Gap {
     pub level: Option<String>,
     /// Every level affected.
     pub levels: Vec<String>,
+    /// The services the gap is about.
     pub services: Vec<String>,
+    /// The entry points the gap is about: one end of an unmapped route, or
+    /// those serving a locality no referral route reaches provision from.
     pub entry_points: Vec<String>,
     /// For `locality` gaps: the localities without provision.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -140,6 +143,15 @@ impl Gap {
         } else {
             self.kind.rule().theme
         }
+    }
+
+    /// Whether the gap is about this service or entry point (a finding's
+    /// `services` may name either).
+    pub(crate) fn touches(&self, id: &str) -> bool {
+        self.services
+            .iter()
+            .chain(&self.entry_points)
+            .any(|s| s == id)
     }
 }
 

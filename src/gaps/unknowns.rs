@@ -91,7 +91,7 @@ impl DataGap {
 }
 
 /// `A, B and C`, or `A, B, C and 12 more` past five names.
-pub fn some_names<'x>(names: impl IntoIterator<Item = &'x str>) -> String {
+pub(super) fn some_names<'x>(names: impl IntoIterator<Item = &'x str>) -> String {
     let all: Vec<&str> = names.into_iter().collect();
     if all.len() <= 5 {
         return list(all);
@@ -102,7 +102,7 @@ pub fn some_names<'x>(names: impl IntoIterator<Item = &'x str>) -> String {
 
 /// The data gaps that come from the model alone (the rules add those that
 /// come from a judgement they could not make).
-pub fn recorded_fields(ctx: &Context, out: &mut Vec<DataGap>) {
+pub(super) fn recorded_fields(ctx: &Context, out: &mut Vec<DataGap>) {
     let a = ctx.a;
     services_without(
         a,

@@ -9,7 +9,7 @@ use crate::model::{AccommodationType, CohortKind, FundingPer, Role, Sector, Serv
 
 /// What a cell holds, and so how it is read.
 #[derive(Debug, Clone, Copy)]
-pub enum Kind {
+pub(crate) enum Kind {
     /// Any text.
     Text,
     /// One id (a lower-case slug), or blank to derive it from the name.
@@ -42,7 +42,7 @@ pub enum Kind {
 
 impl Kind {
     /// What the cell should hold, for messages and header notes.
-    pub fn expected(self) -> String {
+    pub(crate) fn expected(self) -> String {
         match self {
             Kind::Text => "text".into(),
             Kind::Id => "an id: lower-case letters, digits and single hyphens".into(),
@@ -70,7 +70,7 @@ impl Kind {
 
     /// The values of a single-choice column, for the template's
     /// drop-down lists.
-    pub fn choices(self) -> Option<Vec<String>> {
+    pub(crate) fn choices(self) -> Option<Vec<String>> {
         match self {
             Kind::Enum(values) => Some(values()),
             Kind::YesNo => Some(vec!["yes".into(), "no".into()]),
@@ -82,7 +82,7 @@ impl Kind {
 /// One column: its header, the field it fills (a dotted path in the
 /// YAML), its kind, and the header's note in the template.
 #[derive(Debug, Clone, Copy)]
-pub struct Column {
+pub(crate) struct Column {
     pub header: &'static str,
     /// Other headers people use for it ("Organisation" for Provider).
     pub aliases: &'static [&'static str],
@@ -115,7 +115,7 @@ const fn alias(mut c: Column, aliases: &'static [&'static str]) -> Column {
 
 /// The sheets an import workbook may hold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Sheet {
+pub(crate) enum Sheet {
     Levels,
     Cohorts,
     EntryPoints,
@@ -127,7 +127,7 @@ pub enum Sheet {
 }
 
 impl Sheet {
-    pub const ALL: [Sheet; 6] = [
+    pub(crate) const ALL: [Sheet; 6] = [
         Sheet::Services,
         Sheet::Funding,
         Sheet::ServiceData,
@@ -136,7 +136,7 @@ impl Sheet {
         Sheet::EntryPoints,
     ];
 
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Sheet::Levels => "Levels",
             Sheet::Cohorts => "Cohorts",
@@ -148,7 +148,7 @@ impl Sheet {
     }
 
     /// The YAML list the sheet's rows become (`services:`).
-    pub fn key(self) -> &'static str {
+    pub(crate) fn key(self) -> &'static str {
         match self {
             Sheet::Levels => "levels",
             Sheet::Cohorts => "cohorts",
@@ -159,7 +159,7 @@ impl Sheet {
     }
 
     /// What one row is, for messages.
-    pub fn row_noun(self) -> &'static str {
+    pub(crate) fn row_noun(self) -> &'static str {
         match self {
             Sheet::Levels => "level",
             Sheet::Cohorts => "cohort",
@@ -170,7 +170,7 @@ impl Sheet {
         }
     }
 
-    pub fn columns(self) -> &'static [Column] {
+    pub(crate) fn columns(self) -> &'static [Column] {
         match self {
             Sheet::Levels => LEVELS,
             Sheet::Cohorts => COHORTS,
@@ -183,7 +183,7 @@ impl Sheet {
 
     /// The sheet a sheet (or CSV file) name means: "Services",
     /// "services", "Entry Points", "entry-points.csv".
-    pub fn named(name: &str) -> Option<Sheet> {
+    pub(crate) fn named(name: &str) -> Option<Sheet> {
         let key = normalise(name);
         Sheet::ALL.into_iter().find(|s| {
             let own = normalise(s.name());
@@ -194,7 +194,7 @@ impl Sheet {
 
 /// A header or sheet name without case, spaces or punctuation, so that
 /// "Min. age", "min age" and "MIN_AGE" are one.
-pub fn normalise(text: &str) -> String {
+pub(crate) fn normalise(text: &str) -> String {
     text.chars()
         .filter(char::is_ascii_alphanumeric)
         .map(|c| c.to_ascii_lowercase())
@@ -232,22 +232,22 @@ fn values<T: JsonSchema>() -> Vec<String> {
     out
 }
 
-pub fn sectors() -> Vec<String> {
+pub(crate) fn sectors() -> Vec<String> {
     values::<Sector>()
 }
-pub fn service_kinds() -> Vec<String> {
+pub(crate) fn service_kinds() -> Vec<String> {
     values::<ServiceKind>()
 }
-pub fn roles() -> Vec<String> {
+pub(crate) fn roles() -> Vec<String> {
     values::<Role>()
 }
-pub fn cohort_kinds() -> Vec<String> {
+pub(crate) fn cohort_kinds() -> Vec<String> {
     values::<CohortKind>()
 }
-pub fn accommodation_types() -> Vec<String> {
+pub(crate) fn accommodation_types() -> Vec<String> {
     values::<AccommodationType>()
 }
-pub fn funding_per() -> Vec<String> {
+pub(crate) fn funding_per() -> Vec<String> {
     values::<FundingPer>()
 }
 

@@ -3,21 +3,21 @@
 //! documents, or an Open Referral UK feed ([`oruk`]), becomes commented
 //! YAML includes, or a located list of every problem and nothing written.
 
-pub mod layout;
-pub mod oruk;
-pub mod read;
-pub mod template;
+pub(crate) mod layout;
+pub(crate) mod oruk;
+pub(crate) mod read;
+pub(crate) mod template;
 mod workbook;
-pub mod yaml;
+pub(crate) mod yaml;
 
 use std::path::Path;
 
-pub use read::{Imported, KnownIds, Problem};
-pub use yaml::YamlFile;
+pub(crate) use read::{Imported, KnownIds, Problem};
+pub(crate) use yaml::YamlFile;
 
 /// Why an import wrote nothing.
 #[derive(Debug)]
-pub enum Failed {
+pub(crate) enum Failed {
     /// The file could not be read as a workbook at all.
     Unreadable(String),
     /// It was read, and these cells, rows or sheets are wrong.
@@ -27,7 +27,10 @@ pub enum Failed {
 /// Read a workbook or CSV file and make the YAML files it becomes.
 /// `known`: ids the assessment the files are for already defines, so the
 /// workbook's rows may name them.
-pub fn spreadsheet(path: &Path, known: &KnownIds) -> Result<(Imported, Vec<YamlFile>), Failed> {
+pub(crate) fn spreadsheet(
+    path: &Path,
+    known: &KnownIds,
+) -> Result<(Imported, Vec<YamlFile>), Failed> {
     let tables = workbook::read(path).map_err(Failed::Unreadable)?;
     let csv = path
         .extension()

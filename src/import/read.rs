@@ -14,7 +14,7 @@ use crate::model::{Cohort, EntryPoint, Level, Service, ServiceData};
 
 /// A problem with one cell, row, column or sheet of the workbook.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
+pub(crate) struct Problem {
     /// `Services!C12`, `Services!3:3` or `Services`.
     pub place: String,
     pub message: String,
@@ -47,7 +47,7 @@ impl Problem {
 /// came from (1-based, as the spreadsheet numbers it), and the sheets it
 /// did not read.
 #[derive(Debug, Default)]
-pub struct Imported {
+pub(crate) struct Imported {
     pub levels: Vec<(String, Level)>,
     pub cohorts: Vec<(String, Cohort)>,
     pub entry_points: Vec<(String, EntryPoint)>,
@@ -68,7 +68,7 @@ struct Ref {
 
 /// Ids that exist outside the workbook (the assessment it is for), by
 /// the sheet that would hold them.
-pub type KnownIds = BTreeMap<Sheet, Vec<String>>;
+pub(crate) type KnownIds = BTreeMap<Sheet, Vec<String>>;
 
 /// One data row of a known sheet, read into JSON.
 struct Row {
@@ -89,7 +89,7 @@ struct Row {
 const NOTES_SHEETS: [&str; 4] = ["readme", "notes", "instructions", "about"];
 
 /// Read the tables of one workbook (or a CSV file, a table of its own).
-pub fn read(
+pub(crate) fn read(
     tables: &[Table],
     single_csv: bool,
     external: &KnownIds,
@@ -528,7 +528,7 @@ fn set_path(fields: &mut Map<String, Json>, path: &str, value: Json) {
 }
 
 /// The text of a number as a person wrote it: `12`, not `12.0`.
-pub fn number_text(n: f64) -> String {
+pub(crate) fn number_text(n: f64) -> String {
     if n.fract() == 0.0 && n.abs() < 1e15 {
         format!("{}", n as i64)
     } else if n.abs() >= 1e15 {

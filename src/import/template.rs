@@ -19,7 +19,7 @@ use crate::model::Assessment;
 const TEMPLATE_ROWS: u32 = 500;
 
 /// The workbook's bytes: the same for the same input (a fixed date).
-pub fn workbook(from: Option<&Assessment>) -> Result<Vec<u8>, String> {
+pub(crate) fn workbook(from: Option<&Assessment>) -> Result<Vec<u8>, String> {
     let err = |e: XlsxError| e.to_string();
     let mut book = Workbook::new();
     let created = ExcelDateTime::from_ymd(2026, 1, 1).map_err(err)?;

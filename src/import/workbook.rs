@@ -8,22 +8,22 @@ use calamine::{Data, Reader};
 
 /// The largest workbook read: far above any area's service list, and a
 /// bound on what a hostile file can make us hold.
-pub const MAX_BYTES: u64 = 50_000_000;
+pub(super) const MAX_BYTES: u64 = 50_000_000;
 /// The most the parts of a workbook may hold unpacked (a zip of a few
 /// MB can unpack to many GB).
-pub const MAX_UNPACKED: u64 = 500_000_000;
+pub(super) const MAX_UNPACKED: u64 = 500_000_000;
 /// The most text a workbook's cells may hold together: a string shared
 /// by many cells is stored once in the file but once per cell here.
-pub const MAX_TEXT_BYTES: usize = 64_000_000;
+pub(super) const MAX_TEXT_BYTES: usize = 64_000_000;
 /// The most rows and columns a sheet may reach: a national directory's
 /// services fit many times over; a cell far beyond (a hostile or broken
 /// file naming `XFD1048576`) is refused rather than allocated for.
-pub const MAX_ROWS: usize = 50_000;
-pub const MAX_COLUMNS: usize = 100;
+pub(super) const MAX_ROWS: usize = 50_000;
+pub(super) const MAX_COLUMNS: usize = 100;
 
 /// One cell's value.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Value {
+pub(crate) enum Value {
     Empty,
     Text(String),
     Number(f64),
@@ -38,7 +38,7 @@ pub enum Value {
 }
 
 impl Value {
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         match self {
             Value::Empty => true,
             Value::Text(t) => t.trim().is_empty(),
@@ -47,7 +47,7 @@ impl Value {
     }
 
     /// The cell as the text a person sees, for messages.
-    pub fn shown(&self) -> String {
+    pub(crate) fn shown(&self) -> String {
         match self {
             Value::Empty => String::new(),
             Value::Text(t) => t.clone(),
@@ -63,7 +63,7 @@ impl Value {
 /// One sheet (or a CSV file): its rows of cells, row 0 being the
 /// sheet's row 1.
 #[derive(Debug, Clone, Default)]
-pub struct Table {
+pub(crate) struct Table {
     pub name: String,
     pub rows: Vec<Vec<Value>>,
     /// Merged ranges, as ((row, col), (row, col)) corners, 0-based.
@@ -71,12 +71,12 @@ pub struct Table {
 }
 
 /// `C12` for row 11, column 2 (both from 0).
-pub fn cell_name(row: usize, col: usize) -> String {
+pub(super) fn cell_name(row: usize, col: usize) -> String {
     format!("{}{}", column_letters(col), row + 1)
 }
 
 /// `A`, `Z`, `AA` for columns 0, 25, 26.
-pub fn column_letters(mut col: usize) -> String {
+pub(super) fn column_letters(mut col: usize) -> String {
     let mut letters = Vec::new();
     loop {
         letters.push(b'A' + (col % 26) as u8);
@@ -91,7 +91,7 @@ pub fn column_letters(mut col: usize) -> String {
 
 /// Read every sheet of a workbook, or a CSV file as one table named by
 /// its file stem.
-pub fn read(path: &Path) -> Result<Vec<Table>, String> {
+pub(super) fn read(path: &Path) -> Result<Vec<Table>, String> {
     let size = std::fs::metadata(path)
         .map_err(|e| format!("cannot read it: {e}"))?
         .len();

@@ -11,7 +11,7 @@ use super::layout::Sheet;
 use super::read::Imported;
 
 /// One file to write: its name inside the output folder and its text.
-pub struct YamlFile {
+pub(crate) struct YamlFile {
     pub name: &'static str,
     pub text: String,
 }
@@ -20,7 +20,7 @@ pub struct YamlFile {
 type Items<'a> = Vec<(&'a str, Json)>;
 
 /// The files an import writes, for the lists it read.
-pub fn files(imported: &Imported, source: &str) -> Result<Vec<YamlFile>, String> {
+pub(crate) fn files(imported: &Imported, source: &str) -> Result<Vec<YamlFile>, String> {
     let mut out = Vec::new();
     let lists: [(&'static str, Sheet, Items); 5] = [
         ("levels.yaml", Sheet::Levels, values(&imported.levels)?),
@@ -61,7 +61,7 @@ pub fn files(imported: &Imported, source: &str) -> Result<Vec<YamlFile>, String>
 
 /// A services file from another source (an ORUK feed): each service under
 /// its own comment lines, the file under `header`.
-pub fn services_file(
+pub(crate) fn services_file(
     services: &[(String, crate::model::Service)],
     header: &str,
 ) -> Result<YamlFile, String> {

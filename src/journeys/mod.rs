@@ -5,7 +5,7 @@
 //! event logs; `svg` draws journey maps.
 
 pub mod events;
-pub mod svg;
+pub(crate) mod svg;
 
 use std::collections::{BTreeMap, BTreeSet};
 

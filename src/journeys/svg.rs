@@ -123,7 +123,7 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
 const FONT: &str = "font-family=\"Helvetica, Arial, sans-serif\"";
 
 /// One journey's map.
-pub fn journey_map(a: &Assessment, j: &Journey) -> String {
+pub(crate) fn journey_map(a: &Assessment, j: &Journey) -> String {
     journey_map_with(a, j, true, 0..j.steps.len())
 }
 
@@ -132,7 +132,7 @@ pub fn journey_map(a: &Assessment, j: &Journey) -> String {
 /// then sets its 11-point labels at 7 pt or more (nine steps: 1,098
 /// points wide, so 0.65 of size; ten would be 0.60, 6.6 pt). A longer
 /// journey is drawn in parts.
-pub const FIGURE_STEPS: usize = 9;
+pub(crate) const FIGURE_STEPS: usize = 9;
 
 /// The steps of each figure of a journey: parts of equal length, none
 /// over [`FIGURE_STEPS`].
@@ -147,7 +147,7 @@ fn figure_parts(steps: usize) -> Vec<std::ops::Range<usize>> {
 /// The names of a journey's figures, as documents refer to them:
 /// `journey-ID`, then `journey-ID--2`, `journey-ID--3` for the parts of a
 /// long journey.
-pub fn journey_figure_names(j: &Journey) -> Vec<String> {
+pub(crate) fn journey_figure_names(j: &Journey) -> Vec<String> {
     (0..figure_parts(j.steps.len()).len())
         .map(|k| match k {
             0 => format!("journey-{}", j.id),
@@ -159,7 +159,7 @@ pub fn journey_figure_names(j: &Journey) -> Vec<String> {
 /// A journey map as a document's figures, by name: without the numbered
 /// notes under it, which the document lists beside it in its own text, so
 /// each map stays short enough for a landscape page at a readable size.
-pub fn journey_figures(a: &Assessment, j: &Journey) -> Vec<(String, String)> {
+pub(crate) fn journey_figures(a: &Assessment, j: &Journey) -> Vec<(String, String)> {
     journey_figure_names(j)
         .into_iter()
         .zip(figure_parts(j.steps.len()))
@@ -464,7 +464,7 @@ fn row_label(
 /// (`counts`, one row a touchpoint, after any disclosure control), and the
 /// mean as published (`feelings`: `None` where it is hidden, and no bar is
 /// drawn, since its length would give it away).
-pub fn touchpoint_map(
+pub(crate) fn touchpoint_map(
     id: &str,
     touchpoints: &[TouchpointSummary],
     counts: &[[String; 4]],

@@ -26,7 +26,7 @@ use super::yaml::options;
 /// key, with `at_key`), or the deepest node on the way there when the text
 /// stops short of it, as [`super::yaml::Node::find`] answers. `None` when
 /// the text does not parse.
-pub fn locate_paths(text: &str, wanted: &[(&[Seg], bool)]) -> Option<Vec<Place>> {
+pub(super) fn locate_paths(text: &str, wanted: &[(&[Seg], bool)]) -> Option<Vec<Place>> {
     let mut trie = Trie::default();
     for (path, _) in wanted {
         trie.insert(path);

@@ -9,15 +9,15 @@
 //! saying which file and YAML path it came from.
 
 mod date;
-pub mod diagnostic;
+pub(crate) mod diagnostic;
 pub mod load;
 mod locate;
-pub mod printable;
-pub mod source;
-pub mod strings;
-pub mod suggest;
-pub mod walk;
-pub mod yaml;
+pub(crate) mod printable;
+pub(crate) mod source;
+pub(crate) mod strings;
+pub(crate) mod suggest;
+pub(crate) mod walk;
+pub(crate) mod yaml;
 
 use std::collections::BTreeMap;
 

@@ -13,10 +13,10 @@ use serde::Serialize;
 use super::source::Seg;
 use super::strings::each_string;
 
-pub use crate::text::is_forbidden;
+pub(crate) use crate::text::is_forbidden;
 
 /// What a forbidden character is, for a message: `U+0001 (a control character)`.
-pub fn describe(c: char) -> String {
+pub(crate) fn describe(c: char) -> String {
     let kind = if c.is_control() {
         "a control character"
     } else {
@@ -27,7 +27,7 @@ pub fn describe(c: char) -> String {
 
 /// A string holding a forbidden character.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Unprintable {
+pub(crate) struct Unprintable {
     /// YAML path of the value (or of the mapping key, with `at_key`).
     pub path: Vec<Seg>,
     pub at_key: bool,
@@ -37,7 +37,7 @@ pub struct Unprintable {
 }
 
 /// The first forbidden character of `text` and its character index.
-pub fn first_forbidden(text: &str) -> Option<(usize, char)> {
+pub(crate) fn first_forbidden(text: &str) -> Option<(usize, char)> {
     let printable_ascii = |b: u8| (0x20..0x7F).contains(&b) || matches!(b, b'\t' | b'\n' | b'\r');
     if text.bytes().all(printable_ascii) {
         return None;
@@ -46,7 +46,7 @@ pub fn first_forbidden(text: &str) -> Option<(usize, char)> {
 }
 
 /// Every string (and map key) in `value` that holds a forbidden character.
-pub fn find_unprintable<T: Serialize + ?Sized>(value: &T) -> Vec<Unprintable> {
+pub(crate) fn find_unprintable<T: Serialize + ?Sized>(value: &T) -> Vec<Unprintable> {
     let mut found = Vec::new();
     each_string(value, |path, text, at_key| {
         if let Some((index, c)) = first_forbidden(text) {

@@ -126,7 +126,7 @@ pub struct Place {
 }
 
 /// Lines longer than this (in bytes) are cut around the column when shown.
-pub const SNIPPET_WIDTH: usize = 120;
+pub(crate) const SNIPPET_WIDTH: usize = 120;
 /// Characters kept before the column when a line is cut.
 const SNIPPET_BEFORE: usize = 40;
 
@@ -329,7 +329,7 @@ fn cut_around(line: &str, at: usize) -> Snippet {
 }
 
 /// Lexically clean a path for display: drop `.`, fold `dir/..`.
-pub fn clean_path(path: &Path) -> PathBuf {
+pub(crate) fn clean_path(path: &Path) -> PathBuf {
     use std::path::Component;
     let mut out: Vec<Component> = Vec::new();
     for comp in path.components() {

@@ -13,7 +13,10 @@ use super::source::Seg;
 
 /// Call `visit(path, text, is_key)` for every string in `value` and every
 /// mapping key (`is_key`), `path` leading from `value` to it.
-pub fn each_string<T: Serialize + ?Sized>(value: &T, mut visit: impl FnMut(&[Seg], &str, bool)) {
+pub(crate) fn each_string<T: Serialize + ?Sized>(
+    value: &T,
+    mut visit: impl FnMut(&[Seg], &str, bool),
+) {
     let mut walker = Walker {
         path: Vec::new(),
         visit: &mut visit,

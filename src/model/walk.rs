@@ -18,7 +18,7 @@ use glob::{MatchOptions, Pattern};
 
 /// How far one pattern's expansion may go.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Limits {
+pub(crate) struct Limits {
     /// Files one pattern may match (10,000 journeys must load, with room).
     pub max_files: usize,
     /// Folders one pattern may list.
@@ -39,7 +39,7 @@ impl Default for Limits {
 
 /// Why a pattern was not expanded.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum WalkError {
+pub(crate) enum WalkError {
     /// Not a valid glob pattern (glob's own message).
     BadPattern(String),
     TooManyFiles(usize),
@@ -68,7 +68,11 @@ const OPTIONS: MatchOptions = MatchOptions {
 
 /// Every file `pattern` (relative to `base`, or absolute) matches, sorted,
 /// each real file once.
-pub fn expand(base: &Path, pattern: &str, limits: Limits) -> Result<Vec<PathBuf>, WalkError> {
+pub(crate) fn expand(
+    base: &Path,
+    pattern: &str,
+    limits: Limits,
+) -> Result<Vec<PathBuf>, WalkError> {
     Pattern::new(pattern).map_err(|e| WalkError::BadPattern(e.msg.to_owned()))?;
     let joined = base.join(pattern);
     let (start, parts) = split(&joined)?;

@@ -11,13 +11,13 @@ use crate::model::{Assessment, NotSupportedReasons};
 use crate::text::number;
 
 /// The financial year the figures cover: `2025-26` for 2025.
-pub fn year_label(year: i32) -> String {
+pub(crate) fn year_label(year: i32) -> String {
     format!("{year}-{:02}", (year + 1) % 100)
 }
 
 /// `12`, `at least 12` (some records hold it, some do not) or
 /// `not recorded`.
-pub fn words(f: &Figure) -> String {
+pub(crate) fn words(f: &Figure) -> String {
     match f.known() {
         None => "not recorded".into(),
         Some(v) if f.complete() => number(v),
@@ -76,7 +76,7 @@ fn rows(r: &AnnualReturn) -> Vec<Vec<String>> {
         .collect()
 }
 
-pub fn csv(r: &AnnualReturn) -> Result<Vec<u8>, String> {
+pub(crate) fn csv(r: &AnnualReturn) -> Result<Vec<u8>, String> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let year = r.year.map(year_label).unwrap_or_default();
     let mut header = vec!["year"];
@@ -148,7 +148,7 @@ const NOTES: &[(&str, &str, &str, &str, &str)] = &[
     ),
 ];
 
-pub fn xlsx(a: &Assessment, r: &AnnualReturn) -> Result<Vec<u8>, String> {
+pub(crate) fn xlsx(a: &Assessment, r: &AnnualReturn) -> Result<Vec<u8>, String> {
     let err = |e: rust_xlsxwriter::XlsxError| e.to_string();
     let year = r.year.map(year_label).unwrap_or_default();
     let mut book = super::exports::dated_workbook(

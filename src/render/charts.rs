@@ -55,7 +55,7 @@ fn tspans(x: f64, y: f64, step: f64, lines: &[String]) -> String {
 
 /// Cohorts down, levels across; each cell the number of services that will
 /// take the cohort there. Empty cells are hatched and say "none".
-pub fn coverage(a: &Assessment, analysis: &Analysis) -> String {
+pub(crate) fn coverage(a: &Assessment, analysis: &Analysis) -> String {
     // Cohort names in up to two lines of 34 characters; rows are tall
     // enough for two. Narrow columns keep seven levels on a portrait page
     // at 7 pt or more.
@@ -144,7 +144,7 @@ pub fn coverage(a: &Assessment, analysis: &Analysis) -> String {
 
 /// Levels of need from lowest to highest, each a bar as long as the
 /// number of services working there, labelled with the count.
-pub fn levels(g: &PathwayGraph) -> String {
+pub(crate) fn levels(g: &PathwayGraph) -> String {
     let a = g.a;
     let counts: Vec<usize> = (0..a.levels.len())
         .map(|l| (0..a.services.len()).filter(|&s| g.at_level(s, l)).count())
@@ -211,7 +211,7 @@ pub fn levels(g: &PathwayGraph) -> String {
 /// people a public document hides is drawn on a band below the
 /// threshold, not at its height, and the scale is set by what is shown,
 /// so nothing in the chart depends on the hidden value.
-pub fn indicator(i: &Indicator, s: Suppression) -> String {
+pub(crate) fn indicator(i: &Indicator, s: Suppression) -> String {
     let hidden = |v: f64| s.hides_value(i.unit, v);
     let small = s.show(Cell::Small);
     let label = |v: f64| if hidden(v) { small.clone() } else { fmt(v) };
@@ -410,7 +410,7 @@ fn fmt(v: f64) -> String {
 
 /// Refuge family places against the Council of Europe benchmark, and the
 /// units of every accommodation type.
-pub fn accommodation(analysis: &Analysis) -> String {
+pub(crate) fn accommodation(analysis: &Analysis) -> String {
     let acc = &analysis.safe_accommodation;
     // A figure no service records is left out, not drawn as zero; a
     // partly recorded one says "at least".
@@ -478,7 +478,7 @@ pub fn accommodation(analysis: &Analysis) -> String {
 /// journeys `mapped` accepts (those the needs assessment tells one by
 /// one), the averaged map of all `journeys`, and indicators with their
 /// counts published as `s` says.
-pub fn all(
+pub(crate) fn all(
     g: &PathwayGraph,
     analysis: &Analysis,
     journeys: &JourneyReport,
@@ -506,7 +506,7 @@ pub fn all(
 
 /// The averaged journey map of the journeys shown one by one, with the
 /// counts their tables publish: `build` and `journeys --svg` draw the same.
-pub fn touchpoints(journeys: &JourneyReport) -> String {
+pub(crate) fn touchpoints(journeys: &JourneyReport) -> String {
     let counts = crate::render::context::published_counts(journeys);
     crate::journeys::svg::touchpoint_map(
         "touchpoints",
@@ -518,11 +518,11 @@ pub fn touchpoints(journeys: &JourneyReport) -> String {
 
 /// Touchpoints drawn in one figure of a document: a page holds this many
 /// rows with their labels at a readable size; more go on to a next figure.
-pub const TOUCHPOINTS_PER_FIGURE: usize = 20;
+pub(crate) const TOUCHPOINTS_PER_FIGURE: usize = 20;
 
 /// The names of the touchpoint figures for `n` touchpoints: `touchpoints`,
 /// then `touchpoints-2`, `touchpoints-3`…
-pub fn touchpoint_figures(n: usize) -> Vec<String> {
+pub(crate) fn touchpoint_figures(n: usize) -> Vec<String> {
     (0..n.div_ceil(TOUCHPOINTS_PER_FIGURE).max(1))
         .map(|k| {
             if k == 0 {
@@ -643,7 +643,7 @@ fn pathway_parts(g: &PathwayGraph, l: usize) -> Vec<PathwayPart> {
 
 /// The names of the pathway figures of a level: `pathways-LEVEL`, then
 /// `pathways-LEVEL-2`…
-pub fn pathway_figures(g: &PathwayGraph, l: usize) -> Vec<String> {
+pub(crate) fn pathway_figures(g: &PathwayGraph, l: usize) -> Vec<String> {
     let id = &g.a.levels[l].id;
     (0..pathway_parts(g, l).len())
         .map(|k| {
@@ -847,7 +847,7 @@ fn pathway_figure(
 /// The pathway graph: entry points in the first column, then each service
 /// in the column of its lowest level of need; referral routes as curves.
 /// Routes limited to some cohorts are dashed.
-pub fn pathways(g: &PathwayGraph) -> String {
+pub(crate) fn pathways(g: &PathwayGraph) -> String {
     use crate::graph::NodeRef;
     use petgraph::visit::EdgeRef;
     let a = g.a;

@@ -37,17 +37,17 @@ use crate::gaps::number;
 use crate::model::{Assessment, Journey, Unit};
 
 /// How a count hidden to protect a small one is shown.
-pub const NOT_SHOWN: &str = "not shown";
+pub(crate) const NOT_SHOWN: &str = "not shown";
 
 /// The threshold below which counts are hidden; 0 or 1 hides nothing.
 #[derive(Debug, Clone, Copy)]
-pub struct Suppression {
+pub(crate) struct Suppression {
     pub below: u32,
 }
 
 /// How one count of a column is published.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Cell {
+pub(crate) enum Cell {
     Shown(usize),
     /// Below the threshold.
     Small,
@@ -57,7 +57,7 @@ pub enum Cell {
 
 /// A column of counts with its total, as published.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Column {
+pub(crate) struct Column {
     pub cells: Vec<Cell>,
     pub total: Cell,
 }
@@ -65,22 +65,17 @@ pub struct Column {
 impl Suppression {
     /// Nothing hidden: for what is published journey by journey, and for
     /// internal builds.
-    pub const NONE: Suppression = Suppression { below: 0 };
+    pub(crate) const NONE: Suppression = Suppression { below: 0 };
 
     /// Whether a count of `n` is too small to publish.
-    pub fn is_small(&self, n: usize) -> bool {
+    pub(crate) fn is_small(&self, n: usize) -> bool {
         n > 0 && (n as u64) < u64::from(self.below)
     }
 
     /// Whether an indicator's value is a count of people too small to
     /// publish (a fraction such as an average counts too).
-    pub fn hides_value(&self, unit: Unit, v: f64) -> bool {
+    pub(crate) fn hides_value(&self, unit: Unit, v: f64) -> bool {
         unit == Unit::Count && v > 0.0 && v < f64::from(self.below)
-    }
-
-    /// A single count with no table around it: `7`, or `fewer than 5`.
-    pub fn count(&self, n: usize) -> String {
-        self.show(self.single(n))
     }
 
     fn single(&self, n: usize) -> Cell {
@@ -92,7 +87,7 @@ impl Suppression {
     }
 
     /// The words for a published cell.
-    pub fn show(&self, cell: Cell) -> String {
+    pub(crate) fn show(&self, cell: Cell) -> String {
         match cell {
             Cell::Shown(n) => number(n as f64),
             Cell::Small => format!("fewer than {}", self.below),
@@ -104,7 +99,7 @@ impl Suppression {
     /// published beside it. The total need not be the sum of the cells (a
     /// journey can count in several cohorts); the rule treats it as one all
     /// the same, which can only hide more.
-    pub fn column(&self, counts: &[usize], total: usize) -> Column {
+    pub(crate) fn column(&self, counts: &[usize], total: usize) -> Column {
         self.column_capped(counts, &[], total)
     }
 
@@ -113,7 +108,12 @@ impl Suppression {
     /// its visits, which are shown): `caps[i]`, when given, bounds cell `i`.
     /// A hidden count with a low ceiling cannot soak up the difference, so
     /// it protects less.
-    pub fn column_capped(&self, counts: &[usize], caps: &[Option<usize>], total: usize) -> Column {
+    pub(crate) fn column_capped(
+        &self,
+        counts: &[usize],
+        caps: &[Option<usize>],
+        total: usize,
+    ) -> Column {
         let mut cells: Vec<Cell> = counts.iter().map(|&n| self.single(n)).collect();
         let total_cell = self.single(total);
         if total_cell == Cell::Small {
@@ -213,7 +213,7 @@ impl Suppression {
     /// still bound the hidden total from below, those are hidden too. With
     /// its total hidden, the exact column needs no cell hidden beyond its
     /// small counts.
-    pub fn linked(
+    pub(crate) fn linked(
         &self,
         exact: (&[usize], &[Option<usize>], usize),
         overlapping: (&[usize], &[Option<usize>], usize),
@@ -249,7 +249,7 @@ impl Suppression {
     }
 
     /// Columns as the rows of a table, in words: `columns[k]` fills column k.
-    pub fn rows_in_words<const N: usize>(
+    pub(crate) fn rows_in_words<const N: usize>(
         &self,
         columns: &[Column; N],
     ) -> (Vec<[String; N]>, [String; N]) {
@@ -262,7 +262,7 @@ impl Suppression {
 }
 
 /// What an output may draw on.
-pub struct View {
+pub(crate) struct View {
     /// The assessment as the output may show it: in a public view only
     /// journeys with consent to publish, and nothing marked internal.
     pub assessment: Assessment,
@@ -278,7 +278,7 @@ pub struct View {
 impl View {
     /// The public view unless `internal`, hiding counts below
     /// `suppress_below` there.
-    pub fn of(full: &Assessment, internal: bool, suppress_below: u32) -> View {
+    pub(crate) fn of(full: &Assessment, internal: bool, suppress_below: u32) -> View {
         if internal {
             View {
                 assessment: full.clone(),
@@ -298,7 +298,7 @@ impl View {
         }
     }
 
-    pub fn is_public(&self) -> bool {
+    pub(crate) fn is_public(&self) -> bool {
         self.public
     }
 
@@ -306,7 +306,7 @@ impl View {
     /// any: the counts only. Their touchpoints are in name order (the order
     /// of first visit would trace one journey's path), and the routes they
     /// took are dropped (a route is a journey's own).
-    pub fn counted_report(
+    pub(crate) fn counted_report(
         &self,
         g: &crate::graph::PathwayGraph,
     ) -> Option<crate::journeys::JourneyReport> {
@@ -329,10 +329,11 @@ mod tests {
 
     #[test]
     fn single_counts() {
-        assert_eq!(FIVE.count(3), "fewer than 5");
-        assert_eq!(FIVE.count(5), "5");
-        assert_eq!(FIVE.count(0), "0");
-        assert_eq!(Suppression { below: 0 }.count(1), "1");
+        let count = |s: Suppression, n| s.show(s.single(n));
+        assert_eq!(count(FIVE, 3), "fewer than 5");
+        assert_eq!(count(FIVE, 5), "5");
+        assert_eq!(count(FIVE, 0), "0");
+        assert_eq!(count(Suppression { below: 0 }, 1), "1");
     }
 
     #[test]

@@ -14,25 +14,28 @@ use crate::model::{Assessment, kebab};
 /// A CSV file meant to be opened in a spreadsheet. Every CSV needsmap
 /// writes goes through it, so no cell can be read as a formula: see
 /// [`formula_safe`].
-pub struct SpreadsheetCsv {
+pub(crate) struct SpreadsheetCsv {
     writer: csv::Writer<Vec<u8>>,
 }
 
 impl SpreadsheetCsv {
-    pub fn new() -> SpreadsheetCsv {
+    pub(crate) fn new() -> SpreadsheetCsv {
         SpreadsheetCsv {
             writer: csv::Writer::from_writer(Vec::new()),
         }
     }
 
-    pub fn row<'c>(&mut self, cells: impl IntoIterator<Item = &'c str>) -> Result<(), String> {
+    pub(crate) fn row<'c>(
+        &mut self,
+        cells: impl IntoIterator<Item = &'c str>,
+    ) -> Result<(), String> {
         let safe: Vec<Cow<'c, str>> = cells.into_iter().map(formula_safe).collect();
         self.writer
             .write_record(safe.iter().map(|cell| cell.as_bytes()))
             .map_err(|e| e.to_string())
     }
 
-    pub fn finish(self) -> Result<Vec<u8>, String> {
+    pub(crate) fn finish(self) -> Result<Vec<u8>, String> {
         self.writer.into_inner().map_err(|e| e.to_string())
     }
 }
@@ -56,7 +59,7 @@ impl Default for SpreadsheetCsv {
 /// sums. The test is the strict decimal grammar below, not Rust's float
 /// parser, which also takes `-inf` and `NaN`: a spreadsheet reads `-inf`
 /// as a formula naming `inf`.
-pub fn formula_safe(cell: &str) -> Cow<'_, str> {
+pub(crate) fn formula_safe(cell: &str) -> Cow<'_, str> {
     let starts_a_formula = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
     if starts_a_formula && !is_plain_number(cell) {
         Cow::Owned(format!("'{cell}"))
@@ -91,7 +94,7 @@ fn is_plain_number(text: &str) -> bool {
 }
 
 /// One row per gap; list fields joined with `;`.
-pub fn gaps_csv(gaps: &[Gap]) -> Result<Vec<u8>, String> {
+pub(crate) fn gaps_csv(gaps: &[Gap]) -> Result<Vec<u8>, String> {
     let mut w = SpreadsheetCsv::new();
     let header = [
         "id",
@@ -132,7 +135,7 @@ pub fn gaps_csv(gaps: &[Gap]) -> Result<Vec<u8>, String> {
 }
 
 /// Cohort × level: the number of eligible services and their ids.
-pub fn coverage_csv(analysis: &Analysis) -> Result<Vec<u8>, String> {
+pub(crate) fn coverage_csv(analysis: &Analysis) -> Result<Vec<u8>, String> {
     let mut w = SpreadsheetCsv::new();
     w.row(["cohort", "level", "services", "service_ids"])?;
     let c = &analysis.coverage;
@@ -156,7 +159,7 @@ pub fn coverage_csv(analysis: &Analysis) -> Result<Vec<u8>, String> {
 }
 
 /// An action the plan proposes for gaps no agreed action addresses.
-pub struct Proposed<'g> {
+pub(crate) struct Proposed<'g> {
     /// `P1`, `P2`…
     pub reference: String,
     /// The first (most severe) gap it answers.
@@ -168,7 +171,7 @@ pub struct Proposed<'g> {
 /// One proposed action per distinct recommendation among the high and
 /// medium gaps that no agreed action `addresses`, in gap order. The
 /// documents and the tracker both use this, so they always agree.
-pub fn proposed_actions<'g>(a: &Assessment, gaps: &'g [Gap]) -> Vec<Proposed<'g>> {
+pub(crate) fn proposed_actions<'g>(a: &Assessment, gaps: &'g [Gap]) -> Vec<Proposed<'g>> {
     let addressed: std::collections::BTreeSet<&str> = a
         .actions
         .iter()
@@ -276,7 +279,7 @@ fn rows(a: &Assessment, analysis: &Analysis) -> Vec<Row> {
     out
 }
 
-pub fn action_plan_csv(a: &Assessment, analysis: &Analysis) -> Result<Vec<u8>, String> {
+pub(crate) fn action_plan_csv(a: &Assessment, analysis: &Analysis) -> Result<Vec<u8>, String> {
     let mut w = SpreadsheetCsv::new();
     w.row(HEADER)?;
     for r in rows(a, analysis) {
@@ -287,7 +290,7 @@ pub fn action_plan_csv(a: &Assessment, analysis: &Analysis) -> Result<Vec<u8>, S
 
 /// A workbook titled `title`, created on the publication date (or the
 /// period's start), so two builds of the same input are byte-identical.
-pub fn dated_workbook(a: &Assessment, title: String) -> Result<Workbook, String> {
+pub(crate) fn dated_workbook(a: &Assessment, title: String) -> Result<Workbook, String> {
     let date = a.info.published.unwrap_or(a.info.period.start);
     let created =
         ExcelDateTime::from_ymd(date.year() as u16, date.0.month() as u8, date.0.day() as u8)
@@ -304,7 +307,7 @@ pub fn dated_workbook(a: &Assessment, title: String) -> Result<Workbook, String>
 
 /// The tracker workbook. Its creation date is the publication date (or a
 /// fixed one), so two builds of the same input are byte-identical.
-pub fn action_plan_xlsx(a: &Assessment, analysis: &Analysis) -> Result<Vec<u8>, String> {
+pub(crate) fn action_plan_xlsx(a: &Assessment, analysis: &Analysis) -> Result<Vec<u8>, String> {
     let err = |e: rust_xlsxwriter::XlsxError| e.to_string();
     let mut book = dated_workbook(a, format!("{} action plan", a.info.title))?;
     let sheet = book.add_worksheet();

@@ -20,7 +20,7 @@ fn chart_name(url: &str) -> Option<&str> {
 /// The first chart a document's images name (`![…](chart:NAME)`) that
 /// `charts` does not hold: a template's typo, which would otherwise be an
 /// empty figure in the HTML and a missing file in the PDF.
-pub fn unknown_chart(markdown: &str, charts: &BTreeMap<String, String>) -> Option<String> {
+pub(crate) fn unknown_chart(markdown: &str, charts: &BTreeMap<String, String>) -> Option<String> {
     Parser::new_ext(markdown, options()).find_map(|event| match event {
         Event::Start(Tag::Image { dest_url, .. }) => chart_name(&dest_url)
             .filter(|name| !charts.contains_key(*name))
@@ -31,7 +31,7 @@ pub fn unknown_chart(markdown: &str, charts: &BTreeMap<String, String>) -> Optio
 
 /// Markdown for the `.md` output: chart addresses become links to the
 /// chart files written beside it.
-pub fn to_markdown_file(markdown: &str) -> String {
+pub(crate) fn to_markdown_file(markdown: &str) -> String {
     let mut out = String::with_capacity(markdown.len());
     let mut rest = markdown;
     while let Some(pos) = rest.find("](chart:") {
@@ -74,7 +74,7 @@ pub(super) fn heading_depth(level: HeadingLevel) -> usize {
 }
 
 /// Markdown as the plain text it reads as (a subtitle for a cover).
-pub fn plain_text(markdown: &str) -> String {
+pub(crate) fn plain_text(markdown: &str) -> String {
     let mut out = String::new();
     for event in Parser::new_ext(markdown, options()) {
         match event {
@@ -87,7 +87,7 @@ pub fn plain_text(markdown: &str) -> String {
 }
 
 /// Markdown → HTML body, charts inline as `<figure>` with their SVG.
-pub fn to_html(markdown: &str, charts: &BTreeMap<String, String>) -> String {
+pub(crate) fn to_html(markdown: &str, charts: &BTreeMap<String, String>) -> String {
     let mut events = Vec::new();
     let mut parser = Parser::new_ext(markdown, options()).peekable();
     while let Some(event) = parser.next() {
@@ -182,7 +182,7 @@ fn unique_anchor(text: &str, used: &mut std::collections::HashSet<String>) -> St
     id
 }
 
-pub fn escape_html(text: &str) -> String {
+pub(crate) fn escape_html(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
@@ -190,7 +190,7 @@ pub fn escape_html(text: &str) -> String {
 }
 
 /// Escape text for Typst markup: every character with a markup meaning.
-pub fn escape_typst(text: &str) -> String {
+pub(crate) fn escape_typst(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
         match c {
@@ -207,7 +207,7 @@ pub fn escape_typst(text: &str) -> String {
 }
 
 /// A Typst string literal.
-pub fn typst_string(text: &str) -> String {
+pub(crate) fn typst_string(text: &str) -> String {
     let mut out = String::from("\"");
     for c in text.chars() {
         match c {
@@ -222,21 +222,21 @@ pub fn typst_string(text: &str) -> String {
 }
 
 /// A line a template writes where the PDF should start a new page.
-pub const PAGE_BREAK: &str = "<!-- pagebreak -->";
+pub(crate) const PAGE_BREAK: &str = "<!-- pagebreak -->";
 
 /// Templates set wide sections (an action plan's tables, a provider map)
 /// on landscape pages in the PDF, between these two comments.
-pub const LANDSCAPE: &str = "<!-- landscape -->";
-pub const PORTRAIT: &str = "<!-- portrait -->";
+pub(crate) const LANDSCAPE: &str = "<!-- landscape -->";
+pub(crate) const PORTRAIT: &str = "<!-- portrait -->";
 
 /// What templates show in the HTML only (the whole-system pathway map, to
 /// pan and zoom on screen), between these two comments: the PDF leaves it
 /// out.
-pub const HTML_ONLY: &str = "<!-- html-only -->";
-pub const END_HTML_ONLY: &str = "<!-- end html-only -->";
+pub(crate) const HTML_ONLY: &str = "<!-- html-only -->";
+pub(crate) const END_HTML_ONLY: &str = "<!-- end html-only -->";
 
 /// Markdown → Typst markup.
-pub fn to_typst(markdown: &str) -> String {
+pub(crate) fn to_typst(markdown: &str) -> String {
     let mut w = TypstWriter {
         long_chapters: long_chapters(markdown),
         ..TypstWriter::default()

@@ -9,16 +9,18 @@
 //! charts drawn as PNG (`raster`). Everything is built in memory; the
 //! caller writes it.
 
-pub mod annual_return;
-pub mod charts;
-pub mod context;
-pub mod disclosure;
-pub mod docx;
-pub mod exports;
-pub mod markdown;
+pub(crate) mod annual_return;
+pub(crate) mod charts;
+pub(crate) mod context;
+pub(crate) mod disclosure;
+pub(crate) mod docx;
+pub(crate) mod exports;
+pub(crate) mod markdown;
 pub mod pdf;
-pub mod raster;
-pub mod templates;
+pub(crate) mod raster;
+pub(crate) mod templates;
+
+pub use context::MAX_JOURNEY_SECTIONS;
 
 use std::collections::BTreeMap;
 use std::path::Path;

@@ -9,7 +9,7 @@ use resvg::{tiny_skia, usvg};
 
 /// A chart drawn as PNG.
 #[derive(Debug, Clone)]
-pub struct Png {
+pub(crate) struct Png {
     pub bytes: Vec<u8>,
     /// The chart's own size, in CSS pixels (1/96 inch): the size to show
     /// it at before it is scaled to the page. The bitmap has more pixels,
@@ -48,7 +48,7 @@ fn options() -> &'static usvg::Options<'static> {
 }
 
 /// Draw an SVG as PNG, at [`SCALE`] pixels per CSS pixel (a logo).
-pub fn png(svg: &str) -> Result<Png, String> {
+pub(crate) fn png(svg: &str) -> Result<Png, String> {
     draw(&parse(svg)?, SCALE)
 }
 
@@ -59,7 +59,10 @@ const PRINT_DPI: f64 = 150.0;
 
 /// Draw an SVG as PNG for printing `printed_width(width, height)` points
 /// wide (given its size in CSS pixels), at [`PRINT_DPI`].
-pub fn png_printed(svg: &str, printed_width: impl FnOnce(f32, f32) -> f64) -> Result<Png, String> {
+pub(crate) fn png_printed(
+    svg: &str,
+    printed_width: impl FnOnce(f32, f32) -> f64,
+) -> Result<Png, String> {
     let tree = parse(svg)?;
     let size = tree.size();
     let points = printed_width(size.width(), size.height());
@@ -117,7 +120,7 @@ fn encode(pixmap: &tiny_skia::Pixmap) -> Result<Vec<u8>, png::EncodingError> {
 }
 
 /// A PNG file as it is, with its size from its header.
-pub fn from_png(bytes: &[u8]) -> Result<Png, String> {
+pub(crate) fn from_png(bytes: &[u8]) -> Result<Png, String> {
     const SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
     if !bytes.starts_with(SIGNATURE) || bytes.get(12..16) != Some(b"IHDR") {
         return Err("no PNG header".into());

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use crate::render::raster::Png;
 
 /// (file name, built-in text).
-pub const BUILT_IN: &[(&str, &str)] = &[
+pub(crate) const BUILT_IN: &[(&str, &str)] = &[
     // Included by the action plan and by `needsmap progress`: first, so
     // it is known when they are added.
     ("progress.md", include_str!("../../templates/progress.md")),
@@ -33,14 +33,14 @@ pub const BUILT_IN: &[(&str, &str)] = &[
 
 /// Where a template came from, for messages.
 #[derive(Debug, Clone)]
-pub struct Template {
+pub(crate) struct Template {
     pub name: &'static str,
     pub text: String,
     pub overridden_by: Option<PathBuf>,
 }
 
 /// The folder whose files override the built-ins for this assessment.
-pub fn override_dir(assessment: &Path) -> PathBuf {
+pub(crate) fn override_dir(assessment: &Path) -> PathBuf {
     assessment
         .parent()
         .unwrap_or(Path::new("."))
@@ -50,7 +50,7 @@ pub fn override_dir(assessment: &Path) -> PathBuf {
 /// Every template, each from the override folder when a file is there.
 /// An override must lie inside the assessment's workspace (no symlink out
 /// of it) unless `allow_outside`.
-pub fn load(assessment: &Path, allow_outside: bool) -> Result<Vec<Template>, String> {
+pub(crate) fn load(assessment: &Path, allow_outside: bool) -> Result<Vec<Template>, String> {
     let dir = override_dir(assessment);
     let workspace = if allow_outside {
         None
@@ -91,7 +91,7 @@ pub fn load(assessment: &Path, allow_outside: bool) -> Result<Vec<Template>, Str
 
 /// Copy the built-ins to `dir` to start an override from. Existing files
 /// are kept unless `force`: then nothing at all is written.
-pub fn export(dir: &Path, force: bool) -> Result<Vec<PathBuf>, String> {
+pub(crate) fn export(dir: &Path, force: bool) -> Result<Vec<PathBuf>, String> {
     let targets: Vec<(PathBuf, &str)> = BUILT_IN
         .iter()
         .map(|(name, text)| (dir.join(name), *text))
@@ -114,7 +114,7 @@ pub fn export(dir: &Path, force: bool) -> Result<Vec<PathBuf>, String> {
 /// The partnership's logo, from the override folder: `logo.svg` or
 /// `logo.png` there goes on each document's cover and at the top of its
 /// web page.
-pub struct Logo {
+pub(crate) struct Logo {
     /// Its path in the output folder (`logo.svg`).
     pub path: String,
     pub bytes: Vec<u8>,
@@ -144,7 +144,7 @@ const MAX_LOGO_BYTES: u64 = 2 * 1024 * 1024;
 
 /// The logo in the override folder, if there is one. Like a template, it
 /// must lie inside the assessment's workspace unless `allow_outside`.
-pub fn logo(assessment: &Path, allow_outside: bool) -> Result<Option<Logo>, String> {
+pub(crate) fn logo(assessment: &Path, allow_outside: bool) -> Result<Option<Logo>, String> {
     let dir = override_dir(assessment);
     for name in ["logo.svg", "logo.png"] {
         let path = dir.join(name);

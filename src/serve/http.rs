@@ -25,7 +25,7 @@ const KEEP_ALIVE: Duration = Duration::from_secs(15);
 /// a name it controls at 127.0.0.1 ("DNS rebinding") and read the
 /// preview, internal notes and all.
 #[derive(Debug, Clone)]
-pub enum Hosts {
+pub(crate) enum Hosts {
     /// Bound to loopback: only loopback names, with the port.
     Loopback(u16),
     /// Bound to another address on purpose: any host.
@@ -33,7 +33,7 @@ pub enum Hosts {
 }
 
 impl Hosts {
-    pub fn for_address(addr: SocketAddr) -> Hosts {
+    pub(crate) fn for_address(addr: SocketAddr) -> Hosts {
         if addr.ip().is_loopback() {
             Hosts::Loopback(addr.port())
         } else {
@@ -54,7 +54,7 @@ impl Hosts {
 }
 
 /// Answer requests until the server stops.
-pub fn serve(server: tiny_http::Server, preview: Arc<Preview>, hosts: Hosts) {
+pub(crate) fn serve(server: tiny_http::Server, preview: Arc<Preview>, hosts: Hosts) {
     let streams = Arc::new(AtomicUsize::new(0));
     for request in server.incoming_requests() {
         let preview = preview.clone();

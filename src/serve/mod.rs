@@ -12,23 +12,23 @@
 //! nothing is read from disk to answer it, so nothing outside the
 //! workspace (or inside it, but not built) can be served.
 
-pub mod http;
-pub mod page;
+pub(crate) mod http;
+pub(crate) mod page;
 mod watch;
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-pub use watch::{Inputs, Watcher};
+pub(crate) use watch::{Inputs, Watcher};
 
 use crate::render::pdf::Incremental;
 use crate::render::{DOCUMENTS, Options};
 
 /// What to build, as `needsmap build` takes it.
 #[derive(Debug, Clone)]
-pub struct Settings {
+pub(crate) struct Settings {
     pub assessment: PathBuf,
     pub internal: bool,
     /// `--suppress-below`; else the assessment's own, else the default.
@@ -37,7 +37,7 @@ pub struct Settings {
 }
 
 /// One successful build, as served.
-pub struct Site {
+pub(crate) struct Site {
     /// Which rebuild made it (the pages carry it, to know when to reload).
     pub version: u64,
     /// Every output file, by its path in an output folder.
@@ -49,8 +49,7 @@ pub struct Site {
 }
 
 /// Why the current edit does not build.
-pub struct Problems {
-    pub version: u64,
+pub(crate) struct Problems {
     /// One line: "2 errors", "a template does not render".
     pub summary: String,
     /// The diagnostics as `needsmap check` prints them (file:line:col, the
@@ -59,7 +58,7 @@ pub struct Problems {
 }
 
 /// What a rebuild came to, for the terminal.
-pub enum Outcome {
+pub(crate) enum Outcome {
     Built { files: usize, took: Duration },
     Failed(Arc<Problems>),
 }
@@ -70,7 +69,7 @@ const HISTORY: usize = 8;
 
 /// What an open page needs to catch up with the current build.
 #[derive(serde::Serialize)]
-pub struct Patch {
+pub(crate) struct Patch {
     /// The page cannot be patched (its build is gone, or the document's
     /// frame changed): reload it.
     pub reload: bool,
@@ -103,7 +102,7 @@ struct PdfCache {
 
 /// The preview's shared state: written by the rebuild loop, read by the
 /// HTTP threads.
-pub struct Preview {
+pub(crate) struct Preview {
     settings: Settings,
     state: Mutex<State>,
     changed: Condvar,
@@ -117,7 +116,7 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Preview {
-    pub fn new(settings: Settings) -> Preview {
+    pub(crate) fn new(settings: Settings) -> Preview {
         let pdfs = DOCUMENTS
             .iter()
             .map(|(stem, _)| (*stem, Mutex::new(PdfCache::default())))
@@ -130,13 +129,9 @@ impl Preview {
         }
     }
 
-    pub fn assessment(&self) -> &Path {
-        &self.settings.assessment
-    }
-
     /// Build again from the files as they are now, publish the result to
     /// every open page, and return it.
-    pub fn rebuild(&self) -> Outcome {
+    pub(crate) fn rebuild(&self) -> Outcome {
         let started = Instant::now();
         let (result, inputs) = self.build();
         let mut state = lock(&self.state);
@@ -178,11 +173,7 @@ impl Preview {
                 }
             }
             Err((summary, text)) => {
-                let problems = Arc::new(Problems {
-                    version,
-                    summary,
-                    text,
-                });
+                let problems = Arc::new(Problems { summary, text });
                 state.problems = Some(problems.clone());
                 Outcome::Failed(problems)
             }
@@ -241,19 +232,19 @@ impl Preview {
     }
 
     /// The files to watch now.
-    pub fn inputs(&self) -> Inputs {
+    pub(crate) fn inputs(&self) -> Inputs {
         lock(&self.state).inputs.clone()
     }
 
     /// The current version, the last good build and the current problems.
-    pub fn snapshot(&self) -> (u64, Option<Arc<Site>>, Option<Arc<Problems>>) {
+    pub(crate) fn snapshot(&self) -> (u64, Option<Arc<Site>>, Option<Arc<Problems>>) {
         let state = lock(&self.state);
         (state.version, state.good.clone(), state.problems.clone())
     }
 
     /// What a page of document `stem` showing good build `base` needs to
     /// show the current one.
-    pub fn patch(&self, stem: &str, base: u64) -> Patch {
+    pub(crate) fn patch(&self, stem: &str, base: u64) -> Patch {
         let state = lock(&self.state);
         let reload = Patch {
             reload: true,
@@ -298,7 +289,7 @@ impl Preview {
     }
 
     /// Block until a rebuild after `seen`, or `timeout`; the version then.
-    pub fn wait_for_change(&self, seen: u64, timeout: Duration) -> u64 {
+    pub(crate) fn wait_for_change(&self, seen: u64, timeout: Duration) -> u64 {
         let state = lock(&self.state);
         let (state, _) = self
             .changed
@@ -309,7 +300,7 @@ impl Preview {
 
     /// The PDF of document `stem` from the last good build, laid out now
     /// unless it already was for that build.
-    pub fn pdf(&self, stem: &str) -> Result<Arc<[u8]>, String> {
+    pub(crate) fn pdf(&self, stem: &str) -> Result<Arc<[u8]>, String> {
         let cache = self
             .pdfs
             .get(stem)

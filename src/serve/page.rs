@@ -11,7 +11,7 @@ use crate::render::markdown::escape_html as esc;
 use super::{Problems, Site};
 
 /// Where open pages listen for rebuilds.
-pub const EVENTS_PATH: &str = "/__needsmap/events";
+pub(crate) const EVENTS_PATH: &str = "/__needsmap/events";
 
 const STYLE: &str = "<style>
 .needsmap-preview { font: .9rem/1.4 system-ui, sans-serif; background: #1d1d1d; color: #fff; padding: .4rem 1rem; display: flex; flex-wrap: wrap; gap: .25rem 1.25rem; }
@@ -24,7 +24,7 @@ const STYLE: &str = "<style>
 ";
 
 /// Where a page asks what changed since the build it shows.
-pub const PATCH_PATH: &str = "/__needsmap/patch";
+pub(crate) const PATCH_PATH: &str = "/__needsmap/patch";
 
 /// The script that brings the page up to date when a newer build is
 /// announced: it fetches the sections that changed and swaps them in
@@ -75,7 +75,7 @@ fn update_script(stem: Option<&str>, shown: u64, base: u64) -> String {
 
 /// This run of the preview, told apart from a restarted one (whose build
 /// numbers start again at 1) by the time it started and its process.
-pub fn run_id() -> &'static str {
+pub(crate) fn run_id() -> &'static str {
     static RUN: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     RUN.get_or_init(|| {
         let nanos = std::time::SystemTime::now()
@@ -88,7 +88,7 @@ pub fn run_id() -> &'static str {
 /// A document split for patching: what comes before its sections (up to
 /// and including `<main …>`), the sections, and what follows them.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Split {
+pub(crate) struct Split {
     pub before: String,
     pub blocks: Vec<String>,
     pub after: String,
@@ -113,7 +113,7 @@ const CONTAINERS: &[&str] = &[
 /// Split a document at each `<h2` that opens a section of `<main>`; `None`
 /// when it has no `<main>` (an override without one), which the preview
 /// then reloads whole.
-pub fn split(html: &str) -> Option<Split> {
+pub(crate) fn split(html: &str) -> Option<Split> {
     let open = html.find("<main")?;
     let start = open + html[open..].find('>')? + 1;
     let end = html.rfind("</main>")?;
@@ -199,7 +199,7 @@ fn problems_panel(problems: &Problems, has_good: bool) -> String {
 
 /// What goes above a page: the bar and the current problems, in one
 /// element a patch replaces.
-pub fn top(site: Option<&Site>, stem: Option<&str>, problems: Option<&Problems>) -> String {
+pub(crate) fn top(site: Option<&Site>, stem: Option<&str>, problems: Option<&Problems>) -> String {
     let mut top = bar(site, stem);
     if let Some(p) = problems {
         top.push_str(&problems_panel(p, site.is_some()));
@@ -209,7 +209,7 @@ pub fn top(site: Option<&Site>, stem: Option<&str>, problems: Option<&Problems>)
 
 /// A built document page with the preview's bar, the current problems
 /// (if any) and the update script added, its sections marked for patching.
-pub fn document(
+pub(crate) fn document(
     html: &[u8],
     stem: &str,
     site: &Site,
@@ -256,7 +256,7 @@ pub fn document(
 
 /// The preview's own pages: the index, a document not built yet, a
 /// missing file.
-pub fn own_page(
+pub(crate) fn own_page(
     heading: &str,
     body: &str,
     site: Option<&Site>,
@@ -277,7 +277,7 @@ pub fn own_page(
 }
 
 /// The index: each document as HTML and PDF, then the exports.
-pub fn index_body(site: Option<&Site>) -> String {
+pub(crate) fn index_body(site: Option<&Site>) -> String {
     let Some(site) = site else {
         return "<p>The documents appear here once the assessment builds.</p>\n".to_owned();
     };
@@ -340,7 +340,6 @@ mod tests {
     #[test]
     fn problems_are_escaped_and_announced() {
         let problems = Problems {
-            version: 4,
             summary: "1 error".into(),
             text: "error[E]: <script>alert(1)</script>\n --> a.yaml:3:7".into(),
         };

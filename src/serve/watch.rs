@@ -26,7 +26,7 @@ const QUIET: Duration = Duration::from_millis(15);
 
 /// The files a build read, and the folders that hold them.
 #[derive(Debug, Clone, Default)]
-pub struct Inputs {
+pub(crate) struct Inputs {
     files: HashSet<PathBuf>,
     dirs: BTreeSet<PathBuf>,
     /// The template override folder, which may not exist yet.
@@ -43,7 +43,7 @@ fn absolute(path: &Path) -> PathBuf {
 impl Inputs {
     /// What a build of `assessment` read: every file of `sources`, and
     /// the template override folder beside the assessment.
-    pub fn of(assessment: &Path, sources: &SourceMap) -> Inputs {
+    pub(crate) fn of(assessment: &Path, sources: &SourceMap) -> Inputs {
         let mut inputs = Inputs::default();
         for path in sources
             .files()
@@ -67,7 +67,7 @@ impl Inputs {
     }
 
     /// Add one file (and its folder).
-    pub fn add_file(&mut self, path: &Path) {
+    pub(crate) fn add_file(&mut self, path: &Path) {
         let path = absolute(path);
         if let Some(dir) = path.parent() {
             self.dirs.insert(dir.to_path_buf());
@@ -76,7 +76,7 @@ impl Inputs {
     }
 
     /// Add what another build read.
-    pub fn extend(&mut self, other: Inputs) {
+    pub(crate) fn extend(&mut self, other: Inputs) {
         self.files.extend(other.files);
         self.dirs.extend(other.dirs);
         self.templates = other.templates.or(self.templates.take());
@@ -84,7 +84,7 @@ impl Inputs {
 
     /// Does a change to `path` (as the watcher reports it) call for a
     /// rebuild?
-    pub fn is_relevant(&self, path: &Path) -> bool {
+    pub(crate) fn is_relevant(&self, path: &Path) -> bool {
         if self.files.contains(path) || self.templates.as_deref() == Some(path) {
             return true;
         }
@@ -96,21 +96,21 @@ impl Inputs {
         in_watched_dir && read_kind
     }
 
-    pub fn dirs(&self) -> impl Iterator<Item = &Path> {
+    pub(crate) fn dirs(&self) -> impl Iterator<Item = &Path> {
         self.dirs.iter().map(PathBuf::as_path)
     }
 }
 
 /// The platform's file watcher (inotify, FSEvents, ReadDirectoryChangesW)
 /// over the folders of a preview's inputs.
-pub struct Watcher {
+pub(crate) struct Watcher {
     inner: notify::RecommendedWatcher,
     events: Receiver<notify::Result<notify::Event>>,
     watching: BTreeSet<PathBuf>,
 }
 
 impl Watcher {
-    pub fn new() -> Result<Watcher, String> {
+    pub(crate) fn new() -> Result<Watcher, String> {
         let (tx, events) = channel();
         let inner =
             notify::recommended_watcher(tx).map_err(|e| format!("cannot watch files: {e}"))?;
@@ -126,7 +126,7 @@ impl Watcher {
     /// skipped: its files are then reported missing by the next build.
     /// Returns whether a folder was added: an edit in it between the build
     /// that found it and now was not seen, so the caller builds again.
-    pub fn follow(&mut self, inputs: &Inputs) -> bool {
+    pub(crate) fn follow(&mut self, inputs: &Inputs) -> bool {
         let wanted: BTreeSet<PathBuf> = inputs.dirs().map(Path::to_path_buf).collect();
         for gone in self.watching.difference(&wanted) {
             let _ = self.inner.unwatch(gone);
@@ -146,7 +146,7 @@ impl Watcher {
 
     /// Block until an edit to the inputs has settled; the paths it changed
     /// (`None` once the watcher has stopped).
-    pub fn next_change(&self, inputs: &Inputs) -> Option<Vec<PathBuf>> {
+    pub(crate) fn next_change(&self, inputs: &Inputs) -> Option<Vec<PathBuf>> {
         let mut changed: Vec<PathBuf> = Vec::new();
         loop {
             let event = if changed.is_empty() {

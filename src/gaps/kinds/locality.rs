@@ -157,6 +157,12 @@ fn no_route_gap(
     );
     gp.id.push_str("/routes");
     gp.services = ctx.service_ids(cell);
+    gp.entry_points = a
+        .entry_points
+        .iter()
+        .filter(|e| e.localities.iter().any(|x| cut_off.contains(&x.as_str())))
+        .map(|e| e.id.clone())
+        .collect();
     gp.localities = cut_off.iter().map(|x| (*x).to_owned()).collect();
     gp
 }

@@ -7,7 +7,7 @@ use rustc_hash::FxHashMap as HashMap;
 
 use crate::gaps::kinds::Rule;
 use crate::gaps::{MAX_NAMED_JOURNEYS, Gap, GapKind, GapSeverity, Recommendation, plural};
-use crate::graph::PathwayGraph;
+use crate::graph::{NodeRef, PathwayGraph};
 use crate::journeys::{touchpoint, transitions};
 use crate::model::{ActionTheme, Consent, FindingTheme, Journey};
 
@@ -28,7 +28,7 @@ fn unmapped_pathways(g: &PathwayGraph) -> Vec<Gap> {
     let nodes: HashMap<&str, petgraph::graph::NodeIndex> = g
         .graph
         .node_indices()
-        .filter(|&n| g.graph[n] != crate::graph::NodeRef::Root)
+        .filter(|&n| g.graph[n] != NodeRef::Root)
         .map(|n| (g.node_id(n), n))
         .collect();
     let node = |id: &str| nodes.get(id).copied();
@@ -60,6 +60,8 @@ fn unmapped_pathways(g: &PathwayGraph) -> Vec<Gap> {
                 if uses.len() == 1 { format!("Journey {who}") } else { format!("{} journeys, {who},", uses.len()) }
             );
             let cohorts: BTreeSet<String> = uses.iter().flat_map(|(j, _)| j.cohorts.iter().cloned()).collect();
+            let is_entry = |id: &String| node(id).is_some_and(|n| matches!(g.graph[n], NodeRef::Entry(_)));
+            let (entry_points, services) = [from.clone(), to.clone()].into_iter().partition(is_entry);
             Gap {
                 id: format!("unmapped-pathway/{from}/{to}"),
                 kind: GapKind::UnmappedPathway,
@@ -69,8 +71,8 @@ fn unmapped_pathways(g: &PathwayGraph) -> Vec<Gap> {
                 need: None,
                 level: None,
                 levels: Vec::new(),
-                services: vec![from.clone(), to.clone()],
-                entry_points: Vec::new(),
+                services,
+                entry_points,
                 localities: Vec::new(),
                 journeys: uses.iter().map(|(j, _)| j.id.clone()).collect::<BTreeSet<_>>().into_iter().collect(),
                 basis: None,

@@ -19,7 +19,7 @@ use crate::check::slugify;
 use crate::model::{Accommodation, AccommodationType, Ages, Sector, Service, ServiceKind};
 
 /// The largest feed read.
-pub const MAX_BYTES: u64 = 50 * 1024 * 1024;
+pub(crate) const MAX_BYTES: u64 = 50 * 1024 * 1024;
 
 /// ORUK 3.0: a service with everything nested (`GET /services/{id}`).
 const SERVICE_SCHEMA: &str = include_str!("schema/compiled/service.json");
@@ -31,7 +31,7 @@ const LIST_ITEM_SCHEMA: &str = include_str!("schema/compiled/service_list.json")
 /// mapping file (`--mapping`).
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Mapping {
+pub(crate) struct Mapping {
     /// Used when no term of a service says otherwise.
     #[serde(default)]
     pub defaults: Meaning,
@@ -48,7 +48,7 @@ pub struct Mapping {
 /// What a term (or the defaults) says of a service.
 #[derive(Debug, Default, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Meaning {
+pub(crate) struct Meaning {
     pub sector: Option<Sector>,
     pub kind: Option<ServiceKind>,
     #[serde(default)]
@@ -60,7 +60,7 @@ pub struct Meaning {
 
 /// The services a feed gives, with the note each is written under, and
 /// the feed's services that were not imported (not active), by name.
-pub struct Feed {
+pub(crate) struct Feed {
     pub services: Vec<(String, Service)>,
     pub skipped: Vec<String>,
     /// Said when a saved page is one of several.
@@ -70,7 +70,7 @@ pub struct Feed {
 
 /// Read a feed file: one service, a JSON array of services, or a saved
 /// `/services` page (`{"contents": [...]}`).
-pub fn import(path: &Path, mapping: &Mapping) -> Result<Feed, Vec<Problem>> {
+pub(crate) fn import(path: &Path, mapping: &Mapping) -> Result<Feed, Vec<Problem>> {
     let at = |place: &str, message: String| Problem {
         place: place.to_owned(),
         message,
@@ -188,7 +188,7 @@ pub fn import(path: &Path, mapping: &Mapping) -> Result<Feed, Vec<Problem>> {
 }
 
 /// "Page 1 of 10: ..." when a saved page is one of several.
-pub fn pages_left(json: &Json) -> Option<String> {
+pub(crate) fn pages_left(json: &Json) -> Option<String> {
     let total = json["total_pages"].as_u64()?;
     let page = json["page_number"].as_u64().unwrap_or(1);
     (total > 1).then(|| {
@@ -528,7 +528,7 @@ fn plain(html: &str) -> String {
 }
 
 /// Read the mapping file.
-pub fn mapping(path: &Path) -> Result<Mapping, String> {
+pub(crate) fn mapping(path: &Path) -> Result<Mapping, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read it: {e}"))?;
     serde_saphyr::from_str(&text).map_err(|e| {
         e.to_string()

@@ -7,14 +7,14 @@ use crate::render::disclosure::{Cell, Column};
 /// A table with a totals row, and whether any count in it was hidden to
 /// protect a small one (the template then says why).
 #[derive(Serialize)]
-pub struct TableCtx<T> {
+pub(crate) struct TableCtx<T> {
     pub rows: Vec<T>,
     pub total: T,
     pub complementary: bool,
 }
 
 #[derive(Serialize)]
-pub struct TouchpointCtx {
+pub(crate) struct TouchpointCtx {
     pub name: String,
     pub visits: String,
     pub feeling: String,
@@ -24,7 +24,7 @@ pub struct TouchpointCtx {
 }
 
 #[derive(Serialize)]
-pub struct JourneyCtx {
+pub(crate) struct JourneyCtx {
     pub id: String,
     pub persona: String,
     pub cohorts: String,
@@ -40,7 +40,7 @@ pub struct JourneyCtx {
 }
 
 #[derive(Serialize)]
-pub struct JourneysCtx {
+pub(crate) struct JourneysCtx {
     /// How many journeys the tables add up: in a public build those
     /// published below, each in full, so the tables count them exactly.
     pub count: String,
@@ -61,7 +61,7 @@ pub struct JourneysCtx {
 /// The tables of the journeys counted but not published, after
 /// disclosure control.
 #[derive(Serialize)]
-pub struct CountedCtx {
+pub(crate) struct CountedCtx {
     /// How many there are; hidden ("not shown") only when it alone would
     /// give a small count away.
     pub count: String,
@@ -74,7 +74,7 @@ pub struct CountedCtx {
 /// touchpoint (visits, refusals, retellings, drop-outs, and the mean
 /// feeling) and by cohort (journeys, retellings, refusals, drop-outs),
 /// each with a totals row.
-pub struct JourneyCounts {
+pub(crate) struct JourneyCounts {
     pub by_touchpoint: (Vec<[String; 4]>, [String; 4]),
     /// The mean feeling of each touchpoint's visits, then of all of them;
     /// `None` where those visits are hidden. Feelings are whole numbers,
@@ -86,11 +86,11 @@ pub struct JourneyCounts {
 
 /// The counts of journeys published one by one: exact, since each is
 /// shown in full and a reader could add them up anyway.
-pub fn published_counts(r: &JourneyReport) -> JourneyCounts {
+pub(crate) fn published_counts(r: &JourneyReport) -> JourneyCounts {
     journey_counts(r, Suppression::NONE)
 }
 
-pub fn journey_counts(r: &JourneyReport, s: Suppression) -> JourneyCounts {
+pub(crate) fn journey_counts(r: &JourneyReport, s: Suppression) -> JourneyCounts {
     let column = |f: fn(&crate::journeys::TouchpointSummary) -> usize| -> (Vec<usize>, usize) {
         let counts: Vec<usize> = r.by_touchpoint.iter().map(f).collect();
         let total = counts.iter().sum();

@@ -13,12 +13,12 @@ use crate::graph::PathwayGraph;
 use crate::journeys::{JourneyMetrics, JourneyReport};
 use crate::model::*;
 
-pub use super::disclosure::Suppression;
+pub(crate) use super::disclosure::Suppression;
 
 mod journeys;
 mod progress;
-pub use journeys::*;
-pub use progress::*;
+pub(crate) use journeys::*;
+pub(crate) use progress::*;
 
 /// The most survivor journeys the needs assessment tells one by one, each
 /// with a section and a journey map. Journeys gathered by interview rarely
@@ -31,7 +31,7 @@ pub const MAX_JOURNEY_SECTIONS: usize = 100;
 /// Which of `count` items to show when at most `limit` fit: all of them,
 /// or `limit` spread evenly from the first on, so a sample of a long list
 /// reaches its end too.
-pub fn spread(count: usize, limit: usize) -> Vec<usize> {
+pub(crate) fn spread(count: usize, limit: usize) -> Vec<usize> {
     if count <= limit {
         return (0..count).collect();
     }
@@ -41,7 +41,7 @@ pub fn spread(count: usize, limit: usize) -> Vec<usize> {
 
 /// The journeys the needs assessment tells one by one, by id: every
 /// journey it counts, or [`MAX_JOURNEY_SECTIONS`] of them spread evenly.
-pub fn journeys_told(r: &JourneyReport) -> HashMap<&str, &JourneyMetrics> {
+pub(crate) fn journeys_told(r: &JourneyReport) -> HashMap<&str, &JourneyMetrics> {
     spread(r.journeys.len(), MAX_JOURNEY_SECTIONS)
         .into_iter()
         .map(|i| (r.journeys[i].id.as_str(), &r.journeys[i]))
@@ -50,7 +50,7 @@ pub fn journeys_told(r: &JourneyReport) -> HashMap<&str, &JourneyMetrics> {
 
 /// Escape text from the assessment for Markdown: every character that
 /// Markdown (or inline HTML) would read as markup becomes literal.
-pub fn md(text: &str) -> String {
+pub(crate) fn md(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
         match c {
@@ -67,7 +67,7 @@ pub fn md(text: &str) -> String {
 }
 
 #[derive(Serialize)]
-pub struct Context {
+pub(crate) struct Context {
     pub title: String,
     pub area: String,
     pub authority: String,
@@ -123,7 +123,7 @@ pub struct Context {
 
 /// One gap kind in the method appendix.
 #[derive(Serialize)]
-pub struct RuleCtx {
+pub(crate) struct RuleCtx {
     /// `no-provision`.
     pub id: String,
     /// What a gap of the kind is.
@@ -136,7 +136,7 @@ pub struct RuleCtx {
 
 /// The annual return's figures, as the strategy shows them.
 #[derive(Serialize)]
-pub struct AnnualReturnCtx {
+pub(crate) struct AnnualReturnCtx {
     /// `2025-26`, or empty when no service records demand on safe
     /// accommodation.
     pub year: String,
@@ -144,7 +144,7 @@ pub struct AnnualReturnCtx {
 }
 
 #[derive(Serialize)]
-pub struct ReturnLineCtx {
+pub(crate) struct ReturnLineCtx {
     pub accommodation: String,
     pub units: String,
     pub bedspaces: String,
@@ -178,7 +178,7 @@ fn annual_return_ctx(a: &Assessment, analysis: &Analysis) -> AnnualReturnCtx {
 }
 
 #[derive(Serialize)]
-pub struct DemandCtx {
+pub(crate) struct DemandCtx {
     /// The services, or the accommodation type, the figures are about.
     pub scope: String,
     pub accommodation: bool,
@@ -194,14 +194,14 @@ pub struct DemandCtx {
 }
 
 #[derive(Serialize)]
-pub struct UnknownCtx {
+pub(crate) struct UnknownCtx {
     pub topic: String,
     pub text: String,
     pub collect: String,
 }
 
 #[derive(Serialize)]
-pub struct PopulationCtx {
+pub(crate) struct PopulationCtx {
     pub year: i32,
     pub source: String,
     pub total: Option<String>,
@@ -209,7 +209,7 @@ pub struct PopulationCtx {
 }
 
 #[derive(Serialize)]
-pub struct LevelCtx {
+pub(crate) struct LevelCtx {
     pub id: String,
     pub name: String,
     pub description: String,
@@ -223,7 +223,7 @@ pub struct LevelCtx {
 }
 
 #[derive(Serialize)]
-pub struct CohortCtx {
+pub(crate) struct CohortCtx {
     pub id: String,
     pub name: String,
     pub role: String,
@@ -237,19 +237,19 @@ pub struct CohortCtx {
 }
 
 #[derive(Serialize)]
-pub struct NamedCtx {
+pub(crate) struct NamedCtx {
     pub name: String,
     pub sector: String,
 }
 
 #[derive(Serialize)]
-pub struct SectorCtx {
+pub(crate) struct SectorCtx {
     pub sector: String,
     pub services: Vec<ServiceCtx>,
 }
 
 #[derive(Serialize)]
-pub struct ServiceCtx {
+pub(crate) struct ServiceCtx {
     pub name: String,
     /// Internal builds only (the public view has none).
     pub internal_notes: String,
@@ -264,7 +264,7 @@ pub struct ServiceCtx {
 }
 
 #[derive(Serialize)]
-pub struct IndicatorCtx {
+pub(crate) struct IndicatorCtx {
     pub id: String,
     pub name: String,
     pub unit: String,
@@ -280,7 +280,7 @@ pub struct IndicatorCtx {
 }
 
 #[derive(Serialize)]
-pub struct GapCtx {
+pub(crate) struct GapCtx {
     pub id: String,
     pub kind: String,
     pub severity: String,
@@ -294,7 +294,7 @@ pub struct GapCtx {
 }
 
 #[derive(Serialize)]
-pub struct GapsCtx {
+pub(crate) struct GapsCtx {
     pub high: Vec<GapCtx>,
     pub medium: Vec<GapCtx>,
     pub low: Vec<GapCtx>,
@@ -304,25 +304,25 @@ pub struct GapsCtx {
 }
 
 #[derive(Serialize)]
-pub struct ThemeCtx<T> {
+pub(crate) struct ThemeCtx<T> {
     pub theme: String,
     pub items: Vec<T>,
 }
 
 #[derive(Serialize)]
-pub struct FindingCtx {
+pub(crate) struct FindingCtx {
     pub text: String,
     pub source: String,
 }
 
 #[derive(Serialize)]
-pub struct RecommendationCtx {
+pub(crate) struct RecommendationCtx {
     pub text: String,
     pub because: String,
 }
 
 #[derive(Serialize)]
-pub struct ActionCtx {
+pub(crate) struct ActionCtx {
     pub id: String,
     pub objective: String,
     pub outcome: String,
@@ -335,7 +335,7 @@ pub struct ActionCtx {
 }
 
 #[derive(Serialize)]
-pub struct AccommodationCtx {
+pub(crate) struct AccommodationCtx {
     pub types: Vec<(String, usize, String, String)>,
     /// `20`, `at least 18` or `not recorded`.
     pub places: String,
@@ -354,7 +354,7 @@ pub struct AccommodationCtx {
 }
 
 #[derive(Serialize)]
-pub struct BalanceCtx {
+pub(crate) struct BalanceCtx {
     pub rows: Vec<(String, usize, String, String)>,
     pub share: Option<String>,
 }
@@ -380,7 +380,7 @@ fn theme_label(t: FindingTheme) -> &'static str {
     t.label()
 }
 
-pub fn action_theme_label(t: ActionTheme) -> &'static str {
+pub(crate) fn action_theme_label(t: ActionTheme) -> &'static str {
     match t {
         ActionTheme::Governance => "Governance",
         ActionTheme::EarlyHelp => "Early help and prevention",
@@ -403,7 +403,7 @@ fn rag(s: Status) -> (&'static str, &'static str) {
     }
 }
 
-pub fn gap_ctx(a: &Assessment, g: &Gap) -> GapCtx {
+pub(crate) fn gap_ctx(a: &Assessment, g: &Gap) -> GapCtx {
     let cohort = match &g.cohort {
         Some(c) => a
             .cohorts
@@ -455,7 +455,7 @@ pub fn gap_ctx(a: &Assessment, g: &Gap) -> GapCtx {
 }
 
 /// An indicator value in words: `12.5%`, `£40,000`, `3.2 per 1,000`.
-pub fn indicator_value(unit: Unit, v: f64) -> String {
+pub(crate) fn indicator_value(unit: Unit, v: f64) -> String {
     match unit {
         Unit::Percent => format!("{}%", trim_float(v)),
         Unit::Currency => money(v),
@@ -567,7 +567,7 @@ fn indicator(i: &Indicator, cohorts: &[Cohort], s: Suppression) -> IndicatorCtx 
 /// Everything the three documents need: `journeys` are those the
 /// documents show one by one, `counted` those they only count (public
 /// builds), whose counts and indicator counts follow `suppression`.
-pub fn build(
+pub(crate) fn build(
     g: &PathwayGraph,
     analysis: &Analysis,
     journeys: &JourneyReport,
@@ -777,7 +777,7 @@ pub fn build(
 
 /// The routes into one service or entry point.
 #[derive(Serialize)]
-pub struct RoutesIntoCtx {
+pub(crate) struct RoutesIntoCtx {
     pub to: String,
     /// Where referrals come from, each with its conditions and the
     /// cohorts it is limited to, if any: "Police (DASH 14+; men only)".

@@ -6,7 +6,7 @@ use super::*;
 /// Progress since the previous edition, for the templates: every string
 /// escaped, every figure formatted.
 #[derive(Serialize)]
-pub struct ProgressCtx {
+pub(crate) struct ProgressCtx {
     pub title: String,
     pub previous_title: String,
     pub previous_period: String,
@@ -34,7 +34,7 @@ pub struct ProgressCtx {
 }
 
 #[derive(Serialize)]
-pub struct ProgressGapCtx {
+pub(crate) struct ProgressGapCtx {
     pub id: String,
     pub then: String,
     pub now: String,
@@ -43,7 +43,7 @@ pub struct ProgressGapCtx {
 }
 
 #[derive(Serialize)]
-pub struct ProgressActionCtx {
+pub(crate) struct ProgressActionCtx {
     pub id: String,
     pub action: String,
     pub lead: String,
@@ -54,7 +54,7 @@ pub struct ProgressActionCtx {
 }
 
 #[derive(Serialize)]
-pub struct ProgressIndicatorCtx {
+pub(crate) struct ProgressIndicatorCtx {
     pub name: String,
     pub then: String,
     pub now: String,
@@ -63,7 +63,7 @@ pub struct ProgressIndicatorCtx {
 }
 
 /// `p` for the templates; `level` is the heading mark of its sections.
-pub fn progress_ctx(p: &crate::progress::Progress, level: &str) -> ProgressCtx {
+pub(crate) fn progress_ctx(p: &crate::progress::Progress, level: &str) -> ProgressCtx {
     use crate::progress::{ActionMove, Direction, GapLine};
     fn or_dash(s: Option<String>) -> String {
         s.unwrap_or_else(|| "–".to_owned())

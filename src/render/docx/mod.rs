@@ -22,7 +22,7 @@ use crate::render::markdown::{LANDSCAPE, PORTRAIT};
 use crate::render::raster::Png;
 
 /// What the cover and the running header and footer say, as the PDF's.
-pub struct Cover<'a> {
+pub(crate) struct Cover<'a> {
     pub title: &'a str,
     /// The document's kind ("Action plan"), in the running header.
     pub short_title: &'a str,
@@ -145,7 +145,7 @@ use crate::text::xml_escape as esc;
 /// Markdown without its title and subtitle, headings one level up), with
 /// the charts it shows (SVG, by name) drawn as PNG for the size they
 /// print at.
-pub fn document(
+pub(crate) fn document(
     cover: &Cover<'_>,
     body_markdown: &str,
     charts: &BTreeMap<String, String>,
