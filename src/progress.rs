@@ -139,15 +139,33 @@ pub enum Direction {
 /// withdrawn); and counts below the threshold withheld. `None` compares
 /// everything.
 pub fn compare_as(before: &Assessment, after: &Assessment, public: Option<u32>) -> Progress {
+    match public {
+        None => compare(before, after),
+        Some(below) => {
+            let shown = after.public_view();
+            compare_shown(before, &shown, &analyse(&shown), Some(below))
+        }
+    }
+}
+
+/// [`compare_as`] for a build that has already analysed what it shows of
+/// the later edition (`shown`: its public view, or all of it for an
+/// internal build, when `public` is `None`): that analysis is reused, not
+/// made again.
+pub fn compare_shown(
+    before: &Assessment,
+    shown: &Assessment,
+    now: &Analysis,
+    public: Option<u32>,
+) -> Progress {
     let Some(below) = public else {
-        return compare(before, after);
+        return compare_analysed(before, shown, &analyse(before), now);
     };
-    let after = after.public_view();
     let mut before = before.public_view();
     before
         .journeys
-        .retain(|j| after.journeys.iter().any(|k| k.id == j.id));
-    let mut progress = compare(&before, &after);
+        .retain(|j| shown.journeys.iter().any(|k| k.id == j.id));
+    let mut progress = compare_analysed(&before, shown, &analyse(&before), now);
     progress.withhold_small_counts(below);
     progress
 }
@@ -178,10 +196,18 @@ impl Progress {
 
 /// Compare the earlier edition `before` with the later `after`.
 pub fn compare(before: &Assessment, after: &Assessment) -> Progress {
-    let (then, now) = (analyse(before), analyse(after));
+    compare_analysed(before, after, &analyse(before), &analyse(after))
+}
+
+fn compare_analysed(
+    before: &Assessment,
+    after: &Assessment,
+    then: &Analysis,
+    now: &Analysis,
+) -> Progress {
     Progress {
-        before: edition(before, &then),
-        after: edition(after, &now),
+        before: edition(before, then),
+        after: edition(after, now),
         gaps: gap_changes(before, after, &then.gaps, &now.gaps),
         actions: action_changes(before, after),
         indicators: indicator_changes(before, after),

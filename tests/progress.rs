@@ -119,7 +119,7 @@ fn the_action_plan_opens_with_progress_since_the_last_edition() {
     let md = std::fs::read_to_string(out.join("action-plan.md")).expect("md");
     assert!(md.contains("## Progress since the last edition"));
     assert!(
-        md.contains("| a1 | Train officers | Police | 2027-03 | on track | done | completed |")
+        md.contains("| a1 | Train officers | Police | 2027-03 | On track | Done | completed |")
     );
     assert!(md.contains("| no-provision/men/early-help | low | a1 |"));
     let pdf = std::process::Command::new("pdftotext")

@@ -1154,7 +1154,7 @@ impl<'a> Checker<'a> {
                             "step {} of journey `{}` was {} but does not say where to",
                             i + 1,
                             j.id,
-                            outcome_word(step.outcome)
+                            step.outcome.label()
                         ),
                     )
                     .hint = Some("add `to:` with the service or entry point".into());
@@ -1178,17 +1178,6 @@ impl<'a> Checker<'a> {
                     .hint = Some("add `accepts_from:` (e.g. self-referral), or name it in another service's `refers_to`".into());
             }
         }
-    }
-}
-
-fn outcome_word(o: StepOutcome) -> &'static str {
-    match o {
-        StepOutcome::Referred => "referred",
-        StepOutcome::Signposted => "signposted",
-        StepOutcome::Supported => "supported",
-        StepOutcome::Refused => "refused",
-        StepOutcome::Waited => "kept waiting",
-        StepOutcome::DroppedOut => "dropped out",
     }
 }
 

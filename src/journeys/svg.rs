@@ -15,14 +15,15 @@ use crate::text::{plural, xml_escape as escape};
 /// Outcome → (label, fill). Fills are dark or light enough to tell apart
 /// in grey; the label is always drawn beside the marker.
 fn outcome_style(o: StepOutcome) -> (&'static str, &'static str) {
-    match o {
-        StepOutcome::Supported => ("supported", "#1b7837"),
-        StepOutcome::Referred => ("referred", "#2166ac"),
-        StepOutcome::Signposted => ("signposted", "#92c5de"),
-        StepOutcome::Refused => ("refused", "#b2182b"),
-        StepOutcome::Waited => ("waited", "#f4a582"),
-        StepOutcome::DroppedOut => ("dropped out", "#404040"),
-    }
+    let fill = match o {
+        StepOutcome::Supported => "#1b7837",
+        StepOutcome::Referred => "#2166ac",
+        StepOutcome::Signposted => "#92c5de",
+        StepOutcome::Refused => "#b2182b",
+        StepOutcome::Waited => "#f4a582",
+        StepOutcome::DroppedOut => "#404040",
+    };
+    (o.label(), fill)
 }
 
 /// A marker whose shape also says the outcome.

@@ -805,6 +805,21 @@ pub enum ActionTheme {
     SafeAccommodation,
 }
 
+impl ActionTheme {
+    /// The theme as the action plan and its exports name it.
+    pub fn label(self) -> &'static str {
+        match self {
+            ActionTheme::Governance => "Governance",
+            ActionTheme::EarlyHelp => "Early help and prevention",
+            ActionTheme::Workforce => "Workforce development",
+            ActionTheme::Commissioning => "Commissioning",
+            ActionTheme::Data => "Performance data and collection",
+            ActionTheme::Awareness => "Awareness raising and communication",
+            ActionTheme::SafeAccommodation => "Safe accommodation",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Status {
@@ -816,6 +831,25 @@ pub enum Status {
     /// The source gives no status (the default).
     #[default]
     NotRecorded,
+}
+
+impl Status {
+    /// The status as every output names it: `On track`.
+    pub fn label(self) -> &'static str {
+        self.rag().0
+    }
+
+    /// The status and its red-amber-green colour in the action plan.
+    pub fn rag(self) -> (&'static str, &'static str) {
+        match self {
+            Status::NotStarted => ("Not started", "grey"),
+            Status::OnTrack => ("On track", "green"),
+            Status::AtRisk => ("At risk", "amber"),
+            Status::OffTrack => ("Off track", "red"),
+            Status::Done => ("Done", "blue"),
+            Status::NotRecorded => ("Not recorded", "grey"),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
@@ -863,6 +897,20 @@ pub enum StepOutcome {
     Refused,
     Waited,
     DroppedOut,
+}
+
+impl StepOutcome {
+    /// The outcome in words, as every output names it.
+    pub fn label(self) -> &'static str {
+        match self {
+            StepOutcome::Referred => "referred",
+            StepOutcome::Signposted => "signposted",
+            StepOutcome::Supported => "supported",
+            StepOutcome::Refused => "refused",
+            StepOutcome::Waited => "waited",
+            StepOutcome::DroppedOut => "dropped out",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]

@@ -642,7 +642,7 @@ fn pathway_parts(g: &PathwayGraph, l: usize) -> Vec<PathwayPart> {
 }
 
 /// The names of the pathway figures of a level: `pathways-LEVEL`, then
-/// `pathways-LEVEL-2`…
+/// `pathways-LEVEL--2`…
 pub(crate) fn pathway_figures(g: &PathwayGraph, l: usize) -> Vec<String> {
     let id = &g.a.levels[l].id;
     (0..pathway_parts(g, l).len())

@@ -7,7 +7,6 @@ use std::borrow::Cow;
 use chrono::Datelike;
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
 
-use super::context::action_theme_label;
 use crate::gaps::{Analysis, Gap, GapSeverity};
 use crate::model::{Assessment, kebab};
 
@@ -250,13 +249,13 @@ fn rows(a: &Assessment, analysis: &Analysis) -> Vec<Row> {
         .iter()
         .map(|x| Row {
             reference: x.id.clone(),
-            theme: action_theme_label(x.theme).to_owned(),
+            theme: x.theme.label().to_owned(),
             objective: x.objective.clone(),
             outcome: x.outcome.clone(),
             action: x.action.clone(),
             lead: x.lead.clone(),
             due: x.due.to_string(),
-            status: kebab(&x.status).replace('-', " "),
+            status: x.status.label().to_owned(),
             addresses: x.addresses.join("; "),
             proposed: false,
         })
@@ -265,7 +264,7 @@ fn rows(a: &Assessment, analysis: &Analysis) -> Vec<Row> {
         let g = p.gap;
         out.push(Row {
             reference: p.reference,
-            theme: action_theme_label(g.recommendation.theme).to_owned(),
+            theme: g.recommendation.theme.label().to_owned(),
             objective: format!("Close the {} gap", g.kind.as_str().replace('-', " ")),
             outcome: g.evidence.clone(),
             action: g.recommendation.text.clone(),

@@ -91,6 +91,48 @@ pub const DOCUMENTS: &[(&str, &str)] = &[
     ("action-plan", "Action plan"),
 ];
 
+/// One analysis of what a build shows (graph, gaps, journeys, progress
+/// since the previous edition), and the documents' shared context made
+/// from it; the charts and exports use the same analysis.
+struct Analysed<'v> {
+    g: PathwayGraph<'v>,
+    analysis: crate::gaps::Analysis,
+    journeys: crate::journeys::JourneyReport,
+    ctx: context::Context,
+}
+
+impl<'v> Analysed<'v> {
+    fn of(view: &'v disclosure::View, opts: &Options<'_>) -> Analysed<'v> {
+        let a = &view.assessment;
+        let g = PathwayGraph::build(a);
+        let analysis = analyse_graph(&g);
+        let journeys = report(&g);
+        let counted = view.counted_report(&g);
+        // The previous edition is redacted the same way, so nothing internal
+        // in it (an internal journey's refusal, say) reaches a public plan.
+        let public = view.is_public();
+        let progress = opts.previous.map(|previous| {
+            let public = public.then_some(opts.suppress_below);
+            crate::progress::compare_shown(previous, a, &analysis, public)
+        });
+        let ctx = context::build(
+            &g,
+            &analysis,
+            &journeys,
+            counted.as_ref(),
+            public,
+            view.suppression,
+            progress.as_ref(),
+        );
+        Analysed {
+            g,
+            analysis,
+            journeys,
+            ctx,
+        }
+    }
+}
+
 /// Build every document and export of an assessment.
 pub fn build(
     full: &Assessment,
@@ -103,24 +145,12 @@ pub fn build(
     let view = disclosure::View::of(full, opts.internal, opts.suppress_below);
     let public = view.is_public();
     let a = &view.assessment;
-    let g = PathwayGraph::build(a);
-    let analysis = analyse_graph(&g);
-    let journeys = report(&g);
-    let counted = view.counted_report(&g);
-    // The previous edition is redacted the same way, so nothing internal
-    // in it (an internal journey's refusal, say) reaches a public plan.
-    let progress = opts.previous.map(|previous| {
-        crate::progress::compare_as(previous, full, public.then_some(opts.suppress_below))
-    });
-    let ctx = context::build(
-        &g,
-        &analysis,
-        &journeys,
-        counted.as_ref(),
-        public,
-        view.suppression,
-        progress.as_ref(),
-    );
+    let Analysed {
+        g,
+        analysis,
+        journeys,
+        ctx,
+    } = Analysed::of(&view, &opts);
     let told = context::journeys_told(&journeys);
     let mapped = |j: &Journey| told.contains_key(j.id.as_str());
     let charts = charts::all(&g, &analysis, &journeys, &mapped, view.suppression);
@@ -614,4 +644,117 @@ fn compile_pdfs(
             .map(|h| h.join().map_err(|_| "PDF layout panicked".to_owned())?)
             .collect()
     })
+}
+
+#[cfg(test)]
+mod template_reference {
+    //! `docs/templates.md` is the reference for people who override the
+    //! templates: it must list every variable the context holds, and
+    //! nothing it does not hold.
+
+    use std::collections::BTreeSet;
+
+    use serde_json::Value;
+
+    use super::*;
+
+    const REFERENCE: &str = include_str!("../../docs/templates.md");
+
+    /// Maps keyed by the assessment's own words, not by field names.
+    const KEYED_BY_DATA: &[&str] = &["action_counts"];
+
+    /// Lists empty in every fixture below, so their fields cannot be seen
+    /// (no fixture's gap changes severity between editions).
+    const EMPTY_IN_FIXTURES: &[&str] = &["progress.severity_changed[]"];
+
+    fn load(path: &str) -> Assessment {
+        crate::model::load(Path::new(path))
+            .assessment
+            .unwrap_or_else(|| panic!("{path} loads"))
+    }
+
+    fn context_paths(path: &str, internal: bool, previous: Option<&str>) -> BTreeSet<String> {
+        let full = load(path);
+        let previous = previous.map(load);
+        let opts = Options {
+            internal,
+            previous: previous.as_ref(),
+            ..Options::default()
+        };
+        let view = disclosure::View::of(&full, opts.internal, opts.suppress_below);
+        let ctx = Analysed::of(&view, &opts).ctx;
+        let mut paths = BTreeSet::from(["document_title".to_owned()]);
+        walk(
+            &serde_json::to_value(&ctx).expect("context"),
+            "",
+            &mut paths,
+        );
+        paths
+    }
+
+    fn walk(value: &Value, at: &str, paths: &mut BTreeSet<String>) {
+        match value {
+            Value::Object(fields) if !KEYED_BY_DATA.contains(&at) => {
+                for (key, v) in fields {
+                    let path = if at.is_empty() {
+                        key.clone()
+                    } else {
+                        format!("{at}.{key}")
+                    };
+                    walk(v, &path, paths);
+                    paths.insert(path);
+                }
+            }
+            Value::Array(items) => {
+                for item in items {
+                    walk(item, &format!("{at}[]"), paths);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The first column of the reference's tables: `` | `path` | ``.
+    fn documented() -> BTreeSet<String> {
+        REFERENCE
+            .lines()
+            .filter_map(|l| l.strip_prefix("| `")?.split('`').next())
+            .map(str::to_owned)
+            .collect()
+    }
+
+    #[test]
+    fn every_context_variable_is_documented_and_nothing_else() {
+        let mut held = BTreeSet::new();
+        for (path, internal, previous) in [
+            ("assessments/northmoor.yaml", false, None),
+            ("assessments/northmoor.yaml", true, None),
+            (
+                "tests/fixtures/progress/2027/assessment.yaml",
+                false,
+                Some("tests/fixtures/progress/2026/assessment.yaml"),
+            ),
+            (
+                "tests/fixtures/valid/disclosure/assessment.yaml",
+                false,
+                None,
+            ),
+        ] {
+            held.extend(context_paths(path, internal, previous));
+        }
+        let documented = documented();
+        let missing: Vec<&String> = held.difference(&documented).collect();
+        assert!(
+            missing.is_empty(),
+            "docs/templates.md does not document {missing:?}"
+        );
+        let stale: Vec<&String> = documented
+            .difference(&held)
+            .filter(|p| !EMPTY_IN_FIXTURES.iter().any(|list| p.starts_with(list)))
+            .collect();
+        assert!(
+            stale.is_empty(),
+            "docs/templates.md documents what the context does not hold: {stale:?}"
+        );
+    }
 }

@@ -48,9 +48,8 @@ pub(crate) struct JourneysCtx {
     /// than [`MAX_JOURNEY_SECTIONS`] (`sampled`).
     pub published: Vec<JourneyCtx>,
     pub sampled: bool,
-    /// Cohort, journeys, times retold, refusals, dropped out.
-    pub by_cohort: TableCtx<[String; 5]>,
-    pub barriers: Vec<(String, Vec<String>)>,
+    pub by_cohort: TableCtx<CohortJourneysCtx>,
+    pub barriers: Vec<BarriersCtx>,
     pub informal_routes: Vec<GapCtx>,
     /// The journeys counted but not published (public builds), tabulated
     /// apart from the published ones so that subtracting these from a
@@ -67,7 +66,27 @@ pub(crate) struct CountedCtx {
     pub count: String,
     pub count_shown: bool,
     pub touchpoints: TableCtx<TouchpointCtx>,
-    pub by_cohort: TableCtx<[String; 5]>,
+    pub by_cohort: TableCtx<CohortJourneysCtx>,
+}
+
+/// One cohort's row of the journeys table (or the totals row, `All
+/// journeys`), counts in words after disclosure control.
+#[derive(Serialize)]
+pub(crate) struct CohortJourneysCtx {
+    pub cohort: String,
+    pub journeys: String,
+    /// Times the story was retold.
+    pub retold: String,
+    pub refusals: String,
+    pub dropped_out: String,
+}
+
+/// The barriers survivors met at one touchpoint, each once.
+#[derive(Serialize)]
+pub(crate) struct BarriersCtx {
+    /// The touchpoint's name.
+    pub at: String,
+    pub barriers: Vec<String>,
 }
 
 /// The two tables of counts from journeys, after disclosure control: by
@@ -226,8 +245,8 @@ pub(super) fn counted_ctx(a: &Assessment, r: &JourneyReport, s: Suppression) -> 
     let counts = journey_counts(r, s);
     let by_cohort = cohort_rows(a, r, &counts.by_cohort);
     CountedCtx {
-        count: by_cohort.total[1].clone(),
-        count_shown: by_cohort.total[1] != crate::render::disclosure::NOT_SHOWN,
+        count: by_cohort.total.journeys.clone(),
+        count_shown: by_cohort.total.journeys != crate::render::disclosure::NOT_SHOWN,
         touchpoints: touchpoint_rows(r, &counts),
         by_cohort,
     }
@@ -237,7 +256,7 @@ fn cohort_rows(
     a: &Assessment,
     r: &JourneyReport,
     (rows, total): &(Vec<[String; 4]>, [String; 4]),
-) -> TableCtx<[String; 5]> {
+) -> TableCtx<CohortJourneysCtx> {
     let names = r.by_cohort.keys().map(|c| {
         md(&a
             .cohorts
@@ -245,14 +264,22 @@ fn cohort_rows(
             .find(|k| &k.id == c)
             .map_or(c.clone(), |k| k.name.clone()))
     });
-    let [j, rt, rf, d] = total.clone();
+    let row = |cohort: String, [journeys, retold, refusals, dropped_out]: [String; 4]| {
+        CohortJourneysCtx {
+            cohort,
+            journeys,
+            retold,
+            refusals,
+            dropped_out,
+        }
+    };
     TableCtx {
         complementary: has_complementary(rows, total),
         rows: names
             .zip(rows.iter().cloned())
-            .map(|(name, [j, rt, rf, d])| [name, j, rt, rf, d])
+            .map(|(name, counts)| row(name, counts))
             .collect(),
-        total: ["All journeys".to_owned(), j, rt, rf, d],
+        total: row("All journeys".to_owned(), total.clone()),
     }
 }
 
@@ -294,7 +321,7 @@ pub(super) fn journeys_ctx(
                 days_to_support: m.days_to_support.map_or("not supported".into(), |d| {
                     crate::gaps::plural(d.max(0) as usize, "day", "days")
                 }),
-                ended: words(&m.ended),
+                ended: m.ended.label().to_owned(),
                 quotes: j
                     .steps
                     .iter()
@@ -312,7 +339,10 @@ pub(super) fn journeys_ctx(
         .map(|(t, list)| {
             let (name, _) = crate::journeys::touchpoint(a, t);
             let unique: BTreeSet<String> = list.iter().map(|b| md(b)).collect();
-            (md(&name), unique.into_iter().collect())
+            BarriersCtx {
+                at: md(&name),
+                barriers: unique.into_iter().collect(),
+            }
         })
         .collect();
     JourneysCtx {

@@ -90,7 +90,6 @@ pub(crate) struct Context {
     pub sectors: Vec<SectorCtx>,
     pub service_count: usize,
     pub indicators: Vec<IndicatorCtx>,
-    /// Every referral route: from, to, conditions, cohorts it is limited to.
     /// Every referral route, by where it leads: the appendix.
     pub routes: Vec<RoutesIntoCtx>,
     /// One row a touchpoint, then the totals row.
@@ -205,7 +204,16 @@ pub(crate) struct PopulationCtx {
     pub year: i32,
     pub source: String,
     pub total: Option<String>,
-    pub groups: Vec<(String, String)>,
+    pub groups: Vec<PopulationGroupCtx>,
+}
+
+/// One row of the population table.
+#[derive(Serialize)]
+pub(crate) struct PopulationGroupCtx {
+    /// `Women aged 16 and over`.
+    pub group: String,
+    /// The count in words: `118,000`.
+    pub people: String,
 }
 
 #[derive(Serialize)]
@@ -218,7 +226,7 @@ pub(crate) struct LevelCtx {
     pub service_count: usize,
     pub services: Vec<String>,
     /// The chart names of the level's pathway figures (`pathways-ID`,
-    /// then `pathways-ID-2`… when its services need more than a page).
+    /// then `pathways-ID--2`… when its services need more than a page).
     pub pathway_figures: Vec<String>,
 }
 
@@ -299,8 +307,16 @@ pub(crate) struct GapsCtx {
     pub medium: Vec<GapCtx>,
     pub low: Vec<GapCtx>,
     pub total: usize,
-    pub by_kind: Vec<(String, usize)>,
+    pub by_kind: Vec<KindCountCtx>,
     pub accommodation: Vec<GapCtx>,
+}
+
+/// How many gaps of one kind were found.
+#[derive(Serialize)]
+pub(crate) struct KindCountCtx {
+    /// `no provision`.
+    pub kind: String,
+    pub count: usize,
 }
 
 #[derive(Serialize)]
@@ -336,7 +352,7 @@ pub(crate) struct ActionCtx {
 
 #[derive(Serialize)]
 pub(crate) struct AccommodationCtx {
-    pub types: Vec<(String, usize, String, String)>,
+    pub types: Vec<AccommodationTypeCtx>,
     /// `20`, `at least 18` or `not recorded`.
     pub places: String,
     /// `7 of 9 refuges do not record places`, or empty.
@@ -345,7 +361,7 @@ pub(crate) struct AccommodationCtx {
     pub benchmark: Option<String>,
     /// Only when every refuge records its places.
     pub share_of_benchmark: Option<String>,
-    pub support: Vec<(String, String)>,
+    pub support: Vec<SupportCtx>,
     pub excluded: Vec<String>,
     pub no_accommodation: Vec<String>,
     /// Some units or refuge places are recorded: the chart has a bar to
@@ -353,10 +369,40 @@ pub(crate) struct AccommodationCtx {
     pub charted: bool,
 }
 
+/// One type of safe accommodation and what is recorded of it.
+#[derive(Serialize)]
+pub(crate) struct AccommodationTypeCtx {
+    /// `refuge`, `dispersed`, `sanctuary scheme`.
+    pub kind: String,
+    pub services: usize,
+    /// `12`, `at least 8` or `not recorded`.
+    pub units: String,
+    pub bedspaces: String,
+}
+
+/// One Part 4 support category and the accommodation services giving it.
+#[derive(Serialize)]
+pub(crate) struct SupportCtx {
+    /// The statutory guidance's name for it.
+    pub support: String,
+    /// The services' names, `not recorded`, or `**not provided**` (Markdown).
+    pub provided_in: String,
+}
+
 #[derive(Serialize)]
 pub(crate) struct BalanceCtx {
-    pub rows: Vec<(String, usize, String, String)>,
+    pub rows: Vec<BalanceRowCtx>,
     pub share: Option<String>,
+}
+
+/// One line of the perpetrator and victim provision balance.
+#[derive(Serialize)]
+pub(crate) struct BalanceRowCtx {
+    /// `Stalking perpetrator interventions`.
+    pub provision: String,
+    pub services: usize,
+    pub capacity: String,
+    pub spend: String,
 }
 
 /// Part 4 support categories (statutory guidance), in the order it lists them.
@@ -374,33 +420,6 @@ const SUPPORT_TYPES: &[(&str, &str)] = &[
 
 fn words(value: &impl Serialize) -> String {
     kebab(value).replace('-', " ")
-}
-
-fn theme_label(t: FindingTheme) -> &'static str {
-    t.label()
-}
-
-pub(crate) fn action_theme_label(t: ActionTheme) -> &'static str {
-    match t {
-        ActionTheme::Governance => "Governance",
-        ActionTheme::EarlyHelp => "Early help and prevention",
-        ActionTheme::Workforce => "Workforce development",
-        ActionTheme::Commissioning => "Commissioning",
-        ActionTheme::Data => "Performance data and collection",
-        ActionTheme::Awareness => "Awareness raising and communication",
-        ActionTheme::SafeAccommodation => "Safe accommodation",
-    }
-}
-
-fn rag(s: Status) -> (&'static str, &'static str) {
-    match s {
-        Status::NotStarted => ("Not started", "grey"),
-        Status::OnTrack => ("On track", "green"),
-        Status::AtRisk => ("At risk", "amber"),
-        Status::OffTrack => ("Off track", "red"),
-        Status::Done => ("Done", "blue"),
-        Status::NotRecorded => ("Not recorded", "grey"),
-    }
 }
 
 pub(crate) fn gap_ctx(a: &Assessment, g: &Gap) -> GapCtx {
@@ -449,7 +468,7 @@ pub(crate) fn gap_ctx(a: &Assessment, g: &Gap) -> GapCtx {
         level: md(&level),
         evidence: md(&g.evidence),
         confirmed: md(&confirmed),
-        theme: action_theme_label(g.recommendation.theme).to_owned(),
+        theme: g.recommendation.theme.label().to_owned(),
         recommendation: md(&g.recommendation.text),
     }
 }
@@ -647,7 +666,7 @@ pub(crate) fn build(
     let mut action_counts = BTreeMap::new();
     for act in &a.actions {
         *action_counts
-            .entry(rag(act.status).0.to_owned())
+            .entry(act.status.label().to_owned())
             .or_default() += 1;
     }
     Context {
@@ -681,11 +700,9 @@ pub(crate) fn build(
             groups: p
                 .groups
                 .iter()
-                .map(|(k, v)| {
-                    (
-                        md(&capitalise_first(&crate::text::population_group(k))),
-                        number(*v as f64),
-                    )
+                .map(|(k, v)| PopulationGroupCtx {
+                    group: md(&capitalise_first(&crate::text::population_group(k))),
+                    people: number(*v as f64),
                 })
                 .collect(),
         }),
@@ -723,7 +740,10 @@ pub(crate) fn build(
             medium: gap_list(GapSeverity::Medium),
             low: gap_list(GapSeverity::Low),
             total: analysis.gaps.len(),
-            by_kind: by_kind.into_iter().collect(),
+            by_kind: by_kind
+                .into_iter()
+                .map(|(kind, count)| KindCountCtx { kind, count })
+                .collect(),
             accommodation: accommodation_gaps,
         },
         findings: findings(a),
@@ -987,7 +1007,7 @@ fn findings(a: &Assessment) -> Vec<ThemeCtx<FindingCtx>> {
     }
     by.into_iter()
         .map(|(t, items)| ThemeCtx {
-            theme: theme_label(t).to_owned(),
+            theme: t.label().to_owned(),
             items,
         })
         .collect()
@@ -1012,7 +1032,7 @@ fn recommendations(a: &Assessment, analysis: &Analysis) -> Vec<ThemeCtx<Recommen
     }
     by.into_iter()
         .map(|(t, items)| ThemeCtx {
-            theme: theme_label(t).to_owned(),
+            theme: t.label().to_owned(),
             items,
         })
         .collect()
@@ -1049,7 +1069,7 @@ fn action_plan(
             .unwrap_or_else(|| format!("gap {id}"))
     };
     for act in &a.actions {
-        let (status, colour) = rag(act.status);
+        let (status, colour) = act.status.rag();
         authored.entry(act.theme).or_default().push(ActionCtx {
             id: md(&act.id),
             objective: md(&act.objective),
@@ -1098,7 +1118,7 @@ fn action_plan(
     let group = |m: BTreeMap<ActionTheme, Vec<ActionCtx>>| {
         m.into_iter()
             .map(|(t, items)| ThemeCtx {
-                theme: action_theme_label(t).to_owned(),
+                theme: t.label().to_owned(),
                 items,
             })
             .collect()
@@ -1117,13 +1137,11 @@ fn accommodation_ctx(a: &Assessment, analysis: &Analysis) -> AccommodationCtx {
     let types = acc
         .by_type
         .iter()
-        .map(|(t, line)| {
-            (
-                t.replace('-', " "),
-                line.services.len(),
-                line.units.words(),
-                line.bedspaces.words(),
-            )
+        .map(|(t, line)| AccommodationTypeCtx {
+            kind: t.replace('-', " "),
+            services: line.services.len(),
+            units: line.units.words(),
+            bedspaces: line.bedspaces.words(),
         })
         .collect();
     let accommodation: Vec<&Service> = a
@@ -1157,7 +1175,10 @@ fn accommodation_ctx(a: &Assessment, analysis: &Analysis) -> AccommodationCtx {
                     crate::gaps::plural(recording, "service", "services")
                 )
             };
-            ((*label).to_owned(), provided)
+            SupportCtx {
+                support: (*label).to_owned(),
+                provided_in: provided,
+            }
         })
         .collect();
     let excluded = analysis
@@ -1252,13 +1273,11 @@ fn demand_ctx(a: &Assessment) -> Vec<DemandCtx> {
 
 fn balance_ctx(analysis: &Analysis) -> BalanceCtx {
     let b = &analysis.perpetrator_balance;
-    let row = |name: &str, l: &crate::gaps::BalanceLine| {
-        (
-            name.to_owned(),
-            l.services.len(),
-            l.capacity_words(),
-            l.spend_words(),
-        )
+    let row = |name: &str, l: &crate::gaps::BalanceLine| BalanceRowCtx {
+        provision: name.to_owned(),
+        services: l.services.len(),
+        capacity: l.capacity_words(),
+        spend: l.spend_words(),
     };
     BalanceCtx {
         rows: vec![

@@ -119,8 +119,8 @@ pub(crate) fn progress_ctx(p: &crate::progress::Progress, level: &str) -> Progre
                 action: md(&a.action),
                 lead: md(&a.lead),
                 due: a.due.clone(),
-                then: or_dash(a.status.before.map(|s| words(&s))),
-                now: or_dash(a.status.after.map(|s| words(&s))),
+                then: or_dash(a.status.before.map(|s| s.label().to_owned())),
+                now: or_dash(a.status.after.map(|s| s.label().to_owned())),
                 moved: words(&a.moved),
             })
             .collect(),
