@@ -181,24 +181,30 @@ fn two_builds_are_byte_identical() {
 }
 
 #[test]
-fn overriding_one_template_changes_only_its_document() {
+fn overriding_one_section_changes_only_that_section() {
     let ws = example_copy();
     let assessment = ws.path().join(EXAMPLE).display().to_string();
     let before = ws.path().join("before");
     assert_eq!(build(&assessment, &before, &["--no-pdf"]).0, 0);
-    let templates = ws.path().join("assessments/templates");
-    std::fs::create_dir_all(&templates).expect("mkdir");
-    let original = std::fs::read_to_string("templates/action-plan.md").expect("built-in");
+    let sections = ws.path().join("assessments/templates/action-plan");
+    std::fs::create_dir_all(&sections).expect("mkdir");
+    let section = "templates/action-plan/agreed-actions.md";
+    let original = std::fs::read_to_string(section).expect("built-in");
     std::fs::write(
-        templates.join("action-plan.md"),
+        sections.join("agreed-actions.md"),
         original.replace("## Agreed actions", "## Actions the Board has agreed"),
     )
     .expect("write");
     let after = ws.path().join("after");
     assert_eq!(build(&assessment, &after, &["--no-pdf"]).0, 0);
     let changed = std::fs::read_to_string(after.join("action-plan.md")).expect("md");
-    assert!(changed.contains("## Actions the Board has agreed"));
-    assert!(!changed.contains("## Agreed actions"));
+    let unchanged = std::fs::read_to_string(before.join("action-plan.md")).expect("md");
+    assert!(unchanged.contains("## Agreed actions"));
+    assert_eq!(
+        changed,
+        unchanged.replace("## Agreed actions", "## Actions the Board has agreed"),
+        "only the heading of the overridden section changes"
+    );
     for f in [
         "needs-assessment.md",
         "needs-assessment.html",
@@ -218,10 +224,12 @@ fn a_template_naming_a_chart_that_does_not_exist_is_an_error() {
     let assessment = ws.path().join(EXAMPLE).display().to_string();
     let templates = ws.path().join("assessments/templates");
     std::fs::create_dir_all(&templates).expect("mkdir");
-    let original = std::fs::read_to_string("templates/needs-assessment.md").expect("built-in");
+    let original =
+        std::fs::read_to_string("templates/needs-assessment/coverage.md").expect("built-in");
     assert!(original.contains("](chart:coverage)"));
+    std::fs::create_dir_all(templates.join("needs-assessment")).expect("mkdir");
     std::fs::write(
-        templates.join("needs-assessment.md"),
+        templates.join("needs-assessment/coverage.md"),
         original.replace("](chart:coverage)", "](chart:coverge)"),
     )
     .expect("write");
@@ -229,7 +237,7 @@ fn a_template_naming_a_chart_that_does_not_exist_is_an_error() {
     let (code, _, err) = build(&assessment, &out, &["--no-pdf"]);
     assert_eq!(code, 1, "an empty figure must not be published: {err}");
     assert!(
-        err.contains("needs-assessment.md")
+        err.contains("templates/needs-assessment/coverage.md:")
             && err.contains("no chart `coverge`")
             && err.contains("did you mean `coverage`?"),
         "{err}"
@@ -842,4 +850,31 @@ fn the_routes_appendix_lists_each_destination_once() {
         )),
         "{appendix}"
     );
+}
+
+/// `templates --export` writes every template, sections in their document's
+/// folder, and the exported set used as overrides gives the same documents.
+#[test]
+fn exported_templates_rebuild_the_same_documents() {
+    let ws = example_copy();
+    let assessment = ws.path().join(EXAMPLE).display().to_string();
+    let before = ws.path().join("before");
+    assert_eq!(build(&assessment, &before, &["--no-pdf"]).0, 0);
+    let templates = ws.path().join("assessments/templates");
+    let (code, out, err) = run(&["templates", "--export", &templates.display().to_string()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("needs-assessment/gaps.md"), "{out}");
+    assert!(templates.join("action-plan/cover.md").is_file());
+    let after = ws.path().join("after");
+    assert_eq!(build(&assessment, &after, &["--no-pdf"]).0, 0);
+    for f in [
+        "needs-assessment.md",
+        "safe-accommodation-strategy.md",
+        "action-plan.md",
+    ] {
+        assert!(
+            std::fs::read(before.join(f)).ok() == std::fs::read(after.join(f)).ok(),
+            "{f} changed"
+        );
+    }
 }

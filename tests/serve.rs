@@ -41,11 +41,20 @@ fn copy_dir(from: &Path, to: &Path) {
 
 /// Serve a copy of the minimal fixture (a workspace of its own).
 fn serve() -> Server {
+    serve_with(&[])
+}
+
+/// The preview of a copy of the minimal fixture with these folders made
+/// in it before it starts.
+fn serve_with(folders: &[&str]) -> Server {
     let dir = tempfile::tempdir().unwrap();
     copy_dir(
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid/minimal"),
         dir.path(),
     );
+    for folder in folders {
+        std::fs::create_dir_all(dir.path().join(folder)).unwrap();
+    }
     std::fs::write(dir.path().join("needsmap.toml"), "").unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_needsmap"))
         .args(["serve", "assessment.yaml", "--port", "0"])
@@ -254,6 +263,34 @@ fn a_new_template_override_is_picked_up() {
         }
         assert!(version < 6, "the override was never used: {page}");
         version = events.next();
+    }
+}
+
+#[test]
+fn a_new_section_override_is_picked_up() {
+    // The folder is there from the start: only watching it shows the
+    // preview the override written into it.
+    let server = serve_with(&["templates/action-plan"]);
+    let mut events = server.events();
+    assert_eq!(events.next(), 1);
+    std::fs::write(
+        server.path("templates/action-plan/cover.md"),
+        "# {{ document_title }}\n\nOur partnership's own opening.\n",
+    )
+    .unwrap();
+    // Polled, not awaited: a preview that missed the edit sends no event.
+    let deadline = std::time::Instant::now() + PATIENCE;
+    loop {
+        let (_, page) = server.get("/action-plan.html");
+        if page.contains("own opening") {
+            assert!(page.contains("Agreed actions"), "the other sections stay");
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the section override was never used: {page}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
     }
 }
 

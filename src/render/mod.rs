@@ -377,9 +377,21 @@ fn unknown_chart(
                 .join(", ")
         ),
     };
+    // Blame the section that places the chart, when one does.
+    let stem = name.trim_end_matches(".md");
+    let placed_in = templates
+        .iter()
+        .filter(|t| {
+            t.name == name
+                || t.name
+                    .strip_prefix(stem)
+                    .is_some_and(|r| r.starts_with('/'))
+        })
+        .find(|t| t.text.contains(&format!("(chart:{chart})")))
+        .map_or(name, |t| t.name);
     format!(
         "{}: no chart `{chart}` (an image `![…](chart:{chart})`)\n  hint: {hint}",
-        template_origin(name, templates)
+        template_origin(placed_in, templates)
     )
 }
 

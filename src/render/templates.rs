@@ -1,34 +1,65 @@
 //! The built-in templates, compiled into the binary, and the partnership's
 //! overrides: a file of the same name in a `templates/` folder next to the
 //! assessment replaces the built-in one (as Zola and mdBook themes do).
+//! A document's template lists its sections, each a template of its own
+//! (`needs-assessment/gaps.md`), so one section can be replaced alone.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use crate::render::raster::Png;
 
-/// (file name, built-in text).
-pub(crate) const BUILT_IN: &[(&str, &str)] = &[
-    // Included by the action plan and by `needsmap progress`: first, so
-    // it is known when they are added.
-    ("progress.md", include_str!("../../templates/progress.md")),
-    (
-        "needs-assessment.md",
-        include_str!("../../templates/needs-assessment.md"),
-    ),
-    (
-        "safe-accommodation-strategy.md",
-        include_str!("../../templates/safe-accommodation-strategy.md"),
-    ),
-    (
-        "action-plan.md",
-        include_str!("../../templates/action-plan.md"),
-    ),
-    (
-        "document.html",
-        include_str!("../../templates/document.html"),
-    ),
-    ("document.typ", include_str!("../../templates/document.typ")),
+/// The built-in templates, by name, with their text.
+macro_rules! built_in {
+    ($($name:literal),* $(,)?) => {
+        &[$(($name, include_str!(concat!("../../templates/", $name)))),*]
+    };
+}
+
+/// (file name, built-in text). A document is its template (`action-plan.md`)
+/// and the sections it includes (`action-plan/cover.md`…), each of which an
+/// override can replace alone. Included templates come before the ones
+/// that include them.
+pub(crate) const BUILT_IN: &[(&str, &str)] = built_in![
+    "progress.md",
+    "needs-assessment/cover.md",
+    "needs-assessment/summary.md",
+    "needs-assessment/area-profile.md",
+    "needs-assessment/prevalence.md",
+    "needs-assessment/demand.md",
+    "needs-assessment/indicators.md",
+    "needs-assessment/levels.md",
+    "needs-assessment/pathways.md",
+    "needs-assessment/providers.md",
+    "needs-assessment/coverage.md",
+    "needs-assessment/gaps.md",
+    "needs-assessment/unknowns.md",
+    "needs-assessment/journeys.md",
+    "needs-assessment/findings.md",
+    "needs-assessment/recommendations.md",
+    "needs-assessment/outcomes.md",
+    "needs-assessment/routes.md",
+    "needs-assessment/sources-and-method.md",
+    "needs-assessment.md",
+    "safe-accommodation-strategy/cover.md",
+    "safe-accommodation-strategy/purpose.md",
+    "safe-accommodation-strategy/need.md",
+    "safe-accommodation-strategy/provision.md",
+    "safe-accommodation-strategy/exclusion.md",
+    "safe-accommodation-strategy/gaps.md",
+    "safe-accommodation-strategy/priorities.md",
+    "safe-accommodation-strategy/monitoring.md",
+    "safe-accommodation-strategy/sources.md",
+    "safe-accommodation-strategy.md",
+    "action-plan/cover.md",
+    "action-plan/progress.md",
+    "action-plan/agreed-actions.md",
+    "action-plan/proposed-actions.md",
+    "action-plan/unaddressed-gaps.md",
+    "action-plan/perpetrator-balance.md",
+    "action-plan.md",
+    "document.html",
+    "document.typ",
 ];
 
 /// Where a template came from, for messages.
@@ -102,9 +133,11 @@ pub(crate) fn export(dir: &Path, force: bool) -> Result<Vec<PathBuf>, String> {
             existing.display()
         ));
     }
-    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let mut written = Vec::new();
     for (path, text) in targets {
+        let folder = path.parent().unwrap_or(dir);
+        std::fs::create_dir_all(folder)
+            .map_err(|e| format!("cannot create {}: {e}", folder.display()))?;
         std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         written.push(path);
     }

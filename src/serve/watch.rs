@@ -33,6 +33,14 @@ pub(crate) struct Inputs {
     templates: Option<PathBuf>,
 }
 
+/// The folders under the template override folder that hold one
+/// document's section overrides, one a document.
+fn section_folders(templates: &Path) -> impl Iterator<Item = PathBuf> + '_ {
+    crate::render::DOCUMENTS
+        .iter()
+        .map(|(stem, _)| templates.join(stem))
+}
+
 /// An absolute path without symlinks where it exists; as given otherwise.
 fn absolute(path: &Path) -> PathBuf {
     path.canonicalize()
@@ -62,6 +70,12 @@ impl Inputs {
         if templates.is_dir() {
             inputs.dirs.insert(templates.clone());
         }
+        // A document's section overrides: `templates/action-plan/…`.
+        for dir in section_folders(&templates) {
+            if dir.is_dir() {
+                inputs.dirs.insert(dir);
+            }
+        }
         inputs.templates = Some(templates);
         inputs
     }
@@ -86,6 +100,12 @@ impl Inputs {
     /// rebuild?
     pub(crate) fn is_relevant(&self, path: &Path) -> bool {
         if self.files.contains(path) || self.templates.as_deref() == Some(path) {
+            return true;
+        }
+        // A new folder of section overrides: the next build watches it.
+        if let Some(templates) = &self.templates
+            && section_folders(templates).any(|d| d == path)
+        {
             return true;
         }
         let in_watched_dir = path.parent().is_some_and(|d| self.dirs.contains(d));
@@ -197,6 +217,8 @@ mod tests {
         assert!(inputs.is_relevant(&dir.join("new-include.yml")));
         assert!(inputs.is_relevant(&dir.join("figures.CSV")));
         assert!(inputs.is_relevant(&dir.join("templates")));
+        assert!(inputs.is_relevant(&dir.join("templates").join("action-plan")));
+        assert!(!inputs.is_relevant(&dir.join("templates").join("drafts")));
     }
 
     #[test]
