@@ -498,3 +498,18 @@ fn thousands_of_diagnostics_on_one_long_line_stay_small() {
     assert!(err.len() < 100 * 1024, "{} bytes printed", err.len());
     assert!(err.contains("failed: 3,000 errors in"), "{err:.2000}");
 }
+
+/// docs/diagnostics.md lists every code as `src/model/codes.rs` defines it.
+#[test]
+fn the_diagnostics_reference_lists_every_code() {
+    let doc = std::fs::read_to_string("docs/diagnostics.md").expect("docs/diagnostics.md");
+    let start = "<!-- diagnostic codes: from needsmap::model::diagnostic_codes_table() -->\n";
+    let end = "<!-- end of diagnostic codes -->";
+    let from = doc.find(start).expect("the reference marks its table") + start.len();
+    let to = from + doc[from..].find(end).expect("and its end");
+    assert_eq!(
+        &doc[from..to],
+        needsmap::model::diagnostic_codes_table(),
+        "update docs/diagnostics.md's table from needsmap::model::diagnostic_codes_table()"
+    );
+}

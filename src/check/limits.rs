@@ -9,7 +9,7 @@
 use serde::Serialize;
 
 use super::Diagnostic;
-use crate::model::{Assessment, Origin, Seg};
+use crate::model::{Assessment, Code, Origin, Seg};
 
 /// The longest text one field may hold: about five pages of A4, far above
 /// any finding, note or description written for a document (the example's
@@ -75,7 +75,7 @@ fn too_long(kind: &str, id: &str, field: Option<&str>, at: Origin, chars: usize)
         None => format!("a text of {whose}"),
     };
     Diagnostic::error(
-        "text-too-long",
+        Code::TextTooLong,
         at,
         format!(
             "{what} is {} characters long, more than a document can hold in one place",

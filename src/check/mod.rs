@@ -12,7 +12,8 @@ use std::collections::BTreeSet;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 pub use crate::model::diagnostic::{
-    Diagnostic, Located, SHOWN_PER_CODE, Severity, locate_all, render_capped, render_text, summary,
+    Code, Diagnostic, Located, SHOWN_PER_CODE, Severity, locate_all, render_capped, render_text,
+    summary,
 };
 pub use crate::model::suggest::{did_you_mean, suggest};
 pub use limits::MAX_TEXT_CHARS;
@@ -134,7 +135,7 @@ pub fn check_gap_addresses(a: &Assessment, gap_ids: &[String]) -> Vec<Diagnostic
         });
         out.push(
             Diagnostic::warning(
-                "unknown-gap",
+                Code::UnknownGap,
                 origin,
                 format!("{who} gap `{target}`, which the analysis does not find"),
             )
@@ -230,19 +231,14 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn error(
-        &mut self,
-        code: &'static str,
-        origin: Origin,
-        message: impl Into<String>,
-    ) -> &mut Diagnostic {
+    fn error(&mut self, code: Code, origin: Origin, message: impl Into<String>) -> &mut Diagnostic {
         self.out.push(Diagnostic::error(code, origin, message));
         self.out.last_mut().expect("just pushed")
     }
 
     fn warning(
         &mut self,
-        code: &'static str,
+        code: Code,
         origin: Origin,
         message: impl Into<String>,
     ) -> &mut Diagnostic {
@@ -258,7 +254,7 @@ impl<'a> Checker<'a> {
             if !is_slug(id) {
                 let fix = slugify(id);
                 self.error(
-                    "bad-id",
+                    Code::BadId,
                     at.clone(),
                     format!("{kind} id `{id}` is not a lower-case slug"),
                 )
@@ -272,7 +268,8 @@ impl<'a> Checker<'a> {
             }
             match first.get(id) {
                 Some(earlier) => {
-                    let d = self.error("duplicate-id", at, format!("duplicate {kind} id `{id}`"));
+                    let d =
+                        self.error(Code::DuplicateId, at, format!("duplicate {kind} id `{id}`"));
                     d.hint =
                         Some("ids must be unique within their kind: rename one of them".into());
                     d.related = Some(earlier.child("id"));
@@ -291,7 +288,7 @@ impl<'a> Checker<'a> {
         }
         let hint = did_you_mean(id, known.list.iter().copied());
         let d = self.error(
-            "unknown-reference",
+            Code::UnknownReference,
             origin,
             format!("unknown {kind} `{id}`"),
         );
@@ -326,7 +323,7 @@ impl<'a> Checker<'a> {
             None => return,
         };
         self.error(
-            "out-of-range",
+            Code::OutOfRange,
             origin,
             format!("{what} is {}, which is {problem}", number_as_written(value)),
         )
@@ -338,7 +335,7 @@ impl<'a> Checker<'a> {
             return;
         }
         self.error(
-            "out-of-range",
+            Code::OutOfRange,
             origin,
             format!(
                 "{what} is {}, which is not above zero",
@@ -356,7 +353,7 @@ impl<'a> Checker<'a> {
                 }
                 None => format!("{what} is {value}, outside 0..1"),
             };
-            let d = self.error("out-of-range", origin, message);
+            let d = self.error(Code::OutOfRange, origin, message);
             d.expected = Some("a fraction between 0 and 1".into());
             if (1.0..=100.0).contains(&value) {
                 d.hint = Some(format!(
@@ -374,7 +371,7 @@ impl<'a> Checker<'a> {
                 && !(0..=120).contains(&age)
             {
                 self.error(
-                    "out-of-range",
+                    Code::OutOfRange,
                     origin.child(field),
                     format!("age {age} is outside 0..120"),
                 );
@@ -384,7 +381,7 @@ impl<'a> Checker<'a> {
             && min > max
         {
             self.error(
-                "out-of-range",
+                Code::OutOfRange,
                 origin.child("max"),
                 format!("ages run from {min} to {max}: the maximum is below the minimum"),
             );
@@ -396,7 +393,7 @@ impl<'a> Checker<'a> {
         if self.a.schema != SCHEMA_TAG {
             let schema = self.a.schema.clone();
             let d = self.error(
-                "unknown-schema",
+                Code::UnknownSchema,
                 root.child("schema"),
                 format!("unknown schema `{schema}`"),
             );
@@ -410,7 +407,7 @@ impl<'a> Checker<'a> {
         let period = self.a.info.period;
         if period.start >= period.end {
             self.error(
-                "bad-period",
+                Code::BadPeriod,
                 root.child("assessment").child("period").child("end"),
                 format!(
                     "the period ends {}",
@@ -424,7 +421,7 @@ impl<'a> Checker<'a> {
         {
             let shown = colour.clone();
             let d = self.error(
-                "bad-colour",
+                Code::BadColour,
                 root.child("assessment").child("colour"),
                 format!("`{shown}` is not a colour needsmap can set text in"),
             );
@@ -434,7 +431,7 @@ impl<'a> Checker<'a> {
         }
         if let Some(n) = self.a.info.suppress_below.filter(|&n| n < 3) {
             self.warning(
-                "weak-suppression",
+                Code::WeakSuppression,
                 root.child("assessment").child("suppress_below"),
                 format!("public documents will show counts from journeys as small as {}", n.max(1)),
             )
@@ -477,7 +474,7 @@ impl<'a> Checker<'a> {
         for (id, origin) in &localities {
             if !is_slug(id) {
                 self.error(
-                    "bad-id",
+                    Code::BadId,
                     origin.clone(),
                     format!("locality `{id}` is not a lower-case slug"),
                 );
@@ -487,7 +484,7 @@ impl<'a> Checker<'a> {
         for (id, origin) in localities {
             if !seen.insert(id) {
                 self.error(
-                    "duplicate-id",
+                    Code::DuplicateId,
                     origin,
                     format!("locality `{id}` is listed twice"),
                 );
@@ -507,7 +504,7 @@ impl<'a> Checker<'a> {
 
     fn check_levels(&mut self) {
         if self.a.levels.is_empty() {
-            self.error("missing-levels", self.a.origin.clone(), "the assessment defines no levels of need")
+            self.error(Code::MissingLevels, self.a.origin.clone(), "the assessment defines no levels of need")
                 .hint = Some("add `levels:`, lowest need first, e.g. prevention, early-help, standard-risk, high-risk, crisis".into());
         }
         let ids = self
@@ -526,7 +523,7 @@ impl<'a> Checker<'a> {
                 );
                 if share.source.trim().is_empty() {
                     self.error(
-                        "missing-source",
+                        Code::MissingSource,
                         so.child("source"),
                         format!("the share of need at `{}` has no source", l.id),
                     );
@@ -546,7 +543,7 @@ impl<'a> Checker<'a> {
             let o = &c.origin;
             if let Some(group) = &c.population {
                 if a.population.is_none() {
-                    self.error("unknown-reference", o.child("population"), format!("cohort `{}` names population group `{group}`, but there is no `population:` section", c.id))
+                    self.error(Code::UnknownReference, o.child("population"), format!("cohort `{}` names population group `{group}`, but there is no `population:` section", c.id))
                         .hint = Some("add `population:` with `groups:` (e.g. ONS mid-year estimates)".into());
                 } else {
                     self.reference(o.child("population"), group, "population group", &groups);
@@ -560,7 +557,7 @@ impl<'a> Checker<'a> {
                 );
                 if c.population.is_none() {
                     self.error(
-                        "missing-field",
+                        Code::MissingField,
                         o.child("prevalence"),
                         format!(
                             "cohort `{}` has a prevalence but no population group to apply it to",
@@ -574,7 +571,7 @@ impl<'a> Checker<'a> {
                     .as_deref()
                     .is_none_or(|s| s.trim().is_empty())
                 {
-                    self.error("missing-source", o.child("prevalence"), format!("the prevalence of `{}` has no source", c.id))
+                    self.error(Code::MissingSource, o.child("prevalence"), format!("the prevalence of `{}` has no source", c.id))
                         .hint = Some("add `prevalence_source:` (e.g. \"ONS, Crime Survey for England and Wales, year ending March 2024\")".into());
                 }
             }
@@ -582,7 +579,7 @@ impl<'a> Checker<'a> {
                 self.non_negative(o.child("demand").child("per_year"), "demand", d.per_year);
             }
             if c.prevalence.is_none() && c.demand.is_none() {
-                self.warning("no-estimate", o.child("id"), format!("cohort `{}` has no prevalence or demand estimate, so its need cannot be sized", c.id))
+                self.warning(Code::NoEstimate, o.child("id"), format!("cohort `{}` has no prevalence or demand estimate, so its need cannot be sized", c.id))
                     .hint = Some("add `prevalence:` with `population:`, or `demand: {per_year, source}`".into());
             }
             self.ages(o.child("ages"), &c.ages);
@@ -641,7 +638,7 @@ impl<'a> Checker<'a> {
             for (i, ex) in s.excludes.iter().enumerate() {
                 if s.cohorts.contains(ex) {
                     self.error(
-                        "contradiction",
+                        Code::Contradiction,
                         o.child("excludes").child(i),
                         format!("service `{}` both serves and excludes `{ex}`", s.id),
                     )
@@ -666,7 +663,7 @@ impl<'a> Checker<'a> {
             if s.refers_to.contains(&s.id) {
                 let i = s.refers_to.iter().position(|r| r == &s.id).unwrap_or(0);
                 self.warning(
-                    "self-referral-loop",
+                    Code::SelfReferralLoop,
                     o.child("refers_to").child(i),
                     format!("service `{}` refers to itself", s.id),
                 );
@@ -690,7 +687,7 @@ impl<'a> Checker<'a> {
                     self.positive(fo.child("years"), "funding years", years);
                     if f.per != FundingPer::Total {
                         self.warning(
-                            "years-ignored",
+                            Code::YearsIgnored,
                             fo.child("years"),
                             "`years` spreads a total over several years; this stream is `per: year`",
                         )
@@ -703,7 +700,7 @@ impl<'a> Checker<'a> {
                     && start > end
                 {
                     self.error(
-                        "bad-period",
+                        Code::BadPeriod,
                         fo.child("ends"),
                         format!("funding ends {}", ends_before_it_starts(start, end)),
                     );
@@ -728,7 +725,7 @@ impl<'a> Checker<'a> {
                 }
                 if s.kind != ServiceKind::Accommodation {
                     self.warning(
-                        "kind-mismatch",
+                        Code::KindMismatch,
                         ao,
                         format!(
                             "service `{}` has accommodation but its kind is not `accommodation`",
@@ -742,7 +739,7 @@ impl<'a> Checker<'a> {
             }
             (None, ServiceKind::Accommodation) => {
                 self.warning(
-                    "kind-mismatch",
+                    Code::KindMismatch,
                     o.child("kind"),
                     format!(
                         "accommodation service `{}` gives no accommodation type",
@@ -768,7 +765,7 @@ impl<'a> Checker<'a> {
             self.reference(o.child("to"), &p.to, "entry point or service", &nodes);
             if p.from == p.to {
                 self.error(
-                    "self-referral-loop",
+                    Code::SelfReferralLoop,
                     o.child("to"),
                     format!("pathway from `{}` leads back to itself", p.from),
                 );
@@ -791,7 +788,7 @@ impl<'a> Checker<'a> {
             let o = &ind.origin;
             if ind.values.is_empty() {
                 self.error(
-                    "missing-values",
+                    Code::MissingValues,
                     o.child("values"),
                     format!("indicator `{}` has no values", ind.id),
                 )
@@ -801,7 +798,7 @@ impl<'a> Checker<'a> {
                 let vo = o.child("values").child(year.to_string().as_str());
                 if !(1900..=2100).contains(year) {
                     self.error(
-                        "out-of-range",
+                        Code::OutOfRange,
                         vo.clone(),
                         format!("year {year} is not a plausible year"),
                     );
@@ -809,7 +806,7 @@ impl<'a> Checker<'a> {
                 match ind.unit {
                     Unit::Percent if !(0.0..=100.0).contains(value) => {
                         self.error(
-                            "out-of-range",
+                            Code::OutOfRange,
                             vo,
                             format!("{value} is not a percentage (0..100)"),
                         );
@@ -826,7 +823,7 @@ impl<'a> Checker<'a> {
             }
             if ind.source.trim().is_empty() {
                 self.error(
-                    "missing-source",
+                    Code::MissingSource,
                     o.child("source"),
                     format!("indicator `{}` has no source", ind.id),
                 );
@@ -844,7 +841,7 @@ impl<'a> Checker<'a> {
             match (d.services.is_empty(), d.accommodation) {
                 (true, None) => {
                     self.error(
-                        "missing-field",
+                        Code::MissingField,
                         o.clone(),
                         "service data names neither `services` nor `accommodation`",
                     )
@@ -855,7 +852,7 @@ impl<'a> Checker<'a> {
                 }
                 (false, Some(_)) => {
                     self.error(
-                        "contradiction",
+                        Code::Contradiction,
                         o.child("accommodation"),
                         "service data names both `services` and `accommodation`",
                     )
@@ -868,14 +865,14 @@ impl<'a> Checker<'a> {
             self.references(o, "cohorts", &d.cohorts, "cohort", &cohorts);
             if !(1900..=2100).contains(&d.year) {
                 self.error(
-                    "out-of-range",
+                    Code::OutOfRange,
                     o.child("year"),
                     format!("year {} is not a plausible year", d.year),
                 );
             }
             if d.source.trim().is_empty() {
                 self.error(
-                    "missing-source",
+                    Code::MissingSource,
                     o.child("source"),
                     "service data has no source",
                 );
@@ -907,7 +904,7 @@ impl<'a> Checker<'a> {
                     && sum > total + 0.5
                 {
                     self.warning(
-                        "reasons-exceed-total",
+                        Code::ReasonsExceedTotal,
                         ro.clone(),
                         format!(
                             "the reasons add up to {}, more than the {} not supported",
@@ -925,7 +922,7 @@ impl<'a> Checker<'a> {
                 && outside > supported
             {
                 self.warning(
-                    "out-of-range",
+                    Code::OutOfRange,
                     o.child("from_outside_area"),
                     format!(
                         "{} supported from outside the area, of {} supported",
@@ -968,7 +965,7 @@ impl<'a> Checker<'a> {
                 .collect();
             if !twice.is_empty() {
                 self.error(
-                    "counted-twice",
+                    Code::CountedTwice,
                     d.origin.child(field),
                     format!(
                         "{field} are given here for a group of services and also by {}",
@@ -1004,7 +1001,7 @@ impl<'a> Checker<'a> {
                 && GapKind::named(kind.as_str()).is_none()
             {
                 let d = self.error(
-                    "unknown-enum-value",
+                    Code::UnknownEnumValue,
                     f.origin.child("shows"),
                     format!("`{kind}` is not a gap kind"),
                 );
@@ -1018,7 +1015,7 @@ impl<'a> Checker<'a> {
                 let kind = id.split_once('/').map_or(id.as_str(), |(k, _)| k);
                 if GapKind::named(kind).is_none() {
                     let d = self.error(
-                        "unknown-reference",
+                        Code::UnknownReference,
                         f.origin.child("gaps").child(i),
                         format!("`{id}` is not a gap id: unknown gap kind `{kind}`"),
                     );
@@ -1055,7 +1052,7 @@ impl<'a> Checker<'a> {
                     if GapKind::named(kind).is_none() {
                         let hint = did_you_mean(kind, GapKind::names());
                         let d = self.error(
-                            "unknown-reference",
+                            Code::UnknownReference,
                             ao,
                             format!("`{target}` is not a gap id: unknown gap kind `{kind}`"),
                         );
@@ -1072,7 +1069,7 @@ impl<'a> Checker<'a> {
             let due = act.due.last_day();
             if due < period.start || due > period.end {
                 self.warning(
-                    "outside-period",
+                    Code::OutsidePeriod,
                     o.child("due"),
                     format!(
                         "action `{}` is due {}, outside the assessment period {} to {}",
@@ -1098,7 +1095,7 @@ impl<'a> Checker<'a> {
             let o = &j.origin;
             if j.cohorts.is_empty() {
                 self.error(
-                    "missing-cohorts",
+                    Code::MissingCohorts,
                     o.child("cohorts"),
                     format!("journey `{}` names no cohort", j.id),
                 );
@@ -1107,7 +1104,7 @@ impl<'a> Checker<'a> {
             self.references(o, "localities", &j.localities, "locality", &localities);
             if j.steps.is_empty() {
                 self.error(
-                    "missing-steps",
+                    Code::MissingSteps,
                     o.child("steps"),
                     format!("journey `{}` has no steps", j.id),
                 );
@@ -1121,7 +1118,7 @@ impl<'a> Checker<'a> {
                 }
                 if step.day < 0 {
                     self.error(
-                        "out-of-range",
+                        Code::OutOfRange,
                         so.child("day"),
                         format!("day {} is before the first contact", step.day),
                     )
@@ -1130,13 +1127,13 @@ impl<'a> Checker<'a> {
                 if let Some(prev) = last_day
                     && step.day < prev
                 {
-                    self.error("step-order", so.child("day"), format!("step on day {} comes after a step on day {prev}", step.day))
+                    self.error(Code::StepOrder, so.child("day"), format!("step on day {} comes after a step on day {prev}", step.day))
                         .hint = Some("list steps in the order they happened, with days counted from first contact".into());
                 }
                 last_day = Some(step.day);
                 if !(-3..=3).contains(&step.feeling) {
                     self.error(
-                        "out-of-range",
+                        Code::OutOfRange,
                         so.child("feeling"),
                         format!("feeling {} is outside -3..3", step.feeling),
                     )
@@ -1148,7 +1145,7 @@ impl<'a> Checker<'a> {
                 ) && step.to.is_none()
                 {
                     self.warning(
-                        "missing-field",
+                        Code::MissingField,
                         so.child("outcome"),
                         format!(
                             "step {} of journey `{}` was {} but does not say where to",
@@ -1174,7 +1171,7 @@ impl<'a> Checker<'a> {
         reached.extend(a.pathways.iter().map(|p| p.to.as_str()));
         for s in &a.services {
             if s.accepts_from.is_empty() && !reached.contains(s.id.as_str()) {
-                self.warning("unreferred-service", s.origin.child("id"), format!("no entry point or service refers to `{}`", s.id))
+                self.warning(Code::UnreferredService, s.origin.child("id"), format!("no entry point or service refers to `{}`", s.id))
                     .hint = Some("add `accepts_from:` (e.g. self-referral), or name it in another service's `refers_to`".into());
             }
         }

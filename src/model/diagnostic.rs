@@ -5,6 +5,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+pub use super::codes::Code;
 use super::source::Place;
 use super::{Origin, SourceMap};
 use crate::text::plural;
@@ -19,8 +20,8 @@ pub enum Severity {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Diagnostic {
     pub severity: Severity,
-    /// Stable kebab-case name of the rule, e.g. `unknown-reference`.
-    pub code: &'static str,
+    /// What kind of problem it is: `unknown-reference` (see [`Code`]).
+    pub code: Code,
     pub message: String,
     pub origin: Origin,
     pub expected: Option<String>,
@@ -30,7 +31,7 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(code: &'static str, origin: Origin, message: impl Into<String>) -> Diagnostic {
+    pub fn error(code: Code, origin: Origin, message: impl Into<String>) -> Diagnostic {
         Diagnostic {
             severity: Severity::Error,
             code,
@@ -42,7 +43,7 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(code: &'static str, origin: Origin, message: impl Into<String>) -> Diagnostic {
+    pub fn warning(code: Code, origin: Origin, message: impl Into<String>) -> Diagnostic {
         Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(code, origin, message)
@@ -68,7 +69,7 @@ impl Diagnostic {
 #[derive(Debug, Clone, Serialize)]
 pub struct Located {
     pub severity: Severity,
-    pub code: &'static str,
+    pub code: Code,
     pub message: String,
     pub file: Option<String>,
     pub line: Option<u32>,
@@ -282,7 +283,7 @@ pub fn render_capped<'a>(
     located: impl IntoIterator<Item = &'a Located>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let mut counts: Vec<((&'static str, Severity), usize)> = Vec::new();
+    let mut counts: Vec<((Code, Severity), usize)> = Vec::new();
     for d in located {
         let key = (d.code, d.severity);
         let seen = match counts.iter_mut().find(|(k, _)| *k == key) {
@@ -337,7 +338,7 @@ mod tests {
     fn duplicate(column: u32) -> Located {
         Located {
             severity: Severity::Error,
-            code: "duplicate-id",
+            code: Code::DuplicateId,
             message: "locality `north` is listed twice".into(),
             file: Some("a.yaml".into()),
             line: Some(6),
@@ -393,7 +394,7 @@ mod tests {
     fn text_rendering_shows_file_line_snippet_and_hint() {
         let d = Located {
             severity: Severity::Error,
-            code: "unknown-reference",
+            code: Code::UnknownReference,
             message: "unknown service `idvaa`".into(),
             file: Some("a.yaml".into()),
             line: Some(12),

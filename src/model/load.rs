@@ -132,12 +132,7 @@ impl Loader {
         }
     }
 
-    fn error(
-        &mut self,
-        code: &'static str,
-        origin: Origin,
-        message: impl Into<String>,
-    ) -> &mut Diagnostic {
+    fn error(&mut self, code: Code, origin: Origin, message: impl Into<String>) -> &mut Diagnostic {
         self.diagnostics
             .push(Diagnostic::error(code, origin, message));
         self.diagnostics.last_mut().expect("just pushed")
@@ -147,12 +142,16 @@ impl Loader {
         let (file, doc) = self.read_yaml::<AssessmentFile>(path, None)?;
         let root = Origin::at(file, Vec::new());
         if doc.schema.is_none() {
-            self.error("missing-field", root.clone(), "missing field `schema`")
+            self.error(Code::MissingField, root.clone(), "missing field `schema`")
                 .hint = Some(format!("start the file with `schema: {SCHEMA_TAG}`"));
         }
         if doc.assessment.is_none() {
-            self.error("missing-field", root.clone(), "missing field `assessment`")
-                .hint = Some("add `assessment:` with title, area, authority and period".into());
+            self.error(
+                Code::MissingField,
+                root.clone(),
+                "missing field `assessment`",
+            )
+            .hint = Some("add `assessment:` with title, area, authority and period".into());
         }
         let schema = doc.schema.clone().unwrap_or_default();
         let info = doc.assessment.clone();
@@ -200,7 +199,7 @@ impl Loader {
             if let Some((_, first)) = &self.merged.population {
                 let first = first.clone();
                 self.error(
-                    "duplicate-population",
+                    Code::DuplicatePopulation,
                     origin,
                     "`population` is given in more than one file",
                 )
@@ -259,7 +258,7 @@ impl Loader {
     fn check_included(&mut self, file: FileId, doc: &AssessmentFile) {
         if doc.assessment.is_some() {
             self.error(
-                "misplaced-field",
+                Code::MisplacedField,
                 Origin::at(file, vec!["assessment".into()]).key(),
                 "`assessment` belongs in the main assessment file, not an included one",
             )
@@ -269,7 +268,7 @@ impl Loader {
             && schema != SCHEMA_TAG
         {
             self.error(
-                "unknown-schema",
+                Code::UnknownSchema,
                 Origin::at(file, vec!["schema".into()]),
                 format!("unknown schema `{schema}`"),
             )
@@ -304,7 +303,7 @@ impl Loader {
         let joined = dir.join(pattern);
         if joined.to_str().is_none() {
             self.error(
-                "bad-path",
+                Code::BadPath,
                 origin.clone(),
                 format!("the {what} path `{pattern}` is not valid UTF-8"),
             );
@@ -325,7 +324,7 @@ impl Loader {
         }
         if found.is_empty() {
             let d = self.error(
-                "missing-file",
+                Code::MissingFile,
                 origin.clone(),
                 format!("{what} `{pattern}` matched no files"),
             );
@@ -341,22 +340,22 @@ impl Loader {
         let narrow = "name the folders more precisely, or split the files between several patterns";
         let (code, message, hint) = match err {
             WalkError::BadPattern(msg) => (
-                "bad-path",
+                Code::BadPath,
                 format!("`{pattern}` is not a valid path pattern: {msg}"),
                 "patterns use `*` for any name and `**` for any folders".to_owned(),
             ),
             WalkError::TooManyFiles(limit) => (
-                "pattern-too-broad",
+                Code::PatternTooBroad,
                 format!("{what} `{pattern}` matches more than {limit} files"),
                 narrow.to_owned(),
             ),
             WalkError::TooManyDirs(limit) => (
-                "pattern-too-broad",
+                Code::PatternTooBroad,
                 format!("{what} `{pattern}` reaches more than {limit} folders"),
                 narrow.to_owned(),
             ),
             WalkError::TooDeep(limit, at) => (
-                "pattern-too-broad",
+                Code::PatternTooBroad,
                 format!(
                     "{what} `{pattern}` goes more than {limit} folders deep (at {})",
                     clean_path(&at).display()
@@ -395,7 +394,7 @@ impl Loader {
             Err(err) => {
                 return fail(
                     self,
-                    "missing-file",
+                    Code::MissingFile,
                     format!("cannot read `{}`: {}", shown.display(), io_reason(&err)),
                     "check the path; relative paths start from the file that names them",
                 );
@@ -404,7 +403,7 @@ impl Loader {
         if meta.len() > MAX_FILE_BYTES {
             return fail(
                 self,
-                "file-too-large",
+                Code::FileTooLarge,
                 format!(
                     "`{}` is {} bytes, over the {MAX_FILE_BYTES}-byte limit",
                     shown.display(),
@@ -418,7 +417,7 @@ impl Loader {
             Err(err) => {
                 return fail(
                     self,
-                    "missing-file",
+                    Code::MissingFile,
                     format!("cannot read `{}`: {}", shown.display(), io_reason(&err)),
                     "check the file's permissions",
                 );
@@ -434,7 +433,7 @@ impl Loader {
                 let pos = position_after(std::str::from_utf8(good).unwrap_or_default());
                 let id = self.sources.add(shown, kind, None);
                 self.error(
-                    "not-utf8",
+                    Code::NotUtf8,
                     Origin::at_pos(id, pos),
                     "the file is not UTF-8 text",
                 )
@@ -465,7 +464,7 @@ impl Loader {
                 .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
         {
             self.error(
-                "empty-file",
+                Code::EmptyFile,
                 Origin::at_pos(file, Pos { line: 1, column: 1 }),
                 "the file is empty",
             )
@@ -575,7 +574,7 @@ impl Loader {
             && (Path::new(pattern).is_absolute() || pattern.starts_with('~'))
         {
             self.error(
-                "outside-workspace",
+                Code::OutsideWorkspace,
                 origin.clone(),
                 format!("the {what} path `{pattern}` is absolute"),
             )
@@ -594,7 +593,7 @@ impl Loader {
             .map(|w| w.display().to_string())
             .unwrap_or_default();
         self.error(
-            "outside-workspace",
+            Code::OutsideWorkspace,
             origin.clone(),
             format!("the {what} path `{pattern}` leads outside the assessment's workspace ({ws})"),
         )
@@ -632,7 +631,7 @@ const CSV_HINT: &str = "delete it: it is invisible, and usually comes from text 
 /// Text holding a character no document can carry (see [`printable`]).
 fn unprintable(origin: Origin, field: &str, found: char, index: usize, hint: &str) -> Diagnostic {
     Diagnostic::error(
-        "bad-character",
+        Code::BadCharacter,
         origin,
         format!(
             "{field} holds {} at character {}, which no document can carry",
@@ -680,7 +679,7 @@ fn indicators_from_csv(file: FileId, text: &str) -> Result<Vec<Indicator>, Vec<D
     const COLUMNS: [&str; 6] = ["id", "name", "unit", "year", "value", "source"];
     if headers.iter().ne(COLUMNS.iter().copied()) {
         let d = Diagnostic::error(
-            "csv-header",
+            Code::CsvHeader,
             Origin::at_pos(file, Pos { line: 1, column: 1 }),
             format!(
                 "unexpected CSV header `{}`",
@@ -748,7 +747,7 @@ fn indicators_from_csv(file: FileId, text: &str) -> Result<Vec<Indicator>, Vec<D
                 {
                     errors.push(
                         Diagnostic::error(
-                            "csv-row",
+                            Code::CsvRow,
                             origin,
                             format!(
                                 "rows for indicator `{}` disagree on its name, unit or source",
@@ -761,7 +760,7 @@ fn indicators_from_csv(file: FileId, text: &str) -> Result<Vec<Indicator>, Vec<D
                     );
                 } else if existing.values.insert(row.year, row.value).is_some() {
                     errors.push(Diagnostic::error(
-                        "duplicate-id",
+                        Code::DuplicateId,
                         origin,
                         format!("indicator `{}` has two rows for {}", row.id, row.year),
                     ));
@@ -797,7 +796,7 @@ fn indicators_from_csv(file: FileId, text: &str) -> Result<Vec<Indicator>, Vec<D
 }
 
 fn csv_row_error(file: FileId, pos: Pos, message: String) -> Diagnostic {
-    Diagnostic::error("csv-row", Origin::at_pos(file, pos), format!("bad indicator row: {message}"))
+    Diagnostic::error(Code::CsvRow, Origin::at_pos(file, pos), format!("bad indicator row: {message}"))
         .with_hint("each row is id,name,unit,year,value,source; unit is count, percent, rate-per-1000 or currency")
 }
 

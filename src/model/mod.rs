@@ -8,7 +8,9 @@
 //! dropped value. Each list item carries an [`Origin`] (skipped by serde)
 //! saying which file and YAML path it came from.
 
+mod codes;
 mod date;
+pub use codes::{Code, markdown_table as diagnostic_codes_table};
 pub(crate) mod diagnostic;
 pub mod load;
 mod locate;

@@ -12,6 +12,7 @@
 //! into a line and column without this tree, by `locate`, which follows only
 //! the paths diagnostics name.
 
+use crate::model::Code;
 use std::fmt;
 
 use serde::de::{
@@ -204,15 +205,15 @@ pub(crate) enum DeErrorKind {
 }
 
 impl DeErrorKind {
-    pub(crate) fn code(self) -> &'static str {
+    pub(crate) fn code(self) -> Code {
         match self {
-            DeErrorKind::Syntax => "yaml-syntax",
-            DeErrorKind::TooLarge => "too-large",
-            DeErrorKind::UnknownField => "unknown-field",
-            DeErrorKind::UnknownValue => "unknown-value",
-            DeErrorKind::MissingField => "missing-field",
-            DeErrorKind::WrongType => "wrong-type",
-            DeErrorKind::InvalidValue => "invalid-value",
+            DeErrorKind::Syntax => Code::YamlSyntax,
+            DeErrorKind::TooLarge => Code::TooLarge,
+            DeErrorKind::UnknownField => Code::UnknownField,
+            DeErrorKind::UnknownValue => Code::UnknownValue,
+            DeErrorKind::MissingField => Code::MissingField,
+            DeErrorKind::WrongType => Code::WrongType,
+            DeErrorKind::InvalidValue => Code::InvalidValue,
         }
     }
 }
