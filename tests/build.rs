@@ -878,3 +878,21 @@ fn exported_templates_rebuild_the_same_documents() {
         );
     }
 }
+
+/// A build's gaps.json and `needsmap gaps --format json` are one shape,
+/// with what the analysis cannot judge (`unknowns`) in both.
+#[test]
+fn gaps_json_is_the_same_from_build_and_from_gaps() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("out");
+    let (code, _, err) = build(EXAMPLE, &out, &["--no-pdf", "--internal"]);
+    assert_eq!(code, 0, "{err}");
+    let built: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("gaps.json")).expect("gaps.json"))
+            .expect("json");
+    let (code, printed, err) = run(&["gaps", "--format", "json", EXAMPLE]);
+    assert_eq!(code, 0, "{err}");
+    let printed: serde_json::Value = serde_json::from_str(&printed).expect("json");
+    assert!(built["unknowns"].as_array().is_some_and(|u| !u.is_empty()));
+    assert_eq!(built, printed);
+}

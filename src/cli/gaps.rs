@@ -2,8 +2,6 @@
 
 use std::io::Write;
 
-use serde::Serialize;
-
 use super::table::{NAME, PROSE, TerminalTable};
 use super::{AssessmentArg, CliError, CliResult, EXIT_OK, load_checked};
 use crate::gaps::{Gap, GapKind, GapSeverity, analyse, filter};
@@ -43,15 +41,6 @@ pub struct Args {
     pub rules: bool,
 }
 
-#[derive(Serialize)]
-struct JsonOut<'a> {
-    gaps: &'a [Gap],
-    unknowns: &'a [crate::gaps::DataGap],
-    coverage: &'a crate::gaps::Coverage,
-    perpetrator_balance: &'a crate::gaps::Balance,
-    safe_accommodation: &'a crate::gaps::AccommodationSummary,
-}
-
 pub(super) fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
     if args.rules {
         write_rules(args.format, out)?;
@@ -81,14 +70,8 @@ pub(super) fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliR
     );
     match args.format {
         GapsFormat::Json => {
-            let json = serde_json::to_string_pretty(&JsonOut {
-                gaps: &gaps,
-                unknowns: &analysis.unknowns,
-                coverage: &analysis.coverage,
-                perpetrator_balance: &analysis.perpetrator_balance,
-                safe_accommodation: &analysis.safe_accommodation,
-            })
-            .map_err(|e| CliError::Failed(e.to_string()))?;
+            let json = serde_json::to_string_pretty(&analysis.json(&gaps))
+                .map_err(|e| CliError::Failed(e.to_string()))?;
             writeln!(out, "{json}")?;
         }
         GapsFormat::Csv => {

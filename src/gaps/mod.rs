@@ -12,6 +12,7 @@ mod context;
 mod evidence;
 mod figures;
 mod kinds;
+mod proposals;
 mod unknowns;
 
 use std::collections::BTreeMap;
@@ -25,6 +26,7 @@ pub use figures::{
 // The gap sentences' number words, for callers that quote gaps.
 pub use crate::text::{money, number, percent, plural, rate};
 pub use kinds::{Found, GapKind, Rule, markdown_table};
+pub(crate) use proposals::{PROPOSED, TO_BE_AGREED, addressed, proposed_actions};
 pub use unknowns::{DataGap, DataTopic};
 
 use crate::graph::PathwayGraph;
@@ -176,6 +178,31 @@ pub struct Analysis {
     pub coverage: Coverage,
     pub perpetrator_balance: Balance,
     pub safe_accommodation: AccommodationSummary,
+}
+
+/// The analysis as JSON, one shape for `gaps --format json` and a build's
+/// `gaps.json`: the gaps shown (all, or those a filter kept), what cannot
+/// be judged, and the figures behind them.
+#[derive(Serialize)]
+pub struct AnalysisJson<'a> {
+    pub gaps: &'a [Gap],
+    pub unknowns: &'a [DataGap],
+    pub coverage: &'a Coverage,
+    pub perpetrator_balance: &'a Balance,
+    pub safe_accommodation: &'a AccommodationSummary,
+}
+
+impl Analysis {
+    /// The analysis as JSON, showing `gaps` of its gaps.
+    pub fn json<'a>(&'a self, gaps: &'a [Gap]) -> AnalysisJson<'a> {
+        AnalysisJson {
+            gaps,
+            unknowns: &self.unknowns,
+            coverage: &self.coverage,
+            perpetrator_balance: &self.perpetrator_balance,
+            safe_accommodation: &self.safe_accommodation,
+        }
+    }
 }
 
 /// Analyse an assessment: build the pathway graph and apply every rule.

@@ -123,6 +123,17 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
 
 const FONT: &str = "font-family=\"Helvetica, Arial, sans-serif\"";
 
+/// The start of every figure: its size, the title and description a
+/// screen reader announces, the font and a white ground.
+pub(crate) fn open(id: &str, width: f64, height: f64, title: &str, desc: &str) -> String {
+    format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width:.0} {height:.0}\" width=\"{width:.0}\" height=\"{height:.0}\" role=\"img\" aria-labelledby=\"t-{id} d-{id}\" {FONT}>\n<title id=\"t-{id}\">{}</title>\n<desc id=\"d-{id}\">{}</desc>\n<rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>\n",
+        escape(title),
+        escape(desc),
+        id = escape(id)
+    )
+}
+
 /// One journey's map.
 pub(crate) fn journey_map(a: &Assessment, j: &Journey) -> String {
     journey_map_with(a, j, true, 0..j.steps.len())
@@ -270,12 +281,7 @@ fn journey_map_with(
             .collect::<Vec<_>>()
             .join("; ")
     );
-    let mut out = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width:.0} {height:.0}\" width=\"{width:.0}\" height=\"{height:.0}\" role=\"img\" aria-labelledby=\"t-{id} d-{id}\" {FONT}>\n<title id=\"t-{id}\">{}</title>\n<desc id=\"d-{id}\">{}</desc>\n<rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>\n",
-        escape(&title),
-        escape(&desc),
-        id = escape(&id)
-    );
+    let mut out = open(&id, width, height, &title, &desc);
     let _ = writeln!(
         out,
         "<text x=\"20\" y=\"30\" font-size=\"18\" font-weight=\"bold\">{}</text>",
@@ -495,10 +501,8 @@ pub(crate) fn touchpoint_map(
         })
         .collect::<Vec<_>>()
         .join("; ");
-    let mut out = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width:.0} {height:.0}\" width=\"{width:.0}\" height=\"{height:.0}\" role=\"img\" aria-labelledby=\"t-{id} d-{id}\" {FONT}>\n<title id=\"t-{id}\">How survivors felt at each service: mean of every journey</title>\n<desc id=\"d-{id}\">{}</desc>\n<rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>\n",
-        escape(&desc)
-    );
+    let title = "How survivors felt at each service: mean of every journey";
+    let mut out = open(id, width, height, title, &desc);
     let _ = writeln!(
         out,
         "<defs><pattern id=\"worse\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\"><rect width=\"6\" height=\"6\" fill=\"#b2182b\"/><line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" stroke=\"#fff\" stroke-width=\"2\"/></pattern></defs>"

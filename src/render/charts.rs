@@ -10,20 +10,10 @@ use std::fmt::Write;
 use crate::gaps::{Analysis, number};
 use crate::graph::PathwayGraph;
 use crate::journeys::JourneyReport;
-use crate::journeys::svg::wrap_lines;
+use crate::journeys::svg::{open, wrap_lines};
 use crate::model::{Assessment, Indicator};
 use crate::render::disclosure::{Cell, Suppression};
 use crate::text::xml_escape as escape;
-
-const FONT: &str = "font-family=\"Helvetica, Arial, sans-serif\"";
-
-fn open(id: &str, width: f64, height: f64, title: &str, desc: &str) -> String {
-    format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width:.0} {height:.0}\" width=\"{width:.0}\" height=\"{height:.0}\" role=\"img\" aria-labelledby=\"t-{id} d-{id}\" {FONT}>\n<title id=\"t-{id}\">{}</title>\n<desc id=\"d-{id}\">{}</desc>\n<rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>\n",
-        escape(title),
-        escape(desc)
-    )
-}
 
 fn truncate(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
@@ -479,12 +469,17 @@ pub(crate) fn accommodation(analysis: &Analysis) -> String {
 /// one), the averaged map of all `journeys`, and indicators with their
 /// counts published as `s` says.
 pub(crate) fn all(
-    g: &PathwayGraph,
-    analysis: &Analysis,
-    journeys: &JourneyReport,
+    analysed: &crate::render::Analysed,
     mapped: &dyn Fn(&crate::model::Journey) -> bool,
     s: Suppression,
 ) -> BTreeMap<String, String> {
+    let crate::render::Analysed {
+        g,
+        analysis,
+        journeys,
+        counts,
+        ..
+    } = analysed;
     let a = g.a;
     let mut charts = BTreeMap::new();
     charts.insert("coverage".into(), coverage(a, analysis));
@@ -494,7 +489,7 @@ pub(crate) fn all(
         charts.extend(pathway_level(g, l));
     }
     charts.insert("accommodation".into(), accommodation(analysis));
-    charts.extend(touchpoint_parts(journeys));
+    charts.extend(touchpoint_parts(journeys, counts));
     for i in &a.indicators {
         charts.insert(format!("indicator-{}", i.id), indicator(i, s));
     }
@@ -535,8 +530,10 @@ pub(crate) fn touchpoint_figures(n: usize) -> Vec<String> {
 }
 
 /// The touchpoint chart split into figures a page can hold.
-fn touchpoint_parts(journeys: &JourneyReport) -> Vec<(String, String)> {
-    let counts = crate::render::context::published_counts(journeys);
+fn touchpoint_parts(
+    journeys: &JourneyReport,
+    counts: &crate::render::context::JourneyCounts,
+) -> Vec<(String, String)> {
     let per = TOUCHPOINTS_PER_FIGURE;
     touchpoint_figures(journeys.by_touchpoint.len())
         .into_iter()

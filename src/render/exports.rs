@@ -7,7 +7,7 @@ use std::borrow::Cow;
 use chrono::Datelike;
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
 
-use crate::gaps::{Analysis, Gap, GapSeverity};
+use crate::gaps::{Analysis, Gap, PROPOSED, TO_BE_AGREED};
 use crate::model::{Assessment, kebab};
 
 /// A CSV file meant to be opened in a spreadsheet. Every CSV needsmap
@@ -157,45 +157,6 @@ pub(crate) fn coverage_csv(analysis: &Analysis) -> Result<Vec<u8>, String> {
     w.finish()
 }
 
-/// An action the plan proposes for gaps no agreed action addresses.
-pub(crate) struct Proposed<'g> {
-    /// `P1`, `P2`…
-    pub reference: String,
-    /// The first (most severe) gap it answers.
-    pub gap: &'g Gap,
-    /// Every gap with the same recommendation.
-    pub gaps: Vec<&'g str>,
-}
-
-/// One proposed action per distinct recommendation among the high and
-/// medium gaps that no agreed action `addresses`, in gap order. The
-/// documents and the tracker both use this, so they always agree.
-pub(crate) fn proposed_actions<'g>(a: &Assessment, gaps: &'g [Gap]) -> Vec<Proposed<'g>> {
-    let addressed: std::collections::BTreeSet<&str> = a
-        .actions
-        .iter()
-        .flat_map(|x| x.addresses.iter().map(String::as_str))
-        .collect();
-    let mut out: Vec<Proposed<'g>> = Vec::new();
-    for g in gaps
-        .iter()
-        .filter(|g| g.severity != GapSeverity::Low && !addressed.contains(g.id.as_str()))
-    {
-        match out
-            .iter_mut()
-            .find(|p| p.gap.recommendation.text == g.recommendation.text)
-        {
-            Some(p) => p.gaps.push(&g.id),
-            None => out.push(Proposed {
-                reference: format!("P{}", out.len() + 1),
-                gap: g,
-                gaps: vec![&g.id],
-            }),
-        }
-    }
-    out
-}
-
 /// A row of the action plan tracker.
 struct Row {
     reference: String,
@@ -260,17 +221,18 @@ fn rows(a: &Assessment, analysis: &Analysis) -> Vec<Row> {
             proposed: false,
         })
         .collect();
-    for p in proposed_actions(a, &analysis.gaps) {
+    for p in crate::gaps::proposed_actions(a, &analysis.gaps) {
         let g = p.gap;
+        let objective = p.objective();
         out.push(Row {
             reference: p.reference,
             theme: g.recommendation.theme.label().to_owned(),
-            objective: format!("Close the {} gap", g.kind.as_str().replace('-', " ")),
+            objective,
             outcome: g.evidence.clone(),
             action: g.recommendation.text.clone(),
-            lead: "to be agreed".into(),
-            due: "to be agreed".into(),
-            status: "proposed".into(),
+            lead: TO_BE_AGREED.into(),
+            due: TO_BE_AGREED.into(),
+            status: PROPOSED.into(),
             addresses: p.gaps.join("; "),
             proposed: true,
         });

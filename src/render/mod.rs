@@ -94,11 +94,16 @@ pub const DOCUMENTS: &[(&str, &str)] = &[
 /// One analysis of what a build shows (graph, gaps, journeys, progress
 /// since the previous edition), and the documents' shared context made
 /// from it; the charts and exports use the same analysis.
-struct Analysed<'v> {
-    g: PathwayGraph<'v>,
-    analysis: crate::gaps::Analysis,
-    journeys: crate::journeys::JourneyReport,
-    ctx: context::Context,
+pub(crate) struct Analysed<'v> {
+    pub g: PathwayGraph<'v>,
+    pub analysis: crate::gaps::Analysis,
+    /// The journeys the documents tell one by one, and their counts as
+    /// the tables and the touchpoint chart publish them.
+    pub journeys: crate::journeys::JourneyReport,
+    pub counts: context::JourneyCounts,
+    /// The journeys a public build only counts.
+    pub counted: Option<crate::journeys::JourneyReport>,
+    pub progress: Option<crate::progress::Progress>,
 }
 
 impl<'v> Analysed<'v> {
@@ -107,6 +112,7 @@ impl<'v> Analysed<'v> {
         let g = PathwayGraph::build(a);
         let analysis = analyse_graph(&g);
         let journeys = report(&g);
+        let counts = context::published_counts(&journeys);
         let counted = view.counted_report(&g);
         // The previous edition is redacted the same way, so nothing internal
         // in it (an internal journey's refusal, say) reaches a public plan.
@@ -115,20 +121,13 @@ impl<'v> Analysed<'v> {
             let public = public.then_some(opts.suppress_below);
             crate::progress::compare_shown(previous, a, &analysis, public)
         });
-        let ctx = context::build(
-            &g,
-            &analysis,
-            &journeys,
-            counted.as_ref(),
-            public,
-            view.suppression,
-            progress.as_ref(),
-        );
         Analysed {
             g,
             analysis,
             journeys,
-            ctx,
+            counts,
+            counted,
+            progress,
         }
     }
 }
@@ -145,15 +144,17 @@ pub fn build(
     let view = disclosure::View::of(full, opts.internal, opts.suppress_below);
     let public = view.is_public();
     let a = &view.assessment;
+    let analysed = Analysed::of(&view, &opts);
+    let ctx = context::build(&analysed, &view);
     let Analysed {
         g,
         analysis,
         journeys,
-        ctx,
-    } = Analysed::of(&view, &opts);
-    let told = context::journeys_told(&journeys);
+        ..
+    } = &analysed;
+    let told = context::journeys_told(journeys);
     let mapped = |j: &Journey| told.contains_key(j.id.as_str());
-    let charts = charts::all(&g, &analysis, &journeys, &mapped, view.suppression);
+    let charts = charts::all(&analysed, &mapped, view.suppression);
     let templates = templates::load(assessment_path, opts.allow_outside)?;
     let logo = templates::logo(assessment_path, opts.allow_outside)?;
     let tera = tera_with(&templates)?;
@@ -251,13 +252,8 @@ pub fn build(
             bytes: bytes.to_vec(),
         });
     }
-    let json = serde_json::to_vec_pretty(&serde_json::json!({
-        "gaps": analysis.gaps,
-        "coverage": analysis.coverage,
-        "perpetrator_balance": analysis.perpetrator_balance,
-        "safe_accommodation": analysis.safe_accommodation,
-    }))
-    .map_err(|e| e.to_string())?;
+    let json =
+        serde_json::to_vec_pretty(&analysis.json(&analysis.gaps)).map_err(|e| e.to_string())?;
     files.push(OutputFile {
         path: "gaps.json".into(),
         bytes: json,
@@ -268,19 +264,19 @@ pub fn build(
     });
     files.push(OutputFile {
         path: "coverage.csv".into(),
-        bytes: exports::coverage_csv(&analysis)?,
+        bytes: exports::coverage_csv(analysis)?,
     });
     files.push(OutputFile {
         path: "graph.dot".into(),
-        bytes: export(&g, GraphFormat::Dot, None).into_bytes(),
+        bytes: export(g, GraphFormat::Dot, None).into_bytes(),
     });
     files.push(OutputFile {
         path: "action-plan.csv".into(),
-        bytes: exports::action_plan_csv(a, &analysis)?,
+        bytes: exports::action_plan_csv(a, analysis)?,
     });
     files.push(OutputFile {
         path: "action-plan.xlsx".into(),
-        bytes: exports::action_plan_xlsx(a, &analysis)?,
+        bytes: exports::action_plan_xlsx(a, analysis)?,
     });
     // The annual return's figures, when services record demand on safe
     // accommodation (the strategy says so in a sentence otherwise).
@@ -694,7 +690,7 @@ mod template_reference {
             ..Options::default()
         };
         let view = disclosure::View::of(&full, opts.internal, opts.suppress_below);
-        let ctx = Analysed::of(&view, &opts).ctx;
+        let ctx = context::build(&Analysed::of(&view, &opts), &view);
         let mut paths = BTreeSet::from(["document_title".to_owned()]);
         walk(
             &serde_json::to_value(&ctx).expect("context"),

@@ -90,6 +90,11 @@ impl GapKind {
         self.rule().id
     }
 
+    /// The kind as the documents name it: `no provision`.
+    pub fn label(self) -> String {
+        self.as_str().replace('-', " ")
+    }
+
     /// The kind a gap id, a finding's `shows:` or `--kind` names.
     pub fn named(name: &str) -> Option<GapKind> {
         GapKind::ALL.iter().copied().find(|k| k.as_str() == name)

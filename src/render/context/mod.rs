@@ -462,7 +462,7 @@ pub(crate) fn gap_ctx(a: &Assessment, g: &Gap) -> GapCtx {
         .join("; ");
     GapCtx {
         id: md(&g.id),
-        kind: g.kind.as_str().replace('-', " "),
+        kind: g.kind.label(),
         severity: g.severity.as_str().to_owned(),
         cohort: md(&cohort),
         level: md(&level),
@@ -587,17 +587,21 @@ fn indicator(i: &Indicator, cohorts: &[Cohort], s: Suppression) -> IndicatorCtx 
 /// documents show one by one, `counted` those they only count (public
 /// builds), whose counts and indicator counts follow `suppression`.
 pub(crate) fn build(
-    g: &PathwayGraph,
-    analysis: &Analysis,
-    journeys: &JourneyReport,
-    counted: Option<&JourneyReport>,
-    public: bool,
-    suppression: Suppression,
-    progress: Option<&crate::progress::Progress>,
+    analysed: &crate::render::Analysed,
+    view: &crate::render::disclosure::View,
 ) -> Context {
+    let crate::render::Analysed {
+        g,
+        analysis,
+        journeys,
+        counts,
+        counted,
+        progress,
+    } = analysed;
+    let (counted, progress) = (counted.as_ref(), progress.as_ref());
+    let (public, suppression) = (view.is_public(), view.suppression);
     let a = g.a;
     let info = &a.info;
-    let counts = published_counts(journeys);
     let levels = a
         .levels
         .iter()
@@ -644,9 +648,7 @@ pub(crate) fn build(
     };
     let mut by_kind: BTreeMap<String, usize> = BTreeMap::new();
     for x in &analysis.gaps {
-        *by_kind
-            .entry(x.kind.as_str().replace('-', " "))
-            .or_default() += 1;
+        *by_kind.entry(x.kind.label()).or_default() += 1;
     }
     let accommodation_gaps: Vec<GapCtx> = analysis
         .gaps
@@ -733,7 +735,7 @@ pub(crate) fn build(
             .map(|i| indicator(i, &a.cohorts, suppression))
             .collect(),
         routes: routes(g),
-        touchpoints: touchpoint_rows(journeys, &counts),
+        touchpoints: touchpoint_rows(journeys, counts),
         touchpoint_figures: crate::render::charts::touchpoint_figures(journeys.by_touchpoint.len()),
         gaps: GapsCtx {
             high: gap_list(GapSeverity::High),
@@ -761,7 +763,7 @@ pub(crate) fn build(
                 .iter()
                 .filter(|g| g.kind == GapKind::UnmappedPathway)
                 .collect::<Vec<_>>(),
-            &counts,
+            counts,
             counted.map(|r| counted_ctx(a, r, suppression)),
         ),
         accommodation: accommodation_ctx(a, analysis),
@@ -1087,25 +1089,21 @@ fn action_plan(
                 .join("; "),
         });
     }
-    let addressed: BTreeSet<&str> = a
-        .actions
-        .iter()
-        .flat_map(|x| x.addresses.iter().map(String::as_str))
-        .collect();
+    let addressed = crate::gaps::addressed(a);
     let mut proposed: BTreeMap<ActionTheme, Vec<ActionCtx>> = BTreeMap::new();
-    for p in super::exports::proposed_actions(a, &analysis.gaps) {
+    for p in crate::gaps::proposed_actions(a, &analysis.gaps) {
         let ctx = gap_ctx(a, p.gap);
         proposed
             .entry(p.gap.recommendation.theme)
             .or_default()
             .push(ActionCtx {
+                objective: p.objective(),
                 id: p.reference,
-                objective: format!("Close the {} gap", ctx.kind),
                 outcome: ctx.evidence.clone(),
                 action: ctx.recommendation.clone(),
-                lead: "to be agreed".into(),
-                due: "to be agreed".into(),
-                status: "Proposed".into(),
+                lead: crate::gaps::TO_BE_AGREED.into(),
+                due: crate::gaps::TO_BE_AGREED.into(),
+                status: crate::gaps::PROPOSED.into(),
                 rag: "proposed".into(),
                 addresses: p
                     .gaps
