@@ -411,16 +411,30 @@ fn direction(change: Change<(i32, f64)>, better: Option<Better>) -> Direction {
     let (Some((_, b)), Some((_, a))) = (change.before, change.after) else {
         return Direction::Stable;
     };
-    let relative = if b != 0.0 { (a - b) / b.abs() } else { a - b };
-    if relative.abs() < 0.02 {
-        return Direction::Stable;
-    }
-    match (relative > 0.0, better) {
-        (true, Some(Better::Higher)) | (false, Some(Better::Lower)) => Direction::Improving,
-        (true, Some(Better::Lower)) | (false, Some(Better::Higher)) => Direction::Worsening,
-        (true, None) => Direction::Up,
-        (false, None) => Direction::Down,
-    }
+    movement(b, a, better).1
+}
+
+/// How a value moved from `then` to `now`, the one rule for an
+/// indicator's trend in a document and between editions: its change
+/// relative to `then` (`None` from zero, where a share of nothing means
+/// nothing), and which way it went. Within 2% is stable.
+pub(crate) fn movement(then: f64, now: f64, better: Option<Better>) -> (Option<f64>, Direction) {
+    let relative = if then != 0.0 {
+        (now - then) / then.abs()
+    } else {
+        now - then
+    };
+    let direction = if relative.abs() < 0.02 {
+        Direction::Stable
+    } else {
+        match (relative > 0.0, better) {
+            (true, Some(Better::Higher)) | (false, Some(Better::Lower)) => Direction::Improving,
+            (true, Some(Better::Lower)) | (false, Some(Better::Higher)) => Direction::Worsening,
+            (true, None) => Direction::Up,
+            (false, None) => Direction::Down,
+        }
+    };
+    ((then != 0.0).then_some(relative), direction)
 }
 
 /// Whether `value` meets `target`: at or above it when higher is better, at

@@ -28,23 +28,30 @@ pub struct CheckFailed {
     pub errors: Vec<Located>,
 }
 
-/// Load an assessment and check it: the one pipeline every command that
-/// analyses an assessment starts with. Reference checks are skipped when
-/// loading failed, since on a half-loaded assessment they would only echo
-/// the load errors (a service that failed to parse is "unknown"
-/// everywhere); analysis of a broken assessment would be wrong, not just
-/// incomplete, so any error refuses it.
-pub fn load_checked(
-    path: &std::path::Path,
-    options: LoadOptions,
-) -> Result<(Loaded, Assessment), Box<CheckFailed>> {
-    let mut loaded = crate::model::load_with(path, options);
+/// Load an assessment and check it: the one pipeline every command starts
+/// with, giving what was read and every diagnostic, load errors first.
+/// Reference checks are skipped when loading failed, since on a
+/// half-loaded assessment they would only echo the load errors (a service
+/// that failed to parse is "unknown" everywhere).
+pub fn load_and_check(path: &std::path::Path, options: LoadOptions) -> (Loaded, Vec<Diagnostic>) {
+    let loaded = crate::model::load_with(path, options);
     let mut diagnostics = loaded.diagnostics.clone();
     if !loaded.has_errors()
         && let Some(a) = &loaded.assessment
     {
         diagnostics.extend(check(a));
     }
+    (loaded, diagnostics)
+}
+
+/// [`load_and_check`] for a command that analyses the assessment: analysis
+/// of a broken assessment would be wrong, not just incomplete, so any
+/// error refuses it.
+pub fn load_checked(
+    path: &std::path::Path,
+    options: LoadOptions,
+) -> Result<(Loaded, Assessment), Box<CheckFailed>> {
+    let (mut loaded, diagnostics) = load_and_check(path, options);
     if !diagnostics.iter().any(|d| d.is_error())
         && let Some(a) = loaded.assessment.take()
     {

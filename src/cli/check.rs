@@ -5,11 +5,9 @@ use std::io::Write;
 use serde::Serialize;
 
 use super::{AssessmentArg, CliError, CliResult, EXIT_OK, EXIT_PROBLEMS, Format};
-use crate::check::{
-    Located, Severity, check, check_gap_addresses, locate_all, render_capped, summary,
-};
+use crate::check::{Located, Severity, check_gap_addresses, locate_all, render_capped, summary};
 use crate::gaps::{DataGap, plural};
-use crate::model::{Assessment, load_with};
+use crate::model::Assessment;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -95,23 +93,18 @@ struct JsonReport<'a> {
 }
 
 pub(super) fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliResult {
-    let loaded = load_with(&args.file.assessment, args.file.options());
-    let mut diagnostics = loaded.diagnostics.clone();
+    let (loaded, mut diagnostics) =
+        crate::check::load_and_check(&args.file.assessment, args.file.options());
     let mut unknowns = None;
-    // Reference checks on a half-loaded assessment would only echo the
-    // load errors (a service that failed to parse is "unknown" everywhere).
-    if !loaded.has_errors()
-        && let Some(a) = &loaded.assessment
+    // Gap ids and data gaps come from the analysis, which needs an
+    // assessment without errors.
+    if let Some(a) = &loaded.assessment
+        && !diagnostics.iter().any(|d| d.is_error())
     {
-        diagnostics.extend(check(a));
-        // Gap ids and data gaps come from the analysis, which needs an
-        // assessment without errors.
-        if !diagnostics.iter().any(|d| d.is_error()) {
-            let analysis = crate::gaps::analyse(a);
-            let ids: Vec<String> = analysis.gaps.iter().map(|g| g.id.clone()).collect();
-            diagnostics.extend(check_gap_addresses(a, &ids));
-            unknowns = Some(analysis.unknowns);
-        }
+        let analysis = crate::gaps::analyse(a);
+        let ids: Vec<String> = analysis.gaps.iter().map(|g| g.id.clone()).collect();
+        diagnostics.extend(check_gap_addresses(a, &ids));
+        unknowns = Some(analysis.unknowns);
     }
     if args.deny_warnings {
         for d in &mut diagnostics {

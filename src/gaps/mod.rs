@@ -147,6 +147,19 @@ impl Gap {
         }
     }
 
+    /// Whether the safe accommodation strategy reports the gap: its
+    /// recommendation is about safe accommodation, or it is the funding
+    /// of an accommodation service running out.
+    pub(crate) fn is_about_safe_accommodation(&self, a: &Assessment) -> bool {
+        self.recommendation.theme == ActionTheme::SafeAccommodation
+            || (self.kind == GapKind::FundingCliff
+                && self.services.iter().any(|s| {
+                    a.services
+                        .iter()
+                        .any(|v| &v.id == s && v.kind == crate::model::ServiceKind::Accommodation)
+                }))
+    }
+
     /// Whether the gap is about this service or entry point (a finding's
     /// `services` may name either).
     pub(crate) fn touches(&self, id: &str) -> bool {

@@ -185,30 +185,112 @@ fn journey_map_with(
     with_notes: bool,
     shown: std::ops::Range<usize>,
 ) -> String {
-    let first = shown.start;
-    let part = shown.len() < j.steps.len();
     let steps = &j.steps[shown.clone()];
-    let lanes: Vec<&str> = {
-        let mut seen = Vec::new();
+    let notes = if with_notes {
+        step_notes(a, steps)
+    } else {
+        Vec::new()
+    };
+    let map = MapLayout::new(steps, &notes);
+    let (id, title) = map_title(j, &shown);
+    let mut out = open(
+        &id,
+        map.width,
+        map.height,
+        &title,
+        &map_description(a, j, steps),
+    );
+    draw_heading(&mut out, j, &title);
+    draw_feelings(&mut out, &map, steps);
+    draw_lanes(&mut out, &map, a, steps, shown.start);
+    draw_steps(&mut out, &map, steps, &notes);
+    draw_notes(&mut out, &map);
+    out.push_str("</svg>\n");
+    out
+}
+
+/// Where everything on a journey map goes: a band for how each step felt,
+/// then a lane per touchpoint, then the numbered notes.
+struct MapLayout<'s> {
+    /// The touchpoints in the order the journey first reaches them.
+    lanes: Vec<&'s str>,
+    left: f64,
+    col: f64,
+    width: f64,
+    height: f64,
+    feel_top: f64,
+    feel_h: f64,
+    lane_top: f64,
+    lane_h: f64,
+    notes_top: f64,
+    /// Each note wrapped to the map's width.
+    note_lines: Vec<Vec<String>>,
+}
+
+impl<'s> MapLayout<'s> {
+    fn new(steps: &'s [crate::model::Step], notes: &[(usize, String)]) -> MapLayout<'s> {
+        let mut lanes: Vec<&str> = Vec::new();
         for s in steps {
-            if !seen.contains(&s.at.as_str()) {
-                seen.push(s.at.as_str());
+            if !lanes.contains(&s.at.as_str()) {
+                lanes.push(s.at.as_str());
             }
         }
-        seen
-    };
-    // Columns as narrow as a step's two-line heading: a landscape page
-    // then holds nine steps with every label at 7 pt or more.
-    let (left, col) = (230.0, 92.0);
-    let width = (left + col * steps.len().max(1) as f64 + 40.0).max(720.0);
-    let feel_top = 70.0;
-    let feel_h = 96.0;
-    let lane_top = feel_top + feel_h + 50.0;
-    let lane_h = 42.0;
-    let notes: Vec<(usize, String)> = steps
+        // Columns as narrow as a step's two-line heading: a landscape page
+        // then holds nine steps with every label at 7 pt or more.
+        let (left, col) = (230.0, 92.0);
+        let width = (left + col * steps.len().max(1) as f64 + 40.0).max(720.0);
+        let (feel_top, feel_h) = (70.0, 96.0);
+        let (lane_top, lane_h) = (feel_top + feel_h + 50.0, 42.0);
+        let note_lines: Vec<Vec<String>> = notes
+            .iter()
+            .map(|(_, t)| wrap(t, ((width - 40.0) / 6.0) as usize))
+            .collect();
+        let notes_top = lane_top + lane_h * lanes.len() as f64 + 60.0;
+        let height = if notes.is_empty() {
+            notes_top - 20.0
+        } else {
+            notes_top
+                + 24.0
+                + note_lines
+                    .iter()
+                    .map(|l| l.len() as f64 * 16.0 + 4.0)
+                    .sum::<f64>()
+                + 20.0
+        };
+        MapLayout {
+            lanes,
+            left,
+            col,
+            width,
+            height,
+            feel_top,
+            feel_h,
+            lane_top,
+            lane_h,
+            notes_top,
+            note_lines,
+        }
+    }
+
+    fn x_of(&self, i: usize) -> f64 {
+        self.left + self.col * (i as f64 + 0.5)
+    }
+
+    fn y_feel(&self, f: i64) -> f64 {
+        self.feel_top + self.feel_h / 2.0 - (f as f64) * (self.feel_h / 6.0)
+    }
+
+    fn lane_y(&self, at: &str) -> f64 {
+        let lane = self.lanes.iter().position(|l| *l == at).unwrap_or(0);
+        self.lane_top + self.lane_h * (lane as f64 + 0.5)
+    }
+}
+
+/// Each step's barrier and note, numbered in the order they are listed.
+fn step_notes(a: &Assessment, steps: &[crate::model::Step]) -> Vec<(usize, String)> {
+    steps
         .iter()
         .enumerate()
-        .filter(|_| with_notes)
         .flat_map(|(i, s)| {
             let (name, _) = touchpoint(a, &s.at);
             let mut v = Vec::new();
@@ -220,31 +302,13 @@ fn journey_map_with(
             }
             v
         })
-        .collect();
-    let note_lines: Vec<Vec<String>> = notes
-        .iter()
-        .map(|(_, t)| wrap(t, ((width - 40.0) / 6.0) as usize))
-        .collect();
-    let notes_top = lane_top + lane_h * lanes.len() as f64 + 60.0;
-    let height = if notes.is_empty() {
-        notes_top - 20.0
-    } else {
-        notes_top
-            + 24.0
-            + note_lines
-                .iter()
-                .map(|l| l.len() as f64 * 16.0 + 4.0)
-                .sum::<f64>()
-            + 20.0
-    };
-    let x_of = |i: usize| left + col * (i as f64 + 0.5);
-    let y_feel = |f: i64| feel_top + feel_h / 2.0 - (f as f64) * (feel_h / 6.0);
-    let lane_y = |at: &str| {
-        lane_top + lane_h * (lanes.iter().position(|l| *l == at).unwrap_or(0) as f64 + 0.5)
-    };
+        .collect()
+}
 
-    let m = super::metrics(j);
-    let title = if part {
+/// The map's id (unique on a page that shows every part) and title.
+fn map_title(j: &Journey, shown: &std::ops::Range<usize>) -> (String, String) {
+    let first = shown.start;
+    let title = if shown.len() < j.steps.len() {
         format!(
             "Journey {}: {} (steps {}–{} of {})",
             j.id,
@@ -256,13 +320,19 @@ fn journey_map_with(
     } else {
         format!("Journey {}: {}", j.id, j.persona)
     };
-    // Ids unique on the page that shows every part.
     let id = if first == 0 {
         j.id.clone()
     } else {
         format!("{}-from-{}", j.id, first + 1)
     };
-    let desc = format!(
+    (id, title)
+}
+
+/// What a screen reader says of the map: the journey's counts and each
+/// step's feeling.
+fn map_description(a: &Assessment, j: &Journey, steps: &[crate::model::Step]) -> String {
+    let m = super::metrics(j);
+    format!(
         "{} over {} through {}; story retold {}; {}; ended {}. Feeling by step: {}.",
         plural(m.steps, "step", "steps"),
         plural(m.days_recorded.max(0) as usize, "day", "days"),
@@ -280,12 +350,16 @@ fn journey_map_with(
             ))
             .collect::<Vec<_>>()
             .join("; ")
-    );
-    let mut out = open(&id, width, height, &title, &desc);
+    )
+}
+
+/// The title and the line of counts under it.
+fn draw_heading(out: &mut String, j: &Journey, title: &str) {
+    let m = super::metrics(j);
     let _ = writeln!(
         out,
         "<text x=\"20\" y=\"30\" font-size=\"18\" font-weight=\"bold\">{}</text>",
-        escape(&title)
+        escape(title)
     );
     let _ = writeln!(
         out,
@@ -300,14 +374,18 @@ fn journey_map_with(
         escape(&j.cohorts.join(", ")),
         escape(&j.source)
     );
-    // Feeling band with a labelled scale.
+}
+
+/// The feeling band: a labelled scale and the line through each step's
+/// feeling.
+fn draw_feelings(out: &mut String, map: &MapLayout, steps: &[crate::model::Step]) {
     let _ = writeln!(
         out,
         "<text x=\"20\" y=\"{:.1}\" font-size=\"12\" font-weight=\"bold\">How it felt</text>",
-        feel_top + 4.0
+        map.feel_top + 4.0
     );
     for f in [-3i64, 0, 3] {
-        let y = y_feel(f);
+        let y = map.y_feel(f);
         let label = match f {
             3 => "+3 very good",
             0 => "0",
@@ -315,21 +393,22 @@ fn journey_map_with(
         };
         let _ = writeln!(
             out,
-            "<line x1=\"{left}\" x2=\"{:.1}\" y1=\"{y:.1}\" y2=\"{y:.1}\" stroke=\"#bbb\" stroke-dasharray=\"{}\"/>",
-            width - 20.0,
+            "<line x1=\"{}\" x2=\"{:.1}\" y1=\"{y:.1}\" y2=\"{y:.1}\" stroke=\"#bbb\" stroke-dasharray=\"{}\"/>",
+            map.left,
+            map.width - 20.0,
             if f == 0 { "0" } else { "4 3" }
         );
         let _ = writeln!(
             out,
             "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"end\">{label}</text>",
-            left - 8.0,
+            map.left - 8.0,
             y + 4.0
         );
     }
     let points: Vec<String> = steps
         .iter()
         .enumerate()
-        .map(|(i, s)| format!("{:.1},{:.1}", x_of(i), y_feel(s.feeling)))
+        .map(|(i, s)| format!("{:.1},{:.1}", map.x_of(i), map.y_feel(s.feeling)))
         .collect();
     let _ = writeln!(
         out,
@@ -337,7 +416,7 @@ fn journey_map_with(
         points.join(" ")
     );
     for (i, s) in steps.iter().enumerate() {
-        let (x, y) = (x_of(i), y_feel(s.feeling));
+        let (x, y) = (map.x_of(i), map.y_feel(s.feeling));
         let _ = writeln!(
             out,
             "<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"4\" fill=\"#000\"/><text x=\"{x:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"middle\">{}</text>",
@@ -345,36 +424,54 @@ fn journey_map_with(
             signed(s.feeling as f64, 0)
         );
     }
-    // Stage headings: step number and day.
+}
+
+/// The stage headings (step number and day) and a lane per touchpoint.
+fn draw_lanes(
+    out: &mut String,
+    map: &MapLayout,
+    a: &Assessment,
+    steps: &[crate::model::Step],
+    first: usize,
+) {
     for (i, s) in steps.iter().enumerate() {
         let _ = writeln!(
             out,
             "<text font-size=\"11\" text-anchor=\"middle\" font-weight=\"bold\"><tspan x=\"{x:.1}\" y=\"{:.1}\">Step {}</tspan><tspan x=\"{x:.1}\" y=\"{:.1}\">day {}</tspan></text>",
-            lane_top - 26.0,
+            map.lane_top - 26.0,
             first + i + 1,
-            lane_top - 12.0,
+            map.lane_top - 12.0,
             s.day,
-            x = x_of(i),
+            x = map.x_of(i),
         );
     }
-    // Lanes.
-    for (k, lane) in lanes.iter().enumerate() {
-        let y = lane_top + lane_h * k as f64;
+    for (k, lane) in map.lanes.iter().enumerate() {
+        let y = map.lane_top + map.lane_h * k as f64;
         let (name, sector) = touchpoint(a, lane);
         if k % 2 == 0 {
             let _ = writeln!(
                 out,
-                "<rect x=\"10\" y=\"{y:.1}\" width=\"{:.1}\" height=\"{lane_h}\" fill=\"#f2f2f2\"/>",
-                width - 20.0
+                "<rect x=\"10\" y=\"{y:.1}\" width=\"{:.1}\" height=\"{}\" fill=\"#f2f2f2\"/>",
+                map.width - 20.0,
+                map.lane_h
             );
         }
-        row_label(&mut out, &name, 30, sector, y + 14.0, y + lane_h - 3.0);
+        row_label(out, &name, 30, sector, y + 14.0, y + map.lane_h - 3.0);
     }
-    // The path between steps, then the markers over it.
+}
+
+/// The path between steps, then each step's marker with its outcome and
+/// the numbers of its notes.
+fn draw_steps(
+    out: &mut String,
+    map: &MapLayout,
+    steps: &[crate::model::Step],
+    notes: &[(usize, String)],
+) {
     let path: Vec<String> = steps
         .iter()
         .enumerate()
-        .map(|(i, s)| format!("{:.1},{:.1}", x_of(i), lane_y(&s.at)))
+        .map(|(i, s)| format!("{:.1},{:.1}", map.x_of(i), map.lane_y(&s.at)))
         .collect();
     let _ = writeln!(
         out,
@@ -382,8 +479,8 @@ fn journey_map_with(
         path.join(" ")
     );
     for (i, s) in steps.iter().enumerate() {
-        let (x, y) = (x_of(i), lane_y(&s.at));
-        marker(&mut out, s.outcome, x, y);
+        let (x, y) = (map.x_of(i), map.lane_y(&s.at));
+        marker(out, s.outcome, x, y);
         // The outcome, with the numbers of the step's notes after it: one
         // label under the marker, so nothing crowds it.
         let refs: Vec<String> = notes
@@ -412,33 +509,35 @@ fn journey_map_with(
             );
         }
     }
-    // Numbered notes and barriers.
-    if !notes.is_empty() {
-        let _ = writeln!(
-            out,
-            "<text x=\"20\" y=\"{:.1}\" font-size=\"12\" font-weight=\"bold\">What they said and what got in the way</text>",
-            notes_top
-        );
-        let mut y = notes_top + 20.0;
-        for (k, lines) in note_lines.iter().enumerate() {
-            for (n, line) in lines.iter().enumerate() {
-                let prefix = if n == 0 {
-                    format!("[{}] ", k + 1)
-                } else {
-                    "     ".to_owned()
-                };
-                let _ = writeln!(
-                    out,
-                    "<text x=\"20\" y=\"{y:.1}\" font-size=\"11\">{}</text>",
-                    escape(&format!("{prefix}{line}"))
-                );
-                y += 16.0;
-            }
-            y += 4.0;
-        }
+}
+
+/// The numbered notes and barriers under the lanes.
+fn draw_notes(out: &mut String, map: &MapLayout) {
+    if map.note_lines.is_empty() {
+        return;
     }
-    out.push_str("</svg>\n");
-    out
+    let _ = writeln!(
+        out,
+        "<text x=\"20\" y=\"{:.1}\" font-size=\"12\" font-weight=\"bold\">What they said and what got in the way</text>",
+        map.notes_top
+    );
+    let mut y = map.notes_top + 20.0;
+    for (k, lines) in map.note_lines.iter().enumerate() {
+        for (n, line) in lines.iter().enumerate() {
+            let prefix = if n == 0 {
+                format!("[{}] ", k + 1)
+            } else {
+                "     ".to_owned()
+            };
+            let _ = writeln!(
+                out,
+                "<text x=\"20\" y=\"{y:.1}\" font-size=\"11\">{}</text>",
+                escape(&format!("{prefix}{line}"))
+            );
+            y += 16.0;
+        }
+        y += 4.0;
+    }
 }
 
 /// A row's label at the left: the touchpoint's name wrapped to two lines of

@@ -142,90 +142,149 @@ pub fn build(
     // chart or export can reach an internal field; journeys it may only
     // count reach nothing but the tables of their counts.
     let view = disclosure::View::of(full, opts.internal, opts.suppress_below);
-    let public = view.is_public();
     let a = &view.assessment;
     let analysed = Analysed::of(&view, &opts);
     let ctx = context::build(&analysed, &view);
-    let Analysed {
-        g,
-        analysis,
-        journeys,
-        ..
-    } = &analysed;
-    let told = context::journeys_told(journeys);
+    let told = context::journeys_told(&analysed.journeys);
     let mapped = |j: &Journey| told.contains_key(j.id.as_str());
     let charts = charts::all(&analysed, &mapped, view.suppression);
     let templates = templates::load(assessment_path, opts.allow_outside)?;
     let logo = templates::logo(assessment_path, opts.allow_outside)?;
-    let tera = tera_with(&templates)?;
-    let mut tera_ctx =
-        tera::Context::from_serialize(&ctx).map_err(|e| format!("template context: {e}"))?;
+    let page = Page {
+        a,
+        charts: &charts,
+        logo: logo.as_ref(),
+        public: view.is_public(),
+    };
+    let written = write_documents(&templates, &ctx, &page)?;
+    let mut files = written.files;
+    let mut pictures: Vec<(String, Arc<[u8]>)> = charts
+        .iter()
+        .map(|(name, svg)| (format!("charts/{name}.svg"), Arc::from(svg.as_bytes())))
+        .collect();
+    if let Some(l) = &logo {
+        pictures.push((l.path.clone(), Arc::from(l.bytes.as_slice())));
+    }
+    files.extend(lay_out(
+        &opts,
+        &page,
+        written.typst,
+        &written.word,
+        &pictures,
+    )?);
+    files.extend(
+        pictures
+            .into_iter()
+            .map(|(path, bytes)| OutputFile::new(path, bytes.to_vec())),
+    );
+    files.extend(data_exports(a, &analysed)?);
+    Ok(files)
+}
 
-    let mut files = Vec::new();
-    let mut typst_jobs = Vec::new();
-    let mut word_jobs = Vec::new();
+impl OutputFile {
+    fn new(path: impl Into<String>, bytes: Vec<u8>) -> OutputFile {
+        OutputFile {
+            path: path.into(),
+            bytes,
+        }
+    }
+}
+
+/// What every page of a build shares: the assessment shown, its charts,
+/// the logo, and whether the build is public.
+struct Page<'p> {
+    a: &'p Assessment,
+    charts: &'p BTreeMap<String, String>,
+    logo: Option<&'p templates::Logo>,
+    public: bool,
+}
+
+/// The documents as Markdown, HTML and Typst source, and what the PDF
+/// and Word stages lay out from them.
+struct Written {
+    files: Vec<OutputFile>,
+    /// (stem, Typst source).
+    typst: Vec<(String, String)>,
+    /// (stem, title, Markdown).
+    word: Vec<(&'static str, &'static str, String)>,
+}
+
+/// Render each document's template and turn its Markdown into the HTML
+/// page and the Typst source.
+fn write_documents(
+    templates: &[templates::Template],
+    ctx: &context::Context,
+    page: &Page,
+) -> Result<Written, String> {
+    let tera = tera_with(templates)?;
+    let mut tera_ctx =
+        tera::Context::from_serialize(ctx).map_err(|e| format!("template context: {e}"))?;
+    let mut written = Written {
+        files: Vec::new(),
+        typst: Vec::new(),
+        word: Vec::new(),
+    };
     for (stem, label) in DOCUMENTS {
         let name = format!("{stem}.md");
         // Each document's own title, beside the assessment's `title`
         // (Markdown-escaped, as the context escapes all input text);
         // replaced for each document, not copied with the whole context.
-        tera_ctx.insert("document_title", &context::md(&document_title(label, a)));
+        tera_ctx.insert(
+            "document_title",
+            &context::md(&document_title(label, page.a)),
+        );
         let markdown = tera
             .render(&name, &tera_ctx)
-            .map_err(|e| template_error(&name, &templates, &e))?;
-        if let Some(chart) = markdown::unknown_chart(&markdown, &charts) {
-            return Err(unknown_chart(&name, &templates, &chart, &charts));
+            .map_err(|e| template_error(&name, templates, &e))?;
+        if let Some(chart) = markdown::unknown_chart(&markdown, page.charts) {
+            return Err(unknown_chart(&name, templates, &chart, page.charts));
         }
-        files.push(OutputFile {
-            path: format!("{stem}.md"),
-            bytes: markdown::to_markdown_file(&markdown).into_bytes(),
-        });
-        files.push(OutputFile {
-            path: format!("{stem}.html"),
-            bytes: html_document(
-                &tera,
-                &templates,
-                a,
-                label,
-                &markdown,
-                (&charts, logo.as_ref()),
-            )?
-            .into_bytes(),
-        });
+        let html = html_document(
+            &tera,
+            templates,
+            page.a,
+            label,
+            &markdown,
+            (page.charts, page.logo),
+        )?;
         let typ = typst_document(
             &tera,
-            &templates,
-            a,
+            templates,
+            page.a,
             (stem, label),
             &markdown,
-            (logo.as_ref(), public),
+            (page.logo, page.public),
         )?;
-        files.push(OutputFile {
-            path: format!("{stem}.typ"),
-            bytes: typ.clone().into_bytes(),
-        });
-        typst_jobs.push((stem.to_string(), typ));
-        word_jobs.push((*stem, *label, markdown));
+        written.files.extend([
+            OutputFile::new(name, markdown::to_markdown_file(&markdown).into_bytes()),
+            OutputFile::new(format!("{stem}.html"), html.into_bytes()),
+            OutputFile::new(format!("{stem}.typ"), typ.clone().into_bytes()),
+        ]);
+        written.typst.push((stem.to_string(), typ));
+        written.word.push((*stem, *label, markdown));
     }
-    let mut chart_files: Vec<(String, Arc<[u8]>)> = charts
-        .iter()
-        .map(|(name, svg)| (format!("charts/{name}.svg"), Arc::from(svg.as_bytes())))
-        .collect();
-    if let Some(l) = &logo {
-        chart_files.push((l.path.clone(), Arc::from(l.bytes.as_slice())));
-    }
-    // The PDFs and the Word files are independent: lay them out side by
-    // side.
+    Ok(written)
+}
+
+/// The PDFs and, when asked, the Word files. They are independent, so
+/// they are laid out side by side.
+fn lay_out(
+    opts: &Options<'_>,
+    page: &Page,
+    typst: Vec<(String, String)>,
+    word: &[(&str, &str, String)],
+    pictures: &[(String, Arc<[u8]>)],
+) -> Result<Vec<OutputFile>, String> {
     let (pdfs, words) = std::thread::scope(|scope| {
         let words = scope.spawn(|| {
             if opts.docx {
-                word_documents(&word_jobs, &charts, a, (logo.as_ref(), public))
+                word_documents(word, page.charts, page.a, (page.logo, page.public))
             } else {
                 Ok(Vec::new())
             }
         });
         let pdfs = if opts.pdf {
-            compile_pdfs(typst_jobs, &chart_files, &a.info.title)
+            compile_pdfs(typst, pictures, &page.a.info.title)
         } else {
             Ok(Vec::new())
         };
@@ -234,62 +293,41 @@ pub fn build(
             .unwrap_or_else(|_| Err("Word layout panicked".to_owned()));
         (pdfs, words)
     });
-    for (stem, pdf) in pdfs? {
-        files.push(OutputFile {
-            path: format!("{stem}.pdf"),
-            bytes: pdf,
-        });
-    }
-    for (stem, docx) in words? {
-        files.push(OutputFile {
-            path: format!("{stem}.docx"),
-            bytes: docx,
-        });
-    }
-    for (path, bytes) in chart_files {
-        files.push(OutputFile {
-            path,
-            bytes: bytes.to_vec(),
-        });
-    }
+    let pdfs = pdfs?
+        .into_iter()
+        .map(|(stem, pdf)| OutputFile::new(format!("{stem}.pdf"), pdf));
+    let words = words?
+        .into_iter()
+        .map(|(stem, docx)| OutputFile::new(format!("{stem}.docx"), docx));
+    Ok(pdfs.chain(words).collect())
+}
+
+/// The data behind the documents: the gaps (JSON, CSV), coverage, the
+/// graph, the action plan tracker, and the annual return's figures when
+/// services record demand on safe accommodation (the strategy says so in
+/// a sentence otherwise).
+fn data_exports(a: &Assessment, analysed: &Analysed) -> Result<Vec<OutputFile>, String> {
+    let Analysed { g, analysis, .. } = analysed;
     let json =
         serde_json::to_vec_pretty(&analysis.json(&analysis.gaps)).map_err(|e| e.to_string())?;
-    files.push(OutputFile {
-        path: "gaps.json".into(),
-        bytes: json,
-    });
-    files.push(OutputFile {
-        path: "gaps.csv".into(),
-        bytes: exports::gaps_csv(&analysis.gaps)?,
-    });
-    files.push(OutputFile {
-        path: "coverage.csv".into(),
-        bytes: exports::coverage_csv(analysis)?,
-    });
-    files.push(OutputFile {
-        path: "graph.dot".into(),
-        bytes: export(g, GraphFormat::Dot, None).into_bytes(),
-    });
-    files.push(OutputFile {
-        path: "action-plan.csv".into(),
-        bytes: exports::action_plan_csv(a, analysis)?,
-    });
-    files.push(OutputFile {
-        path: "action-plan.xlsx".into(),
-        bytes: exports::action_plan_xlsx(a, analysis)?,
-    });
-    // The annual return's figures, when services record demand on safe
-    // accommodation (the strategy says so in a sentence otherwise).
+    let mut files = vec![
+        OutputFile::new("gaps.json", json),
+        OutputFile::new("gaps.csv", exports::gaps_csv(&analysis.gaps)?),
+        OutputFile::new("coverage.csv", exports::coverage_csv(analysis)?),
+        OutputFile::new("graph.dot", export(g, GraphFormat::Dot, None).into_bytes()),
+        OutputFile::new("action-plan.csv", exports::action_plan_csv(a, analysis)?),
+        OutputFile::new("action-plan.xlsx", exports::action_plan_xlsx(a, analysis)?),
+    ];
     let ret = crate::gaps::annual_return::annual_return(a, &analysis.safe_accommodation);
     if ret.year.is_some() {
-        files.push(OutputFile {
-            path: "annual-return.csv".into(),
-            bytes: annual_return::csv(&ret)?,
-        });
-        files.push(OutputFile {
-            path: "annual-return.xlsx".into(),
-            bytes: annual_return::xlsx(a, &ret)?,
-        });
+        files.push(OutputFile::new(
+            "annual-return.csv",
+            annual_return::csv(&ret)?,
+        ));
+        files.push(OutputFile::new(
+            "annual-return.xlsx",
+            annual_return::xlsx(a, &ret)?,
+        ));
     }
     Ok(files)
 }

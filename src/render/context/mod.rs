@@ -503,6 +503,26 @@ fn cohort_part(i: &Indicator, share: f64, s: Suppression) -> Option<(i32, f64)> 
     (!hidden).then_some((*year, part))
 }
 
+/// An indicator's trend since `y0` as the documents say it: `up 12% since
+/// 2022 (worsening)`, `up from 0 since 2022`, `stable`.
+fn trend_words(y0: i32, v0: f64, v1: f64, better: Option<Better>) -> String {
+    use crate::progress::Direction;
+    let (relative, direction) = crate::progress::movement(v0, v1, better);
+    if direction == Direction::Stable {
+        return "stable".to_owned();
+    }
+    let way = if v1 > v0 { "up" } else { "down" };
+    let moved = match relative {
+        Some(r) => format!("{way} {} since {y0}", percent(r.abs())),
+        None => format!("{way} from 0 since {y0}"),
+    };
+    match direction {
+        Direction::Improving => format!("{moved} (improving)"),
+        Direction::Worsening => format!("{moved} (worsening)"),
+        _ => moved,
+    }
+}
+
 fn indicator(i: &Indicator, cohorts: &[Cohort], s: Suppression) -> IndicatorCtx {
     let small = s.show(super::disclosure::Cell::Small);
     // Small counts are suppressed like journey counts: they can identify
@@ -527,26 +547,7 @@ fn indicator(i: &Indicator, cohorts: &[Cohort], s: Suppression) -> IndicatorCtx 
         (Some((_, v0)), Some((_, v1))) if hidden(v0) || hidden(v1) => {
             super::disclosure::NOT_SHOWN.to_owned()
         }
-        (Some((y0, v0)), Some((y1, v1))) if y0 != y1 => {
-            let change = if *v0 != 0.0 {
-                (v1 - v0) / v0.abs()
-            } else {
-                0.0
-            };
-            let direction = if change.abs() < 0.02 {
-                "stable".to_owned()
-            } else if change > 0.0 {
-                format!("up {} since {y0}", percent(change.abs()))
-            } else {
-                format!("down {} since {y0}", percent(change.abs()))
-            };
-            match i.better {
-                Some(Better::Higher) if change > 0.02 => format!("{direction} (improving)"),
-                Some(Better::Lower) if change < -0.02 => format!("{direction} (improving)"),
-                Some(_) if change.abs() >= 0.02 => format!("{direction} (worsening)"),
-                _ => direction,
-            }
-        }
+        (Some((y0, v0)), Some((y1, v1))) if y0 != y1 => trend_words(*y0, *v0, *v1, i.better),
         _ => "one year only".to_owned(),
     };
     IndicatorCtx {
@@ -602,75 +603,7 @@ pub(crate) fn build(
     let (public, suppression) = (view.is_public(), view.suppression);
     let a = g.a;
     let info = &a.info;
-    let levels = a
-        .levels
-        .iter()
-        .enumerate()
-        .map(|(l, level)| {
-            let services: Vec<String> = a
-                .services
-                .iter()
-                .enumerate()
-                .filter(|(s, _)| g.at_level(*s, l))
-                .map(|(_, s)| md(&s.name))
-                .collect();
-            LevelCtx {
-                id: md(&level.id),
-                name: md(&level.name),
-                description: md(level.description.as_deref().unwrap_or("")),
-                high_need: level.high_need,
-                step_down: level.step_down,
-                service_count: services.len(),
-                services,
-                pathway_figures: crate::render::charts::pathway_figures(g, l),
-            }
-        })
-        .collect();
-    let cohorts = a
-        .cohorts
-        .iter()
-        .map(|cohort| cohort_ctx(a, analysis, cohort, suppression))
-        .collect();
-    let mut sectors: BTreeMap<String, Vec<ServiceCtx>> = BTreeMap::new();
-    for s in &a.services {
-        sectors
-            .entry(s.sector.label().to_owned())
-            .or_default()
-            .push(service_ctx(a, s));
-    }
-    let gap_list = |sev: GapSeverity| {
-        analysis
-            .gaps
-            .iter()
-            .filter(|x| x.severity == sev)
-            .map(|x| gap_ctx(a, x))
-            .collect()
-    };
-    let mut by_kind: BTreeMap<String, usize> = BTreeMap::new();
-    for x in &analysis.gaps {
-        *by_kind.entry(x.kind.label()).or_default() += 1;
-    }
-    let accommodation_gaps: Vec<GapCtx> = analysis
-        .gaps
-        .iter()
-        .filter(|x| {
-            x.recommendation.theme == ActionTheme::SafeAccommodation
-                || (x.kind == GapKind::FundingCliff
-                    && x.services.iter().any(|s| {
-                        a.services
-                            .iter()
-                            .any(|v| &v.id == s && v.kind == ServiceKind::Accommodation)
-                    }))
-        })
-        .map(|x| gap_ctx(a, x))
-        .collect();
     let (actions, proposed, unaddressed) = action_plan(a, analysis);
-    let mut action_counts = BTreeMap::new();
-    for act in &a.actions {
-        *action_counts
-            .entry(act.status.label().to_owned())
-            .or_default() += 1;
-    }
     Context {
         title: md(&info.title),
         area: md(&info.area),
@@ -708,8 +641,12 @@ pub(crate) fn build(
                 })
                 .collect(),
         }),
-        levels,
-        cohorts,
+        levels: levels_ctx(g),
+        cohorts: a
+            .cohorts
+            .iter()
+            .map(|cohort| cohort_ctx(a, analysis, cohort, suppression))
+            .collect(),
         priority_cohorts: a
             .cohorts
             .iter()
@@ -724,10 +661,7 @@ pub(crate) fn build(
                 sector: e.sector.label().to_owned(),
             })
             .collect(),
-        sectors: sectors
-            .into_iter()
-            .map(|(sector, services)| SectorCtx { sector, services })
-            .collect(),
+        sectors: sectors_ctx(a),
         service_count: a.services.len(),
         indicators: a
             .indicators
@@ -737,24 +671,14 @@ pub(crate) fn build(
         routes: routes(g),
         touchpoints: touchpoint_rows(journeys, counts),
         touchpoint_figures: crate::render::charts::touchpoint_figures(journeys.by_touchpoint.len()),
-        gaps: GapsCtx {
-            high: gap_list(GapSeverity::High),
-            medium: gap_list(GapSeverity::Medium),
-            low: gap_list(GapSeverity::Low),
-            total: analysis.gaps.len(),
-            by_kind: by_kind
-                .into_iter()
-                .map(|(kind, count)| KindCountCtx { kind, count })
-                .collect(),
-            accommodation: accommodation_gaps,
-        },
+        gaps: gaps_ctx(a, analysis),
         findings: findings(a),
         recommendations: recommendations(a, analysis),
         actions,
         proposed_actions: proposed,
         unaddressed_gaps: unaddressed,
         progress: progress.map(|p| progress_ctx(p, "###")),
-        action_counts,
+        action_counts: action_counts(a),
         journeys: journeys_ctx(
             a,
             journeys,
@@ -795,6 +719,92 @@ pub(crate) fn build(
             })
             .collect(),
     }
+}
+
+/// Each level of need with the services at it and its pathway figures.
+fn levels_ctx(g: &PathwayGraph) -> Vec<LevelCtx> {
+    let a = g.a;
+    a.levels
+        .iter()
+        .enumerate()
+        .map(|(l, level)| {
+            let services: Vec<String> = a
+                .services
+                .iter()
+                .enumerate()
+                .filter(|(s, _)| g.at_level(*s, l))
+                .map(|(_, s)| md(&s.name))
+                .collect();
+            LevelCtx {
+                id: md(&level.id),
+                name: md(&level.name),
+                description: md(level.description.as_deref().unwrap_or("")),
+                high_need: level.high_need,
+                step_down: level.step_down,
+                service_count: services.len(),
+                services,
+                pathway_figures: crate::render::charts::pathway_figures(g, l),
+            }
+        })
+        .collect()
+}
+
+/// The services, grouped by sector.
+fn sectors_ctx(a: &Assessment) -> Vec<SectorCtx> {
+    let mut sectors: BTreeMap<String, Vec<ServiceCtx>> = BTreeMap::new();
+    for s in &a.services {
+        sectors
+            .entry(s.sector.label().to_owned())
+            .or_default()
+            .push(service_ctx(a, s));
+    }
+    sectors
+        .into_iter()
+        .map(|(sector, services)| SectorCtx { sector, services })
+        .collect()
+}
+
+/// The gaps by severity and kind, and those about safe accommodation.
+fn gaps_ctx(a: &Assessment, analysis: &Analysis) -> GapsCtx {
+    let gap_list = |sev: GapSeverity| {
+        analysis
+            .gaps
+            .iter()
+            .filter(|x| x.severity == sev)
+            .map(|x| gap_ctx(a, x))
+            .collect()
+    };
+    let mut by_kind: BTreeMap<String, usize> = BTreeMap::new();
+    for x in &analysis.gaps {
+        *by_kind.entry(x.kind.label()).or_default() += 1;
+    }
+    GapsCtx {
+        high: gap_list(GapSeverity::High),
+        medium: gap_list(GapSeverity::Medium),
+        low: gap_list(GapSeverity::Low),
+        total: analysis.gaps.len(),
+        by_kind: by_kind
+            .into_iter()
+            .map(|(kind, count)| KindCountCtx { kind, count })
+            .collect(),
+        accommodation: analysis
+            .gaps
+            .iter()
+            .filter(|x| x.is_about_safe_accommodation(a))
+            .map(|x| gap_ctx(a, x))
+            .collect(),
+    }
+}
+
+/// How many agreed actions have each status.
+fn action_counts(a: &Assessment) -> BTreeMap<String, usize> {
+    let mut action_counts = BTreeMap::new();
+    for act in &a.actions {
+        *action_counts
+            .entry(act.status.label().to_owned())
+            .or_default() += 1;
+    }
+    action_counts
 }
 
 /// The routes into one service or entry point.
@@ -1320,6 +1330,23 @@ fn sources(a: &Assessment, public: bool) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// One rule with `progress`: within 2% is stable, and a rise from
+    /// nothing is a rise, not "stable".
+    #[test]
+    fn trends_read_as_the_annual_review_judges_them() {
+        assert_eq!(trend_words(2022, 100.0, 101.0, None), "stable");
+        assert_eq!(
+            trend_words(2022, 100.0, 112.0, Some(Better::Lower)),
+            "up 12% since 2022 (worsening)"
+        );
+        assert_eq!(
+            trend_words(2022, 100.0, 80.0, Some(Better::Lower)),
+            "down 20% since 2022 (improving)"
+        );
+        assert_eq!(trend_words(2022, 0.0, 5.0, None), "up from 0 since 2022");
+        assert_eq!(trend_words(2022, 0.0, 0.0, None), "stable");
+    }
 
     #[test]
     fn a_long_list_is_sampled_evenly_to_its_end() {
