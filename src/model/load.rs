@@ -666,133 +666,172 @@ struct CsvRow {
     source: String,
 }
 
+/// The columns of an indicators CSV file, in order.
+const INDICATOR_COLUMNS: [&str; 6] = ["id", "name", "unit", "year", "value", "source"];
+
 /// Read `id,name,unit,year,value,source` rows; rows sharing an id are one
-/// indicator, and must agree on its name, unit and source.
+/// indicator, and must agree on its name, unit and source. Every bad row
+/// is reported, not just the first.
 fn indicators_from_csv(file: FileId, text: &str) -> Result<Vec<Indicator>, Vec<Diagnostic>> {
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .from_reader(text.as_bytes());
-    let mut by_id: BTreeMap<String, Indicator> = BTreeMap::new();
-    let mut order: Vec<String> = Vec::new();
-    let mut errors = Vec::new();
     let headers = reader.headers().cloned().unwrap_or_default();
-    const COLUMNS: [&str; 6] = ["id", "name", "unit", "year", "value", "source"];
-    if headers.iter().ne(COLUMNS.iter().copied()) {
-        let d = Diagnostic::error(
-            Code::CsvHeader,
-            Origin::at_pos(file, Pos { line: 1, column: 1 }),
-            format!(
-                "unexpected CSV header `{}`",
-                headers.iter().collect::<Vec<_>>().join(",")
-            ),
-        )
-        .with_expected(COLUMNS.join(","));
-        return Err(vec![d]);
+    if headers.iter().ne(INDICATOR_COLUMNS.iter().copied()) {
+        return Err(vec![unexpected_header(file, &headers)]);
     }
+    let mut indicators = CsvIndicators::default();
+    let mut errors = Vec::new();
     for record in reader.records() {
         let record = match record {
             Ok(record) => record,
             Err(err) => {
-                let line = err.position().map_or(1, |p| p.line() as u32);
-                let message = match err.kind() {
-                    csv::ErrorKind::UnequalLengths { len, .. } => {
-                        format!("the row has {len} fields, the header has {}", COLUMNS.len())
-                    }
-                    csv::ErrorKind::Utf8 { .. } => "the row is not UTF-8 text".into(),
-                    other => format!("{other:?}"),
-                };
-                errors.push(csv_row_error(file, Pos { line, column: 1 }, message));
+                errors.push(unreadable_row(file, &err));
                 continue;
             }
         };
         let line = record.position().map_or(1, |p| p.line() as u32);
-        let row = match record.deserialize::<CsvRow>(Some(&headers)) {
-            Ok(row) => row,
-            Err(err) => {
-                let field = match err.kind() {
-                    csv::ErrorKind::Deserialize { err, .. } => err.field().map(|f| f as usize),
-                    _ => None,
-                };
-                let (message, column) = match field {
-                    Some(f) => {
-                        let found = record.get(f).unwrap_or_default();
-                        let what = if COLUMNS[f] == "unit" {
-                            "count, percent, rate-per-1000 or currency"
-                        } else {
-                            "a number"
-                        };
-                        let column = record
-                            .iter()
-                            .take(f)
-                            .map(|v| v.chars().count() as u32 + 1)
-                            .sum::<u32>()
-                            + 1;
-                        (
-                            format!("column `{}`: expected {what}, found `{found}`", COLUMNS[f]),
-                            column,
-                        )
-                    }
-                    None => (err.to_string(), 1),
-                };
-                errors.push(csv_row_error(file, Pos { line, column }, message));
-                continue;
+        match record.deserialize::<CsvRow>(Some(&headers)) {
+            Ok(row) => {
+                let origin = Origin::at_pos(file, Pos { line, column: 1 });
+                errors.extend(indicators.add(row, origin));
             }
-        };
-        let origin = Origin::at_pos(file, Pos { line, column: 1 });
-        match by_id.get_mut(&row.id) {
-            Some(existing) => {
-                if existing.name != row.name
-                    || existing.unit != row.unit
-                    || existing.source != row.source
-                {
-                    errors.push(
-                        Diagnostic::error(
-                            Code::CsvRow,
-                            origin,
-                            format!(
-                                "rows for indicator `{}` disagree on its name, unit or source",
-                                row.id
-                            ),
-                        )
-                        .with_hint(
-                            "every row of one indicator repeats the same name, unit and source",
-                        ),
-                    );
-                } else if existing.values.insert(row.year, row.value).is_some() {
-                    errors.push(Diagnostic::error(
-                        Code::DuplicateId,
-                        origin,
-                        format!("indicator `{}` has two rows for {}", row.id, row.year),
-                    ));
-                }
-            }
-            None => {
-                order.push(row.id.clone());
-                by_id.insert(
-                    row.id.clone(),
-                    Indicator {
-                        id: row.id,
-                        name: row.name,
-                        unit: row.unit,
-                        values: BTreeMap::from([(row.year, row.value)]),
-                        cohort_shares: BTreeMap::new(),
-                        source: row.source,
-                        description: None,
-                        target: None,
-                        better: None,
-                        origin,
-                    },
-                );
-            }
+            Err(err) => errors.push(unparsed_row(file, &record, line, &err)),
         }
     }
     if !errors.is_empty() {
         return Err(errors);
     }
-    Ok(order
-        .into_iter()
-        .filter_map(|id| by_id.remove(&id))
-        .collect())
+    Ok(indicators.in_order())
+}
+
+fn unexpected_header(file: FileId, headers: &csv::StringRecord) -> Diagnostic {
+    Diagnostic::error(
+        Code::CsvHeader,
+        Origin::at_pos(file, Pos { line: 1, column: 1 }),
+        format!(
+            "unexpected CSV header `{}`",
+            headers.iter().collect::<Vec<_>>().join(",")
+        ),
+    )
+    .with_expected(INDICATOR_COLUMNS.join(","))
+}
+
+/// A row the CSV reader cannot split into fields.
+fn unreadable_row(file: FileId, err: &csv::Error) -> Diagnostic {
+    let line = err.position().map_or(1, |p| p.line() as u32);
+    let message = match err.kind() {
+        csv::ErrorKind::UnequalLengths { len, .. } => format!(
+            "the row has {len} fields, the header has {}",
+            INDICATOR_COLUMNS.len()
+        ),
+        csv::ErrorKind::Utf8 { .. } => "the row is not UTF-8 text".into(),
+        other => format!("{other:?}"),
+    };
+    csv_row_error(file, Pos { line, column: 1 }, message)
+}
+
+/// A row whose fields do not read as their columns' types, pointed at the
+/// field that does not.
+fn unparsed_row(
+    file: FileId,
+    record: &csv::StringRecord,
+    line: u32,
+    err: &csv::Error,
+) -> Diagnostic {
+    let field = match err.kind() {
+        csv::ErrorKind::Deserialize { err, .. } => err.field().map(|f| f as usize),
+        _ => None,
+    };
+    let (message, column) = match field {
+        Some(f) => {
+            let found = record.get(f).unwrap_or_default();
+            let what = if INDICATOR_COLUMNS[f] == "unit" {
+                "count, percent, rate-per-1000 or currency"
+            } else {
+                "a number"
+            };
+            let column = record
+                .iter()
+                .take(f)
+                .map(|v| v.chars().count() as u32 + 1)
+                .sum::<u32>()
+                + 1;
+            (
+                format!(
+                    "column `{}`: expected {what}, found `{found}`",
+                    INDICATOR_COLUMNS[f]
+                ),
+                column,
+            )
+        }
+        None => (err.to_string(), 1),
+    };
+    csv_row_error(file, Pos { line, column }, message)
+}
+
+/// Indicators gathered from CSV rows, in the order their ids first appear.
+#[derive(Default)]
+struct CsvIndicators {
+    by_id: BTreeMap<String, Indicator>,
+    order: Vec<String>,
+}
+
+impl CsvIndicators {
+    /// Add one row: a new indicator, or another year of one already read
+    /// (which must repeat its name, unit and source).
+    fn add(&mut self, row: CsvRow, origin: Origin) -> Option<Diagnostic> {
+        let Some(existing) = self.by_id.get_mut(&row.id) else {
+            self.order.push(row.id.clone());
+            self.by_id.insert(
+                row.id.clone(),
+                Indicator {
+                    id: row.id,
+                    name: row.name,
+                    unit: row.unit,
+                    values: BTreeMap::from([(row.year, row.value)]),
+                    cohort_shares: BTreeMap::new(),
+                    source: row.source,
+                    description: None,
+                    target: None,
+                    better: None,
+                    origin,
+                },
+            );
+            return None;
+        };
+        if existing.name != row.name || existing.unit != row.unit || existing.source != row.source {
+            return Some(
+                Diagnostic::error(
+                    Code::CsvRow,
+                    origin,
+                    format!(
+                        "rows for indicator `{}` disagree on its name, unit or source",
+                        row.id
+                    ),
+                )
+                .with_hint("every row of one indicator repeats the same name, unit and source"),
+            );
+        }
+        existing
+            .values
+            .insert(row.year, row.value)
+            .is_some()
+            .then(|| {
+                Diagnostic::error(
+                    Code::DuplicateId,
+                    origin,
+                    format!("indicator `{}` has two rows for {}", row.id, row.year),
+                )
+            })
+    }
+
+    fn in_order(mut self) -> Vec<Indicator> {
+        self.order
+            .into_iter()
+            .filter_map(|id| self.by_id.remove(&id))
+            .collect()
+    }
 }
 
 fn csv_row_error(file: FileId, pos: Pos, message: String) -> Diagnostic {
@@ -826,5 +865,35 @@ mod tests {
         assert_eq!(errs.len(), 1);
         assert_eq!(errs[0].origin.pos.map(|p| p.line), Some(3));
         assert!(errs[0].message.contains("year"), "{}", errs[0].message);
+    }
+
+    #[test]
+    fn every_kind_of_bad_indicator_row_is_reported_at_once() {
+        let header = indicators_from_csv(FileId(0), "id,name,year\nx,X,2023\n").unwrap_err();
+        assert_eq!(header[0].code, Code::CsvHeader);
+        let text = "id,name,unit,year,value,source\n\
+                    x,X,count,2023,1,S\n\
+                    x,Other name,count,2024,2,S\n\
+                    x,X,count,2023,3,S\n\
+                    y,Y,count,2024\n";
+        let errs = indicators_from_csv(FileId(0), text).unwrap_err();
+        let seen: Vec<(Code, Option<u32>)> = errs
+            .iter()
+            .map(|d| (d.code, d.origin.pos.map(|p| p.line)))
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                (Code::CsvRow, Some(3)),
+                (Code::DuplicateId, Some(4)),
+                (Code::CsvRow, Some(5)),
+            ]
+        );
+        assert!(errs[0].message.contains("disagree"), "{}", errs[0].message);
+        assert!(
+            errs[2].message.contains("4 fields, the header has 6"),
+            "{}",
+            errs[2].message
+        );
     }
 }
