@@ -896,3 +896,27 @@ fn gaps_json_is_the_same_from_build_and_from_gaps() {
     assert!(built["unknowns"].as_array().is_some_and(|u| !u.is_empty()));
     assert_eq!(built, printed);
 }
+
+/// A section override that does not render is named in the error, not the
+/// built-in document template that includes it.
+#[test]
+fn a_broken_section_override_is_the_file_named() {
+    let ws = example_copy();
+    let assessment = ws.path().join(EXAMPLE).display().to_string();
+    let sections = ws.path().join("assessments/templates/needs-assessment");
+    std::fs::create_dir_all(&sections).expect("mkdir");
+    std::fs::write(
+        sections.join("gaps.md"),
+        "## Gaps\n\n{{ no_such_variable }}\n",
+    )
+    .expect("write");
+    let out = ws.path().join("out");
+    let (code, _, err) = build(&assessment, &out, &["--no-pdf"]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("templates/needs-assessment/gaps.md:") && err.contains("no_such_variable"),
+        "{err}"
+    );
+    assert!(!err.contains("built-in template"), "{err}");
+    assert!(!out.exists(), "nothing written");
+}

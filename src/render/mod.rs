@@ -448,9 +448,18 @@ fn template_error(name: &str, templates: &[templates::Template], e: &tera::Error
         reasons.push(s.to_string());
         source = s.source();
     }
+    // An error inside an included section names it last ("… while
+    // rendering 'needs-assessment/gaps.md'"): blame that section, whose
+    // override file is the one to fix, not the document that includes it.
+    let innermost = reasons.last().and_then(|reason| {
+        templates
+            .iter()
+            .map(|t| t.name)
+            .find(|n| *n != name && reason.contains(&format!("'{n}'")))
+    });
     format!(
         "{}: {}",
-        template_origin(name, templates),
+        template_origin(innermost.unwrap_or(name), templates),
         reasons.join(": ")
     )
 }
