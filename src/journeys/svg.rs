@@ -134,6 +134,23 @@ pub(crate) fn open(id: &str, width: f64, height: f64, title: &str, desc: &str) -
     )
 }
 
+/// The size a figure was drawn at, read back from the `viewBox` that
+/// [`open`] writes: the PDF sizes each chart by it.
+pub(crate) fn size(svg: &str) -> Option<(f64, f64)> {
+    let head = &svg[..svg.find('>')?];
+    let view_box = head.split("viewBox=\"").nth(1)?.split('"').next()?;
+    let mut numbers = view_box.split(' ').map(str::parse::<f64>);
+    match (
+        numbers.next(),
+        numbers.next(),
+        numbers.next(),
+        numbers.next(),
+    ) {
+        (Some(Ok(_)), Some(Ok(_)), Some(Ok(w)), Some(Ok(h))) if w > 0.0 && h > 0.0 => Some((w, h)),
+        _ => None,
+    }
+}
+
 /// One journey's map.
 pub(crate) fn journey_map(a: &Assessment, j: &Journey) -> String {
     journey_map_with(a, j, true, 0..j.steps.len())
@@ -686,6 +703,15 @@ pub(crate) fn touchpoint_map(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reads_back_the_size_it_opened_with() {
+        let svg = format!("{}</svg>", open("x", 822.0, 466.0, "T", "D"));
+        assert_eq!(size(&svg), Some((822.0, 466.0)));
+        assert_eq!(size("<svg width=\"10\">"), None);
+        assert_eq!(size("<svg viewBox=\"0 0 0 10\">"), None);
+        assert_eq!(size("no svg"), None);
+    }
 
     #[test]
     fn escapes_markup() {

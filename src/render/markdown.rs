@@ -235,10 +235,12 @@ pub(crate) const PORTRAIT: &str = "<!-- portrait -->";
 pub(crate) const HTML_ONLY: &str = "<!-- html-only -->";
 pub(crate) const END_HTML_ONLY: &str = "<!-- end html-only -->";
 
-/// Markdown → Typst markup.
-pub(crate) fn to_typst(markdown: &str) -> String {
+/// Markdown → Typst markup. `charts` are the SVGs that `chart:` images
+/// name: the PDF sizes each by the size it was drawn at.
+pub(crate) fn to_typst(markdown: &str, charts: &BTreeMap<String, String>) -> String {
     let mut w = TypstWriter {
         long_chapters: long_chapters(markdown),
+        charts: Some(charts),
         ..TypstWriter::default()
     };
     let mut parser = Parser::new_ext(markdown, options());
@@ -272,8 +274,31 @@ pub(super) fn long_chapters(markdown: &str) -> Vec<bool> {
         .collect()
 }
 
+/// The most of a landscape page's height a chart may take, so the text
+/// that leads into it shares its page: a journey's map drawn as wide as a
+/// landscape page was taller than the space under its steps, and nearly
+/// every journey took two pages, the first mostly blank. (On portrait
+/// pages the tall charts stand a page each anyway: they keep the width.)
+const CHART_SHARE_OF_PAGE: f64 = 0.62;
+
+/// The least a chart is drawn at, in points per unit it was drawn in,
+/// whatever its height: its 11-unit labels stay at 6.8 points.
+const CHART_POINTS_PER_UNIT: f64 = 0.62;
+
+/// A chart's image as wide as the text, unless that would make it taller
+/// than [`CHART_SHARE_OF_PAGE`] of the page; never so small that its
+/// labels fall below [`CHART_POINTS_PER_UNIT`]. `layout` gives the page
+/// body's size.
+fn fitted_chart(image: &str, (width, height): (f64, f64)) -> String {
+    format!(
+        "layout(size => {image}, width: calc.min(size.width, calc.max(size.height * {:.4}, {:.1}pt))))",
+        CHART_SHARE_OF_PAGE * width / height,
+        CHART_POINTS_PER_UNIT * width
+    )
+}
+
 #[derive(Default)]
-struct TypstWriter {
+struct TypstWriter<'a> {
     /// Per chapter: whether it starts a page ([`long_chapters`]).
     long_chapters: Vec<bool>,
     out: String,
@@ -291,6 +316,7 @@ struct TypstWriter {
     spans: usize,
     /// Inside an HTML-only part: nothing of it goes in the PDF.
     html_only: bool,
+    charts: Option<&'a BTreeMap<String, String>>,
 }
 
 /// A status badge's tint and edge, by its RAG colour name: the edge
@@ -321,7 +347,7 @@ struct TableState {
     row: Vec<String>,
 }
 
-impl TypstWriter {
+impl TypstWriter<'_> {
     /// Text goes into the current table cell if there is one.
     fn push(&mut self, text: &str) {
         match &mut self.cell {
@@ -457,14 +483,21 @@ impl TypstWriter {
             }
             Tag::Image { dest_url, .. } => {
                 let alt = image_alt(parser);
-                let path = match chart_name(&dest_url) {
+                let name = chart_name(&dest_url);
+                let path = match name {
                     Some(name) => format!("charts/{name}.svg"),
                     None => dest_url.to_string(),
                 };
+                let drawn = name
+                    .and_then(|name| self.charts?.get(name))
+                    .and_then(|svg| crate::journeys::svg::size(svg));
+                let image = format!("image({}, alt: {}", typst_string(&path), typst_string(&alt));
+                let figure = match drawn {
+                    Some(size) if self.landscape => fitted_chart(&image, size),
+                    _ => format!("{image}, width: 100%)"),
+                };
                 self.push(&format!(
-                    "\n#figure(image({}, alt: {}, width: 100%), caption: [{}])\n",
-                    typst_string(&path),
-                    typst_string(&alt),
+                    "\n#figure({figure}, caption: [{}])\n",
                     escape_typst(&alt)
                 ));
             }
@@ -771,6 +804,35 @@ fn table_typst(t: &TableState, landscape_section: bool) -> String {
 mod tests {
     use super::*;
 
+    fn typst(markdown: &str) -> String {
+        to_typst(markdown, &BTreeMap::new())
+    }
+
+    #[test]
+    fn a_chart_is_sized_to_share_its_page() {
+        let mut charts = BTreeMap::new();
+        charts.insert(
+            "journey-j03".to_owned(),
+            crate::journeys::svg::open("j03", 822.0, 466.0, "T", "D") + "</svg>",
+        );
+        let t = to_typst(
+            "<!-- landscape -->\n\n![Journey map for j03](chart:journey-j03)\n",
+            &charts,
+        );
+        // 0.62 × 822 / 466 = 1.0936 of the page height; 0.62 × 822 = 509.6
+        // points at the least.
+        assert!(
+            t.contains("#figure(layout(size => image(\"charts/journey-j03.svg\", alt: \"Journey map for j03\", width: calc.min(size.width, calc.max(size.height * 1.0936, 509.6pt)))), caption: [Journey map for j03])"),
+            "{t}"
+        );
+        // On a portrait page it keeps the text's width.
+        let t = to_typst("![Journey map for j03](chart:journey-j03)\n", &charts);
+        assert!(
+            t.contains("alt: \"Journey map for j03\", width: 100%)"),
+            "{t}"
+        );
+    }
+
     #[test]
     fn cells_are_measured_by_their_text_not_their_markup() {
         assert_eq!(
@@ -821,7 +883,7 @@ mod tests {
     #[test]
     fn chapters_after_the_first_start_a_page() {
         let long = "A sentence of a long chapter. ".repeat(100);
-        let t = to_typst(&format!(
+        let t = typst(&format!(
             "Intro.\n\n# One\n\n## One.1\n\n{long}\n\n# Two\n\n{long}\n\n# Three\n\n{long}\n"
         ));
         assert_eq!(t.matches("#pagebreak(weak: true)").count(), 2, "{t}");
@@ -829,7 +891,7 @@ mod tests {
         assert!(!t.contains("#pagebreak(weak: true)\n= One"), "{t}");
         // Short chapters follow on; one with a figure starts a page.
         let t =
-            to_typst("# One\n\nShort.\n\n# Two\n\nShort.\n\n# Three\n\n![A chart](chart:levels)\n");
+            typst("# One\n\nShort.\n\n# Two\n\nShort.\n\n# Three\n\n![A chart](chart:levels)\n");
         assert!(!t.contains("#pagebreak(weak: true)\n= Two"), "{t}");
         assert!(t.contains("#pagebreak(weak: true)\n= Three"), "{t}");
     }
@@ -837,7 +899,7 @@ mod tests {
     #[test]
     fn templates_can_break_pages_in_the_pdf_only() {
         let md = "Before.\n\n<!-- pagebreak -->\n\nAfter.\n";
-        let t = to_typst(md);
+        let t = typst(md);
         assert!(
             t.contains("Before.") && t.contains("#pagebreak(weak: true)"),
             "{t}"
@@ -845,13 +907,13 @@ mod tests {
         assert!(t.find("#pagebreak").expect("break") < t.find("After.").expect("after"));
         assert!(!to_html(md, &BTreeMap::new()).contains("pagebreak("));
         // Escaped the way assessment text is, it stays text.
-        let escaped = to_typst("\\<!-- pagebreak --\\>\n");
+        let escaped = typst("\\<!-- pagebreak --\\>\n");
         assert!(!escaped.contains("#pagebreak"), "{escaped}");
     }
 
     #[test]
     fn markdown_becomes_typst() {
-        let t = to_typst(
+        let t = typst(
             "# Title\n\nSome *emphasis* and **strong**.\n\n- one\n- two\n\n| a | b |\n|---|--:|\n| 1 | 2 |\n",
         );
         assert!(t.contains("\n= Title\n"), "{t}");
@@ -880,7 +942,8 @@ mod tests {
             html,
             "<figure class=\"chart\" id=\"chart-coverage\"><svg><title>t</title></svg><figcaption>Coverage by level</figcaption></figure>\n"
         );
-        let typst = to_typst("![Coverage by level](chart:coverage)\n");
+        // A chart the SVG gives no size for is as wide as the text.
+        let typst = to_typst("![Coverage by level](chart:coverage)\n", &charts);
         assert!(typst.contains("#figure(image(\"charts/coverage.svg\", alt: \"Coverage by level\", width: 100%), caption: [Coverage by level])"), "{typst}");
         assert_eq!(
             to_markdown_file("![C](chart:coverage)"),

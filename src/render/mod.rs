@@ -247,14 +247,7 @@ fn write_documents(
             &markdown,
             (page.charts, page.logo),
         )?;
-        let typ = typst_document(
-            &tera,
-            templates,
-            page.a,
-            (stem, label),
-            &markdown,
-            (page.logo, page.public),
-        )?;
+        let typ = typst_document(&tera, templates, (stem, label), &markdown, page)?;
         written.files.extend([
             OutputFile::new(name, markdown::to_markdown_file(&markdown).into_bytes()),
             OutputFile::new(format!("{stem}.html"), html.into_bytes()),
@@ -564,8 +557,8 @@ fn body_markdown(markdown: &str) -> String {
     rest.join("\n")
 }
 
-fn typst_body(markdown: &str) -> String {
-    markdown::to_typst(&body_markdown(markdown))
+fn typst_body(markdown: &str, charts: &BTreeMap<String, String>) -> String {
+    markdown::to_typst(&body_markdown(markdown), charts)
 }
 
 /// The three documents as Word files, by file stem, the cover as the
@@ -619,12 +612,14 @@ fn subtitle(markdown: &str) -> String {
 fn typst_document(
     tera: &tera::Tera,
     templates: &[templates::Template],
-    a: &Assessment,
     (stem, label): (&str, &str),
     markdown: &str,
-    (logo, public): (Option<&templates::Logo>, bool),
+    page: &Page,
 ) -> Result<String, String> {
     use markdown::{escape_typst, typst_string};
+    let Page {
+        a, logo, public, ..
+    } = *page;
     let title = document_title(label, a);
     let mut ctx = tera::Context::new();
     ctx.insert("name", stem);
@@ -639,7 +634,7 @@ fn typst_document(
     // The footer repeats on every page: the short name reads better there.
     ctx.insert("area_short", &escape_typst(a.info.short_area()));
     // The subtitle is Markdown (escaped by the context): read it as text.
-    let sub = markdown::to_typst(&subtitle(markdown));
+    let sub = markdown::to_typst(&subtitle(markdown), &BTreeMap::new());
     ctx.insert("subtitle", sub.trim());
     ctx.insert(
         "date",
@@ -670,7 +665,7 @@ fn typst_document(
     // Every page of an internal build says so, not only its cover: a page
     // printed on its own must not pass for a published one.
     ctx.insert("internal", &!public);
-    ctx.insert("body", &typst_body(markdown));
+    ctx.insert("body", &typst_body(markdown, page.charts));
     tera.render("document.typ", &ctx)
         .map_err(|e| template_error("document.typ", templates, &e))
 }
