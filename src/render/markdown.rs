@@ -6,6 +6,7 @@
 
 use std::collections::BTreeMap;
 
+use super::pdf_chart::{self, PdfChart};
 use pulldown_cmark::{Alignment, CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 pub(super) fn options() -> Options {
@@ -235,9 +236,10 @@ pub(crate) const PORTRAIT: &str = "<!-- portrait -->";
 pub(crate) const HTML_ONLY: &str = "<!-- html-only -->";
 pub(crate) const END_HTML_ONLY: &str = "<!-- end html-only -->";
 
-/// Markdown → Typst markup. `charts` are the SVGs that `chart:` images
-/// name: the PDF sizes each by the size it was drawn at.
-pub(crate) fn to_typst(markdown: &str, charts: &BTreeMap<String, String>) -> String {
+/// Markdown → Typst markup. `charts` are the charts that `chart:` images
+/// name, as the PDF draws them: each is sized by the size it was drawn at
+/// and its words set by Typst (see [`super::pdf_chart`]).
+pub(crate) fn to_typst(markdown: &str, charts: &BTreeMap<String, PdfChart>) -> String {
     let mut w = TypstWriter {
         long_chapters: long_chapters(markdown),
         charts: Some(charts),
@@ -247,7 +249,11 @@ pub(crate) fn to_typst(markdown: &str, charts: &BTreeMap<String, String>) -> Str
     while let Some(event) = parser.next() {
         w.event(event, &mut parser);
     }
-    w.out
+    if w.drew_chart {
+        format!("{}\n{}", pdf_chart::DEFINITION, w.out)
+    } else {
+        w.out
+    }
 }
 
 /// A chapter at least this long (in characters of Markdown, about two
@@ -285,13 +291,13 @@ const CHART_SHARE_OF_PAGE: f64 = 0.62;
 /// whatever its height: its 11-unit labels stay at 6.8 points.
 const CHART_POINTS_PER_UNIT: f64 = 0.62;
 
-/// A chart's image as wide as the text, unless that would make it taller
-/// than [`CHART_SHARE_OF_PAGE`] of the page; never so small that its
-/// labels fall below [`CHART_POINTS_PER_UNIT`]. `layout` gives the page
-/// body's size.
-fn fitted_chart(image: &str, (width, height): (f64, f64)) -> String {
+/// How wide a chart is drawn on a landscape page, in Typst over the page
+/// body's `size` (which `layout` gives): as wide as the text, unless that
+/// would make it taller than [`CHART_SHARE_OF_PAGE`] of the page; never so
+/// small that its labels fall below [`CHART_POINTS_PER_UNIT`].
+fn fitted_width((width, height): (f64, f64)) -> String {
     format!(
-        "layout(size => {image}, width: calc.min(size.width, calc.max(size.height * {:.4}, {:.1}pt))))",
+        "calc.min(size.width, calc.max(size.height * {:.4}, {:.1}pt))",
         CHART_SHARE_OF_PAGE * width / height,
         CHART_POINTS_PER_UNIT * width
     )
@@ -316,7 +322,9 @@ struct TypstWriter<'a> {
     spans: usize,
     /// Inside an HTML-only part: nothing of it goes in the PDF.
     html_only: bool,
-    charts: Option<&'a BTreeMap<String, String>>,
+    charts: Option<&'a BTreeMap<String, PdfChart>>,
+    /// A chart was drawn with `needsmap-chart`, which the body must define.
+    drew_chart: bool,
 }
 
 /// A status badge's tint and edge, by its RAG colour name: the edge
@@ -348,6 +356,29 @@ struct TableState {
 }
 
 impl TypstWriter<'_> {
+    /// A chart's figure body: its drawing with its words set by Typst, as
+    /// wide as the text (on landscape pages, see [`fitted_width`]). A chart
+    /// the build does not hold, or whose size the SVG does not give, is
+    /// the plain SVG as wide as the text.
+    fn chart(&mut self, name: &str, alt: &str) -> String {
+        let chart = self.charts.and_then(|charts| charts.get(name));
+        let drawn = chart.and_then(|c| Some((c, crate::journeys::svg::size(&c.drawing)?)));
+        let Some((chart, size)) = drawn else {
+            return format!(
+                "image({}, alt: {}, width: 100%)",
+                typst_string(&format!("charts/{name}.svg")),
+                typst_string(alt)
+            );
+        };
+        self.drew_chart = true;
+        let width = if self.landscape {
+            fitted_width(size)
+        } else {
+            "size.width".to_owned()
+        };
+        pdf_chart::typst_call(chart, &pdf_chart::drawing_path(name), alt, size, &width)
+    }
+
     /// Text goes into the current table cell if there is one.
     fn push(&mut self, text: &str) {
         match &mut self.cell {
@@ -483,18 +514,13 @@ impl TypstWriter<'_> {
             }
             Tag::Image { dest_url, .. } => {
                 let alt = image_alt(parser);
-                let name = chart_name(&dest_url);
-                let path = match name {
-                    Some(name) => format!("charts/{name}.svg"),
-                    None => dest_url.to_string(),
-                };
-                let drawn = name
-                    .and_then(|name| self.charts?.get(name))
-                    .and_then(|svg| crate::journeys::svg::size(svg));
-                let image = format!("image({}, alt: {}", typst_string(&path), typst_string(&alt));
-                let figure = match drawn {
-                    Some(size) if self.landscape => fitted_chart(&image, size),
-                    _ => format!("{image}, width: 100%)"),
+                let figure = match chart_name(&dest_url) {
+                    Some(name) => self.chart(name, &alt),
+                    None => format!(
+                        "image({}, alt: {}, width: 100%)",
+                        typst_string(&dest_url),
+                        typst_string(&alt)
+                    ),
                 };
                 self.push(&format!(
                     "\n#figure({figure}, caption: [{}])\n",
@@ -808,13 +834,14 @@ mod tests {
         to_typst(markdown, &BTreeMap::new())
     }
 
+    fn pdf_charts(name: &str, svg: &str) -> BTreeMap<String, PdfChart> {
+        BTreeMap::from([(name.to_owned(), pdf_chart::split(svg).expect("parses"))])
+    }
+
     #[test]
     fn a_chart_is_sized_to_share_its_page() {
-        let mut charts = BTreeMap::new();
-        charts.insert(
-            "journey-j03".to_owned(),
-            crate::journeys::svg::open("j03", 822.0, 466.0, "T", "D") + "</svg>",
-        );
+        let svg = crate::journeys::svg::open("j03", 822.0, 466.0, "T", "D") + "</svg>";
+        let charts = pdf_charts("journey-j03", &svg);
         let t = to_typst(
             "<!-- landscape -->\n\n![Journey map for j03](chart:journey-j03)\n",
             &charts,
@@ -822,15 +849,29 @@ mod tests {
         // 0.62 × 822 / 466 = 1.0936 of the page height; 0.62 × 822 = 509.6
         // points at the least.
         assert!(
-            t.contains("#figure(layout(size => image(\"charts/journey-j03.svg\", alt: \"Journey map for j03\", width: calc.min(size.width, calc.max(size.height * 1.0936, 509.6pt)))), caption: [Journey map for j03])"),
+            t.contains("#figure(layout(size => needsmap-chart(\"charts/pdf/journey-j03.svg\", \"Journey map for j03\", 822, 466, calc.min(size.width, calc.max(size.height * 1.0936, 509.6pt)), ())), caption: [Journey map for j03])"),
             "{t}"
         );
         // On a portrait page it keeps the text's width.
         let t = to_typst("![Journey map for j03](chart:journey-j03)\n", &charts);
         assert!(
-            t.contains("alt: \"Journey map for j03\", width: 100%)"),
+            t.contains("\"Journey map for j03\", 822, 466, size.width, ())"),
             "{t}"
         );
+    }
+
+    #[test]
+    fn a_charts_words_are_set_by_typst() {
+        let svg = crate::journeys::svg::open("c", 100.0, 50.0, "T", "D")
+            + "<text x=\"5\" y=\"20\" font-size=\"11\" text-anchor=\"middle\" fill=\"#444\">A \"quoted\" word</text></svg>";
+        let t = to_typst("![C](chart:c)\n", &pdf_charts("c", &svg));
+        assert!(t.starts_with(pdf_chart::DEFINITION), "{t}");
+        assert!(
+            t.contains("(5, 20, 11, false, center, rgb(\"#444\"), 0, \"A \\\"quoted\\\" word\"),"),
+            "{t}"
+        );
+        // A body without charts does not define the function.
+        assert!(!typst("Text.\n").contains("needsmap-chart"));
     }
 
     #[test]
@@ -942,8 +983,12 @@ mod tests {
             html,
             "<figure class=\"chart\" id=\"chart-coverage\"><svg><title>t</title></svg><figcaption>Coverage by level</figcaption></figure>\n"
         );
-        // A chart the SVG gives no size for is as wide as the text.
-        let typst = to_typst("![Coverage by level](chart:coverage)\n", &charts);
+        // A chart the SVG gives no size for is the whole SVG, as wide as
+        // the text.
+        let typst = to_typst(
+            "![Coverage by level](chart:coverage)\n",
+            &pdf_charts("coverage", "<svg><title>t</title></svg>"),
+        );
         assert!(typst.contains("#figure(image(\"charts/coverage.svg\", alt: \"Coverage by level\", width: 100%), caption: [Coverage by level])"), "{typst}");
         assert_eq!(
             to_markdown_file("![C](chart:coverage)"),

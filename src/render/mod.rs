@@ -17,6 +17,7 @@ pub(crate) mod docx;
 pub(crate) mod exports;
 pub(crate) mod markdown;
 pub mod pdf;
+pub(crate) mod pdf_chart;
 pub(crate) mod raster;
 pub(crate) mod templates;
 
@@ -148,11 +149,16 @@ pub fn build(
     let told = context::journeys_told(&analysed.journeys);
     let mapped = |j: &Journey| told.contains_key(j.id.as_str());
     let charts = charts::all(&analysed, &mapped, view.suppression);
+    let pdf_charts: BTreeMap<String, pdf_chart::PdfChart> = charts
+        .iter()
+        .filter_map(|(name, svg)| Some((name.clone(), pdf_chart::split(svg)?)))
+        .collect();
     let templates = templates::load(assessment_path, opts.allow_outside)?;
     let logo = templates::logo(assessment_path, opts.allow_outside)?;
     let page = Page {
         a,
         charts: &charts,
+        pdf_charts: &pdf_charts,
         logo: logo.as_ref(),
         public: view.is_public(),
     };
@@ -161,6 +167,12 @@ pub fn build(
     let mut pictures: Vec<(String, Arc<[u8]>)> = charts
         .iter()
         .map(|(name, svg)| (format!("charts/{name}.svg"), Arc::from(svg.as_bytes())))
+        .chain(pdf_charts.iter().map(|(name, chart)| {
+            (
+                pdf_chart::drawing_path(name),
+                Arc::from(chart.drawing.as_bytes()),
+            )
+        }))
         .collect();
     if let Some(l) = &logo {
         pictures.push((l.path.clone(), Arc::from(l.bytes.as_slice())));
@@ -195,6 +207,8 @@ impl OutputFile {
 struct Page<'p> {
     a: &'p Assessment,
     charts: &'p BTreeMap<String, String>,
+    /// The charts as the PDF draws them (see [`pdf_chart`]).
+    pdf_charts: &'p BTreeMap<String, pdf_chart::PdfChart>,
     logo: Option<&'p templates::Logo>,
     public: bool,
 }
@@ -557,7 +571,7 @@ fn body_markdown(markdown: &str) -> String {
     rest.join("\n")
 }
 
-fn typst_body(markdown: &str, charts: &BTreeMap<String, String>) -> String {
+fn typst_body(markdown: &str, charts: &BTreeMap<String, pdf_chart::PdfChart>) -> String {
     markdown::to_typst(&body_markdown(markdown), charts)
 }
 
@@ -665,7 +679,7 @@ fn typst_document(
     // Every page of an internal build says so, not only its cover: a page
     // printed on its own must not pass for a published one.
     ctx.insert("internal", &!public);
-    ctx.insert("body", &typst_body(markdown, page.charts));
+    ctx.insert("body", &typst_body(markdown, page.pdf_charts));
     tera.render("document.typ", &ctx)
         .map_err(|e| template_error("document.typ", templates, &e))
 }
