@@ -37,11 +37,11 @@ pub(super) fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> CliR
         allow_outside: args.file.allow_outside,
     }));
     let mut watcher = Watcher::new().map_err(CliError::Failed)?;
-    // Watch the assessment's folder before the first build, so an edit
-    // saved while it runs is not missed.
-    let mut early = crate::serve::Inputs::default();
-    early.add_file(&args.file.assessment);
-    watcher.follow(&early);
+    // Watch the assessment's folder and the template overrides before the
+    // first build, so an edit saved while it runs is not missed.
+    watcher.follow(&crate::serve::Inputs::before_building(
+        &args.file.assessment,
+    ));
     report(&preview.rebuild(), None, out, err)?;
     let server = tiny_http::Server::http(SocketAddr::new(args.bind, args.port)).map_err(|e| {
         CliError::Failed(format!(

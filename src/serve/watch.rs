@@ -52,14 +52,22 @@ impl Inputs {
     /// What a build of `assessment` read: every file of `sources`, and
     /// the template override folder beside the assessment.
     pub(crate) fn of(assessment: &Path, sources: &SourceMap) -> Inputs {
-        let mut inputs = Inputs::default();
-        for path in sources
-            .files()
-            .map(|f| f.path.as_path())
-            .chain([assessment])
-        {
+        let mut inputs = Inputs::before_building(assessment);
+        for path in sources.files().map(|f| f.path.as_path()) {
             inputs.add_file(path);
         }
+        inputs
+    }
+
+    /// What can be watched before the first build has read anything: the
+    /// assessment's folder and the template override folders. Watched
+    /// before the first build is shown, so an override saved as the
+    /// preview opens is not missed (`tests/serve.rs` saves one then, and
+    /// lost that race about one run in three when these folders were only
+    /// watched after the first build).
+    pub(crate) fn before_building(assessment: &Path) -> Inputs {
+        let mut inputs = Inputs::default();
+        inputs.add_file(assessment);
         // Resolved through its parent, which exists, so that it compares
         // equal to what the watcher reports once it is created.
         let templates = crate::render::templates::override_dir(assessment);
