@@ -74,6 +74,13 @@ pub(crate) fn split(svg: &str) -> Option<PdfChart> {
     let doc = roxmltree::Document::parse(svg).ok()?;
     let mut labels = Vec::new();
     let mut cut: Vec<std::ops::Range<usize>> = Vec::new();
+    if !plain_root(doc.root_element()) || doc.descendants().any(|n| n.has_tag_name("style")) {
+        // Styles this module does not read could reach the words.
+        return Some(PdfChart {
+            drawing: svg.to_owned(),
+            labels,
+        });
+    }
     for node in doc.descendants().filter(|n| n.has_tag_name("text")) {
         if let Some(mut found) = text_labels(node) {
             labels.append(&mut found);
@@ -90,14 +97,39 @@ pub(crate) fn split(svg: &str) -> Option<PdfChart> {
     Some(PdfChart { drawing, labels })
 }
 
+/// The attributes [`crate::journeys::svg::open`] writes on a
+/// chart's `<svg>`: none of them reaches the words but the font, which
+/// Typst does not have (see the module's notes).
+const ROOT_ATTRIBUTES: &[&str] = &[
+    "viewBox",
+    "width",
+    "height",
+    "role",
+    "aria-labelledby",
+    "font-family",
+];
+
+/// Is this the `<svg>` that `open` writes: its own attributes only, and
+/// its drawing at the origin?
+fn plain_root(root: roxmltree::Node) -> bool {
+    root.has_tag_name("svg")
+        && root
+            .attributes()
+            .all(|a| a.namespace().is_some() || ROOT_ATTRIBUTES.contains(&a.name()))
+        && root
+            .attribute("viewBox")
+            .is_some_and(|v| v.starts_with("0 0 "))
+}
+
 /// The labels of one `<text>`, or `None` when it uses anything this
 /// module does not set the way an SVG renderer would.
 fn text_labels(text: roxmltree::Node) -> Option<Vec<Label>> {
+    let root = text.document().root_element();
     let plain_ancestors = text
         .ancestors()
         .skip(1)
         .filter(|n| n.is_element())
-        .all(|n| n.has_tag_name("svg") || (n.has_tag_name("g") && n.attributes().len() == 0));
+        .all(|n| n == root || (n.has_tag_name("g") && n.attributes().len() == 0));
     if !plain_ancestors {
         return None;
     }
@@ -128,10 +160,17 @@ fn text_labels(text: roxmltree::Node) -> Option<Vec<Label>> {
         .collect()
 }
 
-/// What a `<text>` or `<tspan>` says, its spaces collapsed as SVG does.
+/// What a `<text>` or `<tspan>` says, its spaces collapsed as an SVG
+/// renderer does by default: line breaks and tabs become spaces, runs of
+/// spaces one, and the ends are trimmed. Other spaces (a no-break space)
+/// are the words' own and stay.
 fn words(node: roxmltree::Node) -> Option<String> {
     let text: String = node.children().filter_map(|c| c.text()).collect();
-    let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let words = text
+        .split([' ', '\t', '\n', '\r'])
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
     (!words.is_empty()).then_some(words)
 }
 
@@ -162,7 +201,7 @@ impl Style {
             return None;
         }
         let size = match (node.attribute("font-size"), parent) {
-            (Some(size), _) => number(size)?,
+            (Some(size), _) => number(size).filter(|s| *s > 0.0)?,
             (None, Some(p)) => p.size,
             (None, None) => return None,
         };
@@ -269,33 +308,30 @@ pub(crate) fn typst_call(
 }
 
 /// The Typst function [`typst_call`] calls, written once at the top of a
-/// document's body. The chart is laid out in its own units as points,
-/// then scaled to the width asked for. A label's frame has its top and
-/// bottom at the baseline, so placing it at `y` puts the baseline there,
-/// as SVG does; a centred or end-anchored label is aligned in a wide box
-/// that ends or is centred at `x`.
+/// document's body. The chart is laid out in its own units as points and
+/// clipped to them, as an SVG clips to its viewBox, then scaled to the
+/// width asked for. A label's frame has its top and bottom at the
+/// baseline, so placing it at `y` puts the baseline there, as SVG does.
+/// Each label is aligned in a wide block that starts, is centred or ends
+/// at `x`, so it never wraps, and turns about that point; left to right
+/// whatever the document's direction, as the SVG is drawn.
 pub(crate) const DEFINITION: &str = r#"// A chart: its drawing, with its words set by Typst over it (needsmap
 // draws the words itself; Typst would set each one inside the SVG far
 // more slowly). Each label: x, y (baseline), size, bold, anchor, fill,
 // rotation in degrees, text; in the drawing's units.
 #let needsmap-chart(path, alt, w, h, width, labels) = {
   let unit = 1pt
-  let chart = box(width: w * unit, height: h * unit, {
+  let wide = 2000pt
+  let chart = box(width: w * unit, height: h * unit, clip: true, {
     place(image(path, alt: alt, width: w * unit, height: h * unit))
     pdf.artifact({
+      set text(dir: ltr)
       set par(first-line-indent: 0pt, justify: false, hanging-indent: 0pt)
       for (x, y, size, bold, anchor, fill, rotation, words) in labels {
         let label = text(size: size * unit, weight: if bold { "bold" } else { "regular" }, fill: if fill == none { black } else { fill }, top-edge: "baseline", bottom-edge: "baseline", words)
-        let wide = 2000pt
-        if rotation != 0 {
-          place(dx: x * unit, dy: y * unit, rotate(rotation * 1deg, origin: top + left, reflow: false, label))
-        } else if anchor == start {
-          place(dx: x * unit, dy: y * unit, label)
-        } else if anchor == center {
-          place(dx: x * unit - wide / 2, dy: y * unit, block(width: wide, align(center, label)))
-        } else {
-          place(dx: x * unit - wide, dy: y * unit, block(width: wide, align(end, label)))
-        }
+        let (shift, side) = if anchor == start { (0pt, left) } else if anchor == center { (wide / 2, center) } else { (wide, right) }
+        let line = box(width: 0pt, place(top + left, dx: -shift, block(width: wide, align(side, label))))
+        place(top + left, dx: x * unit, dy: y * unit, if rotation != 0 { rotate(rotation * 1deg, origin: top + left, reflow: false, line) } else { line })
       }
     })
   })
@@ -375,6 +411,34 @@ mod tests {
             assert!(chart.labels.is_empty(), "{text}");
         }
         assert_eq!(split("<svg><text></svg>"), None);
+    }
+
+    #[test]
+    fn a_chart_with_styles_it_cannot_read_is_left_whole() {
+        let text = "<text x=\"1\" y=\"2\" font-size=\"11\">words</text>";
+        for svg in [
+            format!(
+                "{}{text}</svg>",
+                HEAD.replace("<svg ", "<svg fill=\"red\" ")
+            ),
+            format!("{}{text}</svg>", HEAD.replace("0 0 100 50", "10 0 100 50")),
+            format!("{HEAD}<style>text {{ fill: red }}</style>{text}</svg>"),
+            format!("{HEAD}<svg x=\"5\">{text}</svg></svg>"),
+            format!("{HEAD}<text x=\"1\" y=\"2\" font-size=\"-11\">mirrored</text></svg>"),
+        ] {
+            let chart = split(&svg).expect("parses");
+            assert_eq!(chart.drawing, svg);
+            assert!(chart.labels.is_empty(), "{svg}");
+        }
+    }
+
+    #[test]
+    fn spaces_collapse_as_in_svg_but_no_break_spaces_stay() {
+        let svg = format!(
+            "{HEAD}<text x=\"1\" y=\"2\" font-size=\"11\">\n  two\t words \u{a0}indented\u{a0}</text></svg>"
+        );
+        let chart = split(&svg).expect("parses");
+        assert_eq!(chart.labels[0].text, "two words \u{a0}indented\u{a0}");
     }
 
     #[test]
