@@ -50,6 +50,16 @@ fn files(dir: &Path) -> Vec<PathBuf> {
 }
 
 /// A copy of the example assessment in a temporary workspace.
+/// Each of `names` is the same in both output folders (or missing from both).
+fn assert_unchanged(before: &Path, after: &Path, names: &[&str]) {
+    for name in names {
+        assert!(
+            std::fs::read(before.join(name)).ok() == std::fs::read(after.join(name)).ok(),
+            "{name} changed"
+        );
+    }
+}
+
 fn example_copy() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
     for sub in ["assessments/northmoor", "journeys/northmoor"] {
@@ -205,17 +215,16 @@ fn overriding_one_section_changes_only_that_section() {
         unchanged.replace("## Agreed actions", "## Actions the Board has agreed"),
         "only the heading of the overridden section changes"
     );
-    for f in [
-        "needs-assessment.md",
-        "needs-assessment.html",
-        "safe-accommodation-strategy.md",
-        "gaps.json",
-    ] {
-        assert!(
-            std::fs::read(before.join(f)).ok() == std::fs::read(after.join(f)).ok(),
-            "{f} changed"
-        );
-    }
+    assert_unchanged(
+        &before,
+        &after,
+        &[
+            "needs-assessment.md",
+            "needs-assessment.html",
+            "safe-accommodation-strategy.md",
+            "gaps.json",
+        ],
+    );
 }
 
 #[test]
@@ -867,16 +876,15 @@ fn exported_templates_rebuild_the_same_documents() {
     assert!(templates.join("action-plan/cover.md").is_file());
     let after = ws.path().join("after");
     assert_eq!(build(&assessment, &after, &["--no-pdf"]).0, 0);
-    for f in [
-        "needs-assessment.md",
-        "safe-accommodation-strategy.md",
-        "action-plan.md",
-    ] {
-        assert!(
-            std::fs::read(before.join(f)).ok() == std::fs::read(after.join(f)).ok(),
-            "{f} changed"
-        );
-    }
+    assert_unchanged(
+        &before,
+        &after,
+        &[
+            "needs-assessment.md",
+            "safe-accommodation-strategy.md",
+            "action-plan.md",
+        ],
+    );
 }
 
 /// A build's gaps.json and `needsmap gaps --format json` are one shape,

@@ -115,7 +115,7 @@ fn plain_root(root: roxmltree::Node) -> bool {
     root.has_tag_name("svg")
         && root
             .attributes()
-            .all(|a| a.namespace().is_some() || ROOT_ATTRIBUTES.contains(&a.name()))
+            .all(|a| a.namespace().is_none() && ROOT_ATTRIBUTES.contains(&a.name()))
         && root
             .attribute("viewBox")
             .is_some_and(|v| v.starts_with("0 0 "))
@@ -431,6 +431,10 @@ mod tests {
                 HEAD.replace("<svg ", "<svg fill=\"red\" ")
             ),
             format!("{}{text}</svg>", HEAD.replace("0 0 100 50", "10 0 100 50")),
+            format!(
+                "{}{text}</svg>",
+                HEAD.replace("<svg ", "<svg xml:space=\"preserve\" ")
+            ),
             format!("{HEAD}<style>text {{ fill: red }}</style>{text}</svg>"),
             format!("{HEAD}<svg x=\"5\">{text}</svg></svg>"),
             format!("{HEAD}<text x=\"1\" y=\"2\" font-size=\"-11\">mirrored</text></svg>"),
