@@ -303,6 +303,15 @@ fn fitted_width((width, height): (f64, f64)) -> String {
     )
 }
 
+/// A picture as wide as the text, as Typst reads it from its file.
+fn plain_image(path: &str, alt: &str) -> String {
+    format!(
+        "image({}, alt: {}, width: 100%)",
+        typst_string(path),
+        typst_string(alt)
+    )
+}
+
 #[derive(Default)]
 struct TypstWriter<'a> {
     /// Per chapter: whether it starts a page ([`long_chapters`]).
@@ -364,11 +373,7 @@ impl TypstWriter<'_> {
         let chart = self.charts.and_then(|charts| charts.get(name));
         let drawn = chart.and_then(|c| Some((c, crate::journeys::svg::size(&c.drawing)?)));
         let Some((chart, size)) = drawn else {
-            return format!(
-                "image({}, alt: {}, width: 100%)",
-                typst_string(&format!("charts/{name}.svg")),
-                typst_string(alt)
-            );
+            return plain_image(&format!("charts/{name}.svg"), alt);
         };
         self.drew_chart = true;
         let width = if self.landscape {
@@ -516,11 +521,7 @@ impl TypstWriter<'_> {
                 let alt = image_alt(parser);
                 let figure = match chart_name(&dest_url) {
                     Some(name) => self.chart(name, &alt),
-                    None => format!(
-                        "image({}, alt: {}, width: 100%)",
-                        typst_string(&dest_url),
-                        typst_string(&alt)
-                    ),
+                    None => plain_image(&dest_url, &alt),
                 };
                 self.push(&format!(
                     "\n#figure({figure}, caption: [{}])\n",
